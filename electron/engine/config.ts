@@ -1,0 +1,67 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { APP_NAME } from '../../shared/constants';
+import { WorkstationError } from '../../shared/errors';
+import { zodDetails } from './router';
+
+export const DEFAULT_API_PORT = 7420;
+
+export interface EngineConfig {
+  dataDir: string;
+  upstoxAccessToken: string | undefined;
+  upstoxApiUrl: string;
+  upstoxOrderUrl: string;
+  apiPort: number;
+  apiToken: string | undefined;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  logToConsole: boolean;
+  /** Check every emitted event against the contract (tests). */
+  validateEvents: boolean;
+}
+
+/** Where the OS keeps per-user application data; Electron's `userData` resolves to the same folder. */
+export function defaultDataDir(platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+}
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const EnvSchema = z.object({
+  TICKDESK_DATA_DIR: optionalText,
+  UPSTOX_ACCESS_TOKEN: optionalText,
+  UPSTOX_API_URL: z.url().default('https://api.upstox.com'),
+  UPSTOX_ORDER_URL: z.url().default('https://api-hft.upstox.com'),
+  TICKDESK_API_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
+  TICKDESK_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TICKDESK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+/** Reads the configuration from the environment (DESIGN.md "Configuration"); a bad value names its variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineConfig> = {}): EngineConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = zodDetails(parsed.error);
+    const first = details[0];
+    throw new WorkstationError('VALIDATION_FAILED', `bad configuration: ${first?.path.join('.')}: ${first?.message}`, details);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: path.resolve(e.TICKDESK_DATA_DIR ?? defaultDataDir()),
+    upstoxAccessToken: e.UPSTOX_ACCESS_TOKEN,
+    upstoxApiUrl: e.UPSTOX_API_URL.replace(/\/+$/, ''),
+    upstoxOrderUrl: e.UPSTOX_ORDER_URL.replace(/\/+$/, ''),
+    apiPort: e.TICKDESK_API_PORT,
+    apiToken: e.TICKDESK_API_TOKEN,
+    logLevel: e.TICKDESK_LOG_LEVEL,
+    logToConsole: false,
+    validateEvents: false,
+    ...overrides,
+  };
+}

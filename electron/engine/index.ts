@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { EventName } from '../../shared/contract';
+import { createSystemClock, type Clock } from './clock';
+import type { EngineConfig } from './config';
+import { createEventHub, type EventHub } from './events';
+import { bindHandlers } from './handlers';
+import { createLogger, type Logger } from './logger';
+import { createRouter, type Router } from './router';
+import { createSettingsService } from './settings/service';
+import { createFileVault, type SecretVault } from './settings/vault';
+import { DB_FILE_NAME, openDatabase } from './store/open';
+import { createSettingsStore } from './store/settings';
+import type { Db } from './store/types';
+import { createSystemService } from './system';
+
+/** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
+export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed']);
+
+export interface EngineDeps {
+  clock?: Clock;
+  logger?: Logger;
+  vault?: SecretVault;
+}
+
+export interface Engine {
+  readonly config: EngineConfig;
+  readonly router: Router;
+  readonly events: EventHub;
+  readonly logger: Logger;
+  readonly db: Db;
+  /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
+  shutdown(): Promise<void>;
+}
+
+/** The one place where the engine's services are built and wired together. */
+export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engine {
+  const clock = deps.clock ?? createSystemClock();
+  const ownLogger = deps.logger ? undefined : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
+  const logger = deps.logger ?? ownLogger!;
+  const db = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
+  const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });
+
+  const settings = createSettingsService({
+    store: createSettingsStore(db),
+    vault: deps.vault ?? createFileVault(config.dataDir),
+    clock,
+    logger: logger.child('settings'),
+    emit: events.emit,
+    dataDir: config.dataDir,
+    environmentToken: config.upstoxAccessToken,
+  });
+  const system = createSystemService({ db, clock, dataDir: config.dataDir, mode: settings.mode });
+  const router = createRouter(bindHandlers({ system, settings }), logger.child('router'));
+
+  let closed: Promise<void> | undefined;
+  const shutdown = () => {
+    closed ??= (async () => {
+      logger.info('engine shutting down');
+      db.close();
+      ownLogger?.close();
+    })();
+    return closed;
+  };
+
+  logger.info('engine started', { dataDir: config.dataDir, mode: settings.mode() });
+  return { config, router, events, logger, db, shutdown };
+}

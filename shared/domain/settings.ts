@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/** User preferences kept in the settings table. Every key has a default, so a new install needs no set-up. */
+export const SettingsSchema = z.object({
+  theme: z.enum(['dark', 'light']).default('dark'),
+  /** Days of raw ticks kept on disk; 1-minute candles are kept for good. */
+  tickRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Days finished jobs stay in the Jobs view before the cleanup schedule removes them. */
+  jobRetentionDays: z.number().int().min(1).max(3650).default(30),
+  /** Instrument keys per subscribe frame sent to the feed. */
+  feedSubscribeBatchSize: z.number().int().min(1).max(500).default(100),
+  /** Confirm every order ticket before it is queued. */
+  confirmOrders: z.boolean().default(true),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SETTINGS_DEFAULTS: Settings = SettingsSchema.parse({});
+
+/** A change to some settings: unknown keys are refused, so a typo never silently does nothing. */
+export const SettingsPatchSchema = SettingsSchema.partial().strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export const UpstoxTokenStatusSchema = z.object({
+  present: z.boolean(),
+  /** Last four characters, so a user can tell which token is stored without it ever being sent back. */
+  hint: z.string().nullable(),
+  source: z.enum(['settings', 'environment', 'none']),
+  storage: z.enum(['os-encrypted', 'file-0600', 'environment', 'none']),
+  updatedAt: z.string().nullable(),
+});
+export type UpstoxTokenStatus = z.infer<typeof UpstoxTokenStatusSchema>;
+
+export const SettingsViewSchema = z.object({
+  values: SettingsSchema,
+  upstoxToken: UpstoxTokenStatusSchema,
+  mode: z.enum(['demo', 'live']),
+  dataDir: z.string(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+/** Upstox access tokens are JWTs: printable, no whitespace. */
+export const UpstoxTokenInputSchema = z.object({
+  token: z
+    .string()
+    .trim()
+    .min(16, 'token is too short to be an Upstox access token')
+    .max(4096)
+    .regex(/^[\x21-\x7e]+$/, 'token must be printable characters without spaces'),
+});
