@@ -14,6 +14,7 @@ const rendererDir = path.resolve(here, '..', 'out', 'renderer');
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const engine = createEngine(config);
+  engine.start();
   const token = loadOrCreateApiToken(config.dataDir, config.apiToken);
   const api = await startLocalApi({
     router: engine.router,

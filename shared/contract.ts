@@ -11,6 +11,19 @@ import {
   UpstoxTokenInputSchema,
 } from './domain/settings';
 import { FeedStatusSchema } from './domain/feed';
+import {
+  DemoJobPayloadSchema,
+  JobCompletedEventSchema,
+  JobFailedEventSchema,
+  JobIdInputSchema,
+  JobItemSchema,
+  JobItemsQuerySchema,
+  JobListQuerySchema,
+  JobProgressEventSchema,
+  JobSchema,
+  JobStartedSchema,
+  JobStatsSchema,
+} from './domain/jobs';
 import type { EVENT_ENVELOPE_VERSION } from './constants';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -47,12 +60,23 @@ export const commands = {
     path: '/settings/upstox-token',
   }),
   'settings.clearUpstoxToken': command(NoInput, SettingsViewSchema, { method: 'DELETE', path: '/settings/upstox-token' }),
+
+  'jobs.list': command(JobListQuerySchema, z.array(JobSchema), { method: 'GET', path: '/jobs' }),
+  'jobs.stats': command(NoInput, JobStatsSchema, { method: 'GET', path: '/jobs/stats' }),
+  'jobs.get': command(JobIdInputSchema, JobSchema, { method: 'GET', path: '/jobs/:id' }),
+  'jobs.items': command(JobItemsQuerySchema, z.array(JobItemSchema), { method: 'GET', path: '/jobs/:id/items' }),
+  'jobs.cancel': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/cancel' }),
+  'jobs.retry': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/retry' }),
+  'jobs.startDemo': command(DemoJobPayloadSchema, JobStartedSchema, { method: 'POST', path: '/jobs/demo', status: 202 }),
 } as const;
 
 export const events = {
   settings_changed: SettingsSchema,
   feed_status: FeedStatusSchema,
   critical_error: CriticalErrorSchema,
+  job_progress_update: JobProgressEventSchema,
+  job_completed: JobCompletedEventSchema,
+  job_failed: JobFailedEventSchema,
 } as const;
 
 export type Commands = typeof commands;

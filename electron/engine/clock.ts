@@ -21,7 +21,6 @@ export function createSystemClock(): Clock {
         timers.delete(id);
         fn();
       }, Math.max(0, ms));
-      timer.unref?.();
       timers.set(id, timer);
       return { id };
     },

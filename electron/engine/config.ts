@@ -22,9 +22,10 @@ export interface EngineConfig {
 
 /** Where the OS keeps per-user application data; Electron's `userData` resolves to the same folder. */
 export function defaultDataDir(platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
-  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME);
+  // An empty variable means unset: never fall back to the current folder.
+  if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);
-  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), APP_NAME);
+  return path.join(env.XDG_CONFIG_HOME || path.join(home, '.config'), APP_NAME);
 }
 
 const optionalText = z
@@ -38,7 +39,7 @@ const EnvSchema = z.object({
   UPSTOX_ACCESS_TOKEN: optionalText,
   UPSTOX_API_URL: z.url().default('https://api.upstox.com'),
   UPSTOX_ORDER_URL: z.url().default('https://api-hft.upstox.com'),
-  TICKDESK_API_PORT: z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
+  TICKDESK_API_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT)),
   TICKDESK_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TICKDESK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

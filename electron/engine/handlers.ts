@@ -1,3 +1,4 @@
+import type { JobService } from './jobs/service';
 import type { CommandHandlers } from './router';
 import type { SettingsService } from './settings/service';
 import type { SystemService } from './system';
@@ -5,10 +6,11 @@ import type { SystemService } from './system';
 export interface Services {
   system: SystemService;
   settings: SettingsService;
+  jobs: JobService;
 }
 
 /** Binds every contract command to the service that answers it; nothing here decides anything. */
-export function bindHandlers({ system, settings }: Services): CommandHandlers {
+export function bindHandlers({ system, settings, jobs }: Services): CommandHandlers {
   return {
     'system.health': () => system.health(),
     'system.status': (_input, context) => system.status(context),
@@ -16,5 +18,15 @@ export function bindHandlers({ system, settings }: Services): CommandHandlers {
     'settings.update': (patch) => settings.update(patch),
     'settings.setUpstoxToken': ({ token }) => settings.setUpstoxToken(token),
     'settings.clearUpstoxToken': () => settings.clearUpstoxToken(),
+    'jobs.list': (query) => jobs.list(query),
+    'jobs.stats': () => jobs.stats(),
+    'jobs.get': ({ id }) => jobs.get(id),
+    'jobs.items': ({ id, status, limit }) => jobs.items(id, status, limit),
+    'jobs.cancel': ({ id }) => jobs.cancel(id),
+    'jobs.retry': ({ id }) => jobs.retry(id),
+    'jobs.startDemo': (payload) => {
+      const { job } = jobs.enqueue('demo.work', payload);
+      return { jobId: job.id, status: job.status };
+    },
   };
 }

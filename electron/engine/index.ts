@@ -12,14 +12,24 @@ import { DB_FILE_NAME, openDatabase } from './store/open';
 import { createSettingsStore } from './store/settings';
 import type { Db } from './store/types';
 import { createSystemService } from './system';
+import { databaseMaintenanceKind, jobCleanupKind } from './jobs/kinds/maintenance';
+import { demoJobKind } from './jobs/kinds/demo';
+import { createJobRegistry, type AnyJobKind } from './jobs/registry';
+import { createJobRunner, type RunnerOptions } from './jobs/runner';
+import { createJobService, type JobService } from './jobs/service';
+import { createJobStore } from './store/jobs';
 
 /** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
-export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed']);
+export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed', 'job_progress_update']);
 
 export interface EngineDeps {
   clock?: Clock;
   logger?: Logger;
   vault?: SecretVault;
+  /** Job kinds beyond the product's own (tests register kinds that count their side effects). */
+  extraJobKinds?: readonly AnyJobKind[];
+  runner?: Partial<RunnerOptions>;
+  random?: () => number;
 }
 
 export interface Engine {
@@ -28,6 +38,9 @@ export interface Engine {
   readonly events: EventHub;
   readonly logger: Logger;
   readonly db: Db;
+  readonly jobs: JobService;
+  /** Starts background work: the job runner (resuming what a crash interrupted). */
+  start(): void;
   /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
   shutdown(): Promise<void>;
 }
@@ -50,12 +63,22 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     environmentToken: config.upstoxAccessToken,
   });
   const system = createSystemService({ db, clock, dataDir: config.dataDir, mode: settings.mode });
-  const router = createRouter(bindHandlers({ system, settings }), logger.child('router'));
+  const jobStore = createJobStore(db);
+  const registry = createJobRegistry([
+    demoJobKind,
+    databaseMaintenanceKind(db),
+    jobCleanupKind(jobStore.deleteFinishedBefore, () => settings.values().jobRetentionDays),
+    ...(deps.extraJobKinds ?? []),
+  ]);
+  const runner = createJobRunner({ db, store: jobStore, registry, clock, logger: logger.child('jobs'), emit: events.emit, random: deps.random, options: deps.runner });
+  const jobs = createJobService({ store: jobStore, registry, runner, clock, logger: logger.child('jobs'), emit: events.emit });
+  const router = createRouter(bindHandlers({ system, settings, jobs }), logger.child('router'));
 
   let closed: Promise<void> | undefined;
   const shutdown = () => {
     closed ??= (async () => {
       logger.info('engine shutting down');
+      await runner.stop();
       db.close();
       ownLogger?.close();
     })();
@@ -63,5 +86,5 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   };
 
   logger.info('engine started', { dataDir: config.dataDir, mode: settings.mode() });
-  return { config, router, events, logger, db, shutdown };
+  return { config, router, events, logger, db, jobs, start: () => runner.start(), shutdown };
 }

@@ -19,13 +19,19 @@ const SECRET_KEY = /token|authorization|secret|password|cookie|api[-_]?key/i;
 /** Bearer tokens and JWT-shaped strings inside free text. */
 const SECRET_TEXT = /(bearer\s+)[\w.\-~+/]+=*|eyJ[\w-]+\.[\w-]+\.[\w-]*/gi;
 
-export function redact(value: unknown, depth = 0): unknown {
+const MAX_DEPTH = 8;
+
+/** A copy of `value` safe to log: secrets masked at any depth, cycles and over-deep parts cut. */
+export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (typeof value === 'string') return value.replace(SECRET_TEXT, (_m, bearer?: string) => `${bearer ?? ''}[redacted]`);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return '[circular]';
+  if (depth >= MAX_DEPTH) return '[too deep]';
+  seen.add(value);
   if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: redact(value.stack) };
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(v, depth + 1);
+  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(v, depth + 1, seen);
   return out;
 }
 

@@ -1,23 +1,35 @@
 import { z } from 'zod';
 
-/** User preferences kept in the settings table. Every key has a default, so a new install needs no set-up. */
-export const SettingsSchema = z.object({
-  theme: z.enum(['dark', 'light']).default('dark'),
+const SettingsFields = {
+  theme: z.enum(['dark', 'light']),
   /** Days of raw ticks kept on disk; 1-minute candles are kept for good. */
-  tickRetentionDays: z.number().int().min(1).max(3650).default(30),
+  tickRetentionDays: z.number().int().min(1).max(3650),
   /** Days finished jobs stay in the Jobs view before the cleanup schedule removes them. */
-  jobRetentionDays: z.number().int().min(1).max(3650).default(30),
+  jobRetentionDays: z.number().int().min(1).max(3650),
   /** Instrument keys per subscribe frame sent to the feed. */
-  feedSubscribeBatchSize: z.number().int().min(1).max(500).default(100),
+  feedSubscribeBatchSize: z.number().int().min(1).max(500),
   /** Confirm every order ticket before it is queued. */
-  confirmOrders: z.boolean().default(true),
-});
+  confirmOrders: z.boolean(),
+};
+
+/** User preferences kept in the settings table. */
+export const SettingsSchema = z.object(SettingsFields);
 export type Settings = z.infer<typeof SettingsSchema>;
 
-export const SETTINGS_DEFAULTS: Settings = SettingsSchema.parse({});
+/** Every key has a default, so a new install needs no set-up. */
+export const SETTINGS_DEFAULTS: Readonly<Settings> = {
+  theme: 'dark',
+  tickRetentionDays: 30,
+  jobRetentionDays: 30,
+  feedSubscribeBatchSize: 100,
+  confirmOrders: true,
+};
 
-/** A change to some settings: unknown keys are refused, so a typo never silently does nothing. */
-export const SettingsPatchSchema = SettingsSchema.partial().strict();
+/**
+ * A change to some settings. Built from the fields without defaults, so a key left out stays as it is;
+ * unknown keys are refused, so a typo never silently does nothing.
+ */
+export const SettingsPatchSchema = z.object(SettingsFields).partial().strict();
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 export const UpstoxTokenStatusSchema = z.object({

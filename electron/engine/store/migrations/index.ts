@@ -1,7 +1,13 @@
 import type { Migration } from '../types';
 import settings from './0001-settings';
+import jobs from './0002-jobs';
+import schedules from './0003-schedules';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'settings', up: settings }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'settings', up: settings },
+  { version: 2, name: 'jobs', up: jobs },
+  { version: 3, name: 'schedules', up: schedules },
+];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,65 @@
+/** A failure worth trying again later (rate limit, timeout, network): retried with backoff up to maxAttempts. */
+export class TransientJobError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'TransientJobError';
+    this.code = code;
+  }
+}
+
+/** A failure that will not go away by waiting (bad input, unknown symbol, rejected order): fails at once. */
+export class PermanentJobError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+    this.code = code;
+  }
+}
+
+export type StopReason = 'cancel' | 'shutdown' | 'lease-lost';
+
+/** Thrown at a safe point when the job was asked to stop; the runner decides what that means for the job. */
+export class JobStoppedError extends Error {
+  readonly reason: StopReason;
+  constructor(reason: StopReason) {
+    super(`job stopped: ${reason}`);
+    this.name = 'JobStoppedError';
+    this.reason = reason;
+  }
+}
+
+export interface ClassifiedError {
+  code: string;
+  message: string;
+  transient: boolean;
+}
+
+export function classifyError(error: unknown, retryUnknown: boolean): ClassifiedError {
+  if (error instanceof TransientJobError) return { code: error.code, message: error.message, transient: true };
+  if (error instanceof PermanentJobError) return { code: error.code, message: error.message, transient: false };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'UNEXPECTED', message, transient: retryUnknown };
+}
+
+export function stopReasonOf(signal: AbortSignal): StopReason {
+  const reason: unknown = signal.reason;
+  return reason === 'cancel' || reason === 'shutdown' || reason === 'lease-lost' ? reason : 'cancel';
+}
+
+/** Waits `ms`, or rejects with JobStoppedError as soon as the job is asked to stop. */
+export function sleepUnlessStopped(ms: number, signal: AbortSignal, setTimer: (fn: () => void, ms: number) => () => void): Promise<void> {
+  if (signal.aborted) return Promise.reject(new JobStoppedError(stopReasonOf(signal)));
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      cancelTimer();
+      reject(new JobStoppedError(stopReasonOf(signal)));
+    };
+    const cancelTimer = setTimer(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

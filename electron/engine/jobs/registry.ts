@@ -1,0 +1,41 @@
+import type { z } from 'zod';
+import type { JobContext } from './context';
+
+export interface JobKind<P = unknown> {
+  kind: string;
+  /** Checked when a job is enqueued and again when it is loaded to run. */
+  payload: z.ZodType<P>;
+  description: string;
+  maxAttempts?: number;
+  /** At most this many jobs of this kind run at once in one runner. */
+  concurrency?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Whether an error that is neither transient nor permanent is retried; an order never is. */
+  retryUnknownErrors?: boolean;
+  handler(ctx: JobContext<P>): Promise<unknown>;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 3;
+export const DEFAULT_BACKOFF = { baseMs: 2_000, maxMs: 5 * 60_000 };
+
+/** A kind of any payload type: handlers and schemas are paired inside each kind, so the registry need not know P. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyJobKind = JobKind<any>;
+
+export function defineJobKind<P>(kind: JobKind<P>): JobKind<P> {
+  return kind;
+}
+
+export interface JobRegistry {
+  get(kind: string): JobKind | undefined;
+  kinds(): string[];
+}
+
+export function createJobRegistry(kinds: readonly AnyJobKind[]): JobRegistry {
+  const byName = new Map<string, JobKind>();
+  for (const kind of kinds) {
+    if (byName.has(kind.kind)) throw new Error(`job kind registered twice: ${kind.kind}`);
+    byName.set(kind.kind, kind);
+  }
+  return { get: (name) => byName.get(name), kinds: () => [...byName.keys()] };
+}

@@ -1,0 +1,317 @@
+import os from 'node:os';
+import crypto from 'node:crypto';
+import type { JobProgress, JobStatus } from '../../../shared/domain/jobs';
+import type { Clock, TimerHandle } from '../clock';
+import type { Emit } from '../events';
+import type { Logger } from '../logger';
+import { emptyProgress, type JobRecord, type JobStore } from '../store/jobs';
+import type { Db } from '../store/types';
+import { createJobContext } from './context';
+import { classifyError, JobStoppedError, PermanentJobError, TransientJobError, type StopReason } from './errors';
+import { backoffDelay } from './eta';
+import { ProgressTracker } from './progress';
+import { DEFAULT_BACKOFF, type JobRegistry } from './registry';
+
+export interface RunnerOptions {
+  /** Jobs running at once in this runner, all kinds together. */
+  concurrency: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** How often to look for work enqueued by another process or coming due. */
+  pollMs: number;
+  /** A job whose engine died this many times while running it is failed instead of resumed again. */
+  maxRecoveries: number;
+}
+
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { concurrency: 4, leaseMs: 30_000, heartbeatMs: 1_000, pollMs: 1_000, maxRecoveries: 20 };
+
+export interface RunnerDeps {
+  db: Db;
+  store: JobStore;
+  registry: JobRegistry;
+  clock: Clock;
+  logger: Logger;
+  emit: Emit;
+  random?: () => number;
+  options?: Partial<RunnerOptions>;
+}
+
+interface RunningJob {
+  record: JobRecord;
+  controller: AbortController;
+  kind: string;
+  done: Promise<void>;
+}
+
+/** Identifies this runner in leases: host and pid let a restarted engine see that the previous one is gone. */
+function newOwnerId(): string {
+  return `${os.hostname()}/${process.pid}/${crypto.randomBytes(4).toString('hex')}`;
+}
+
+function ownerIsDeadProcess(owner: string | null): boolean {
+  if (!owner) return true;
+  const [host, pidText] = owner.split('/');
+  const pid = Number(pidText);
+  if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Claims jobs by priority then age, runs their handlers with a context, and records every outcome durably.
+ * The SQLite file is the queue: a lease with heartbeat marks what is running, so a crash loses nothing.
+ */
+export function createJobRunner(deps: RunnerDeps) {
+  const { db, store, registry, clock, emit } = deps;
+  const logger = deps.logger;
+  const random = deps.random ?? Math.random;
+  const options = { ...DEFAULT_RUNNER_OPTIONS, ...deps.options };
+  const owner = newOwnerId();
+  const running = new Map<number, RunningJob>();
+  let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  let pumpQueued = false;
+  let wakeTimer: TimerHandle | undefined;
+  let heartbeatTimer: TimerHandle | undefined;
+
+  const publish = (record: JobRecord, status: JobStatus, progress: JobProgress, attempts = record.attempts) =>
+    emit('job_progress_update', { jobId: record.id, kind: record.kind, status, attempts, progress });
+
+  function runningByKind(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const job of running.values()) counts.set(job.kind, (counts.get(job.kind) ?? 0) + 1);
+    return counts;
+  }
+
+  function kindsAtCapacity(): string[] {
+    const full: string[] = [];
+    for (const [kind, n] of runningByKind()) {
+      const limit = registry.get(kind)?.concurrency;
+      if (limit !== undefined && n >= limit) full.push(kind);
+    }
+    return full;
+  }
+
+  function schedulePump(): void {
+    if (pumpQueued || state !== 'running') return;
+    pumpQueued = true;
+    setImmediate(() => {
+      pumpQueued = false;
+      pump();
+    });
+  }
+
+  function pump(): void {
+    if (state !== 'running') return;
+    const free = options.concurrency - running.size;
+    if (free > 0) {
+      const claimed = store.claim(owner, clock.now(), options.leaseMs, kindsAtCapacity(), free);
+      const perKind = runningByKind();
+      for (const record of claimed) {
+        const limit = registry.get(record.kind)?.concurrency;
+        const n = perKind.get(record.kind) ?? 0;
+        if (limit !== undefined && n >= limit) {
+          // Claimed in the same batch as others of its kind past the limit: give it back untouched.
+          store.finish(record.id, owner, clock.now(), { status: 'QUEUED', refundAttempt: true });
+          continue;
+        }
+        perKind.set(record.kind, n + 1);
+        start(record);
+      }
+      if (claimed.length === free) return; // more may be waiting: the next completion pumps again
+    }
+    armWake();
+  }
+
+  /** Sleeps until the next queued job comes due, or the poll interval, whichever is first. */
+  function armWake(): void {
+    clock.clearTimeout(wakeTimer);
+    const next = store.nextQueuedRunAt();
+    const now = clock.now();
+    const delay = next === null ? options.pollMs : Math.min(options.pollMs, Math.max(0, next - now));
+    wakeTimer = clock.setTimeout(() => {
+      wakeTimer = undefined;
+      pump();
+    }, delay);
+  }
+
+  function start(record: JobRecord): void {
+    const controller = new AbortController();
+    const job: RunningJob = { record, controller, kind: record.kind, done: Promise.resolve() };
+    running.set(record.id, job);
+    job.done = execute(record, controller.signal)
+      .catch((error: unknown) => logger.error('job runner failed to record an outcome', { jobId: record.id, error }))
+      .finally(() => {
+        running.delete(record.id);
+        schedulePump();
+      });
+  }
+
+  async function execute(record: JobRecord, signal: AbortSignal): Promise<void> {
+    const kind = registry.get(record.kind);
+    const startedAt = clock.now();
+    const tracker = new ProgressTracker(record.progress ?? emptyProgress(), clock, (progress) => {
+      store.saveProgress(record.id, progress, clock.now());
+      publish(record, 'RUNNING', progress);
+    });
+    const finish = (status: JobStatus, fields: Parameters<JobStore['finish']>[3] = { status }) => {
+      tracker.dispose();
+      const ok = store.finish(record.id, owner, clock.now(), { ...fields, status, progress: tracker.current() });
+      if (!ok) logger.warn('lease lost before the job finished; another runner owns it now', { jobId: record.id });
+      return ok;
+    };
+    const fail = (code: string, message: string) => {
+      if (finish('FAILED', { status: 'FAILED', errorCode: code, errorMessage: message })) {
+        publish(record, 'FAILED', tracker.current());
+        emit('job_failed', { jobId: record.id, kind: record.kind, error: { code, message }, attempts: record.attempts, willRetry: false, nextRunAt: null });
+      }
+    };
+
+    if (!kind) return fail('UNKNOWN_KIND', `no handler for job kind "${record.kind}" in this version of the app`);
+    if (record.recoveries > options.maxRecoveries) {
+      return fail('CRASH_LOOP', `the engine stopped ${record.recoveries} times while running this job; it will not be resumed again`);
+    }
+    let payload: unknown;
+    try {
+      const parsed = kind.payload.safeParse(JSON.parse(record.rawPayload));
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = ['payload', ...(issue?.path ?? []).map(String)].join('.');
+        return fail('PAYLOAD_INVALID', `stored payload no longer matches ${record.kind}: ${where}: ${issue?.message ?? 'invalid'}`);
+      }
+      payload = parsed.data;
+    } catch (error) {
+      return fail('PAYLOAD_INVALID', `stored payload is not valid JSON: ${(error as Error).message}`);
+    }
+
+    const failures = { transient: 0, permanent: 0 };
+    const ctx = createJobContext(payload, {
+      db,
+      store,
+      clock,
+      logger: logger.child(record.kind),
+      random,
+      tracker,
+      signal,
+      failures,
+      job: { id: record.id, kind: record.kind, attempts: record.attempts, maxAttempts: record.maxAttempts, priority: record.priority },
+    });
+    tracker.update({ phase: 'running' });
+
+    try {
+      const result = await kind.handler(ctx);
+      const failedItems = store.itemCounts(record.id).failed;
+      if (failedItems > 0) {
+        const message = `${failedItems} of ${store.itemCounts(record.id).total} items failed`;
+        throw failures.permanent === 0 ? new TransientJobError('ITEMS_FAILED', message) : new PermanentJobError('ITEMS_FAILED', message);
+      }
+      tracker.update({ phase: 'done', percentage: 100, currentItem: null, estimatedCompletion: new Date(clock.now()).toISOString() });
+      if (finish('SUCCEEDED', { status: 'SUCCEEDED', result: result ?? null })) {
+        publish(record, 'SUCCEEDED', tracker.current());
+        emit('job_completed', { jobId: record.id, kind: record.kind, result: result ?? null, durationMs: clock.now() - startedAt });
+      }
+    } catch (error) {
+      if (error instanceof JobStoppedError || signal.aborted) return stopped(record, tracker, finish, error instanceof JobStoppedError ? error.reason : (signal.reason as StopReason));
+      const failure = classifyError(error, kind.retryUnknownErrors ?? true);
+      if (failure.code === 'UNEXPECTED') logger.error('job handler threw', { jobId: record.id, kind: record.kind, error });
+      const backoff = kind.backoff ?? DEFAULT_BACKOFF;
+      if (failure.transient && record.attempts < record.maxAttempts) {
+        const runAt = clock.now() + backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, random);
+        if (failure.code === 'ITEMS_FAILED') store.resetFailedItems(record.id, clock.now());
+        tracker.update({ phase: 'retrying', message: `${failure.message}; retrying` });
+        if (finish('QUEUED', { status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message })) {
+          publish(record, 'QUEUED', tracker.current());
+          emit('job_failed', { jobId: record.id, kind: record.kind, error: { code: failure.code, message: failure.message }, attempts: record.attempts, willRetry: true, nextRunAt: new Date(runAt).toISOString() });
+        }
+        return;
+      }
+      fail(failure.code, failure.message);
+    }
+  }
+
+  function stopped(record: JobRecord, tracker: ProgressTracker, finish: (status: JobStatus, fields?: Parameters<JobStore['finish']>[3]) => boolean, reason: StopReason): void {
+    if (reason === 'lease-lost') {
+      tracker.dispose();
+      return;
+    }
+    if (reason === 'shutdown') {
+      tracker.update({ phase: 'paused', message: 'paused: the app was closing; resumes at next start' });
+      db.transaction(() => {
+        store.pauseItems(record.id, clock.now());
+        finish('QUEUED', { status: 'QUEUED', refundAttempt: true });
+      })();
+      publish(record, 'QUEUED', tracker.current(), record.attempts - 1);
+      return;
+    }
+    tracker.update({ phase: 'cancelled', message: 'cancelled', currentItem: null, estimatedCompletion: null });
+    db.transaction(() => {
+      store.cancelItems(record.id, clock.now());
+      finish('CANCELLED', { status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' });
+    })();
+    publish(record, 'CANCELLED', tracker.current());
+  }
+
+  /** Renews leases, passes cancel requests made elsewhere to running handlers, and takes back jobs of dead runners. */
+  function heartbeat(): void {
+    const now = clock.now();
+    if (running.size > 0) {
+      const alive = new Map(store.heartbeat([...running.keys()], owner, now, options.leaseMs).map((r) => [r.id, r.cancelRequested]));
+      for (const [id, job] of running) {
+        if (!alive.has(id)) job.controller.abort('lease-lost');
+        else if (alive.get(id)) job.controller.abort('cancel');
+      }
+    }
+    recover();
+    if (state === 'running') heartbeatTimer = clock.setTimeout(heartbeat, options.heartbeatMs);
+  }
+
+  function recover(): number {
+    const now = clock.now();
+    let recovered = 0;
+    for (const lease of store.runningLeases()) {
+      if (lease.lease_owner === owner) continue;
+      const expired = lease.lease_expires_at === null || lease.lease_expires_at < now;
+      if ((expired || ownerIsDeadProcess(lease.lease_owner)) && store.requeueRecovered(lease.id, lease.lease_owner, now)) {
+        recovered++;
+        logger.warn('resuming a job whose runner stopped', { jobId: lease.id, previousOwner: lease.lease_owner });
+      }
+    }
+    if (recovered > 0) schedulePump();
+    return recovered;
+  }
+
+  return {
+    owner,
+    start(): void {
+      if (state === 'running') return;
+      state = 'running';
+      recover();
+      heartbeatTimer = clock.setTimeout(heartbeat, options.heartbeatMs);
+      schedulePump();
+    },
+    /** New work was enqueued in this process: look now instead of at the next poll. */
+    wake: schedulePump,
+    cancelRunning(id: number): boolean {
+      const job = running.get(id);
+      if (!job) return false;
+      job.controller.abort('cancel');
+      return true;
+    },
+    isRunningHere: (id: number) => running.has(id),
+    runningCount: () => running.size,
+    /** Stops claiming, asks running handlers to stop at their next safe point, and waits until they have. */
+    async stop(): Promise<void> {
+      if (state === 'stopped') return;
+      state = 'stopping';
+      clock.clearTimeout(wakeTimer);
+      clock.clearTimeout(heartbeatTimer);
+      for (const job of running.values()) job.controller.abort('shutdown');
+      await Promise.all([...running.values()].map((job) => job.done));
+      state = 'stopped';
+    },
+  };
+}
+export type JobRunner = ReturnType<typeof createJobRunner>;

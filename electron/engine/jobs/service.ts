@@ -1,0 +1,126 @@
+import type { Job, JobItem, JobItemStatus, JobPriority, JobStats, JobStatus } from '../../../shared/domain/jobs';
+import { WorkstationError } from '../../../shared/errors';
+import type { Clock } from '../clock';
+import type { Emit } from '../events';
+import type { Logger } from '../logger';
+import { zodDetails } from '../router';
+import { emptyProgress, type JobStore, type NewJob } from '../store/jobs';
+import { DEFAULT_MAX_ATTEMPTS, type JobRegistry } from './registry';
+import type { JobRunner } from './runner';
+
+export interface EnqueueOptions {
+  priority?: JobPriority;
+  /** Enqueueing the same key again returns the existing job instead of a second one. */
+  idempotencyKey?: string | null;
+  runAt?: number;
+  maxAttempts?: number;
+  /** The job's items (one per symbol), created with it so their status shows before it starts. */
+  items?: readonly string[];
+}
+
+export interface EnqueueRequest extends EnqueueOptions {
+  kind: string;
+  payload: unknown;
+}
+
+export interface JobServiceDeps {
+  store: JobStore;
+  registry: JobRegistry;
+  runner: JobRunner;
+  clock: Clock;
+  logger: Logger;
+  emit: Emit;
+}
+
+/** The job API the rest of the engine and the commands use: enqueue, inspect, cancel, retry. */
+export function createJobService({ store, registry, runner, clock, logger, emit }: JobServiceDeps) {
+  function prepare(request: EnqueueRequest, index: number | null): NewJob {
+    const kind = registry.get(request.kind);
+    const at = (path: (string | number)[]) => (index === null ? path : [index, ...path]);
+    if (!kind) throw new WorkstationError('VALIDATION_FAILED', `unknown job kind: ${request.kind}`, [{ path: at(['kind']), message: 'unknown job kind' }]);
+    const parsed = kind.payload.safeParse(request.payload);
+    if (!parsed.success) {
+      const details = zodDetails(parsed.error).map((d) => ({ ...d, path: at(['payload', ...d.path]) }));
+      throw new WorkstationError('VALIDATION_FAILED', `invalid payload for ${request.kind}: ${details[0]?.path.join('.')}: ${details[0]?.message}`, details);
+    }
+    return {
+      kind: request.kind,
+      payload: parsed.data,
+      priority: request.priority ?? 'NORMAL',
+      maxAttempts: request.maxAttempts ?? kind.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      runAt: request.runAt ?? clock.now(),
+      idempotencyKey: request.idempotencyKey ?? null,
+      progress: emptyProgress(request.items?.length ?? 0),
+    };
+  }
+
+  function mustGet(id: number): Job {
+    const job = store.getDto(id);
+    if (!job) throw new WorkstationError('NOT_FOUND', `no job ${id}`);
+    return job;
+  }
+
+  function announce(job: Job): void {
+    emit('job_progress_update', { jobId: job.id, kind: job.kind, status: job.status, attempts: job.attempts, progress: job.progress });
+  }
+
+  return {
+    /** Validates every request first: one bad payload stores nothing of the batch. */
+    enqueueMany(requests: readonly EnqueueRequest[]): { id: number; created: boolean }[] {
+      const jobs = requests.map((r, i) => prepare(r, requests.length === 1 ? null : i));
+      const now = clock.now();
+      const ids = store.insertWithItems(jobs, requests.map((r) => r.items ?? []), now);
+      runner.wake();
+      return ids;
+    },
+    enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): { job: Job; created: boolean } {
+      const [{ id, created }] = this.enqueueMany([{ kind, payload, ...options }]) as [{ id: number; created: boolean }];
+      const job = mustGet(id);
+      if (created) {
+        logger.info('job enqueued', { jobId: id, kind, priority: job.priority });
+        announce(job);
+      }
+      return { job, created };
+    },
+    get: mustGet,
+    list: (query: { status?: JobStatus | undefined; kind?: string | undefined; limit: number }) => store.list(query),
+    stats: (): JobStats => store.stats(),
+    items(id: number, status: JobItemStatus | undefined, limit: number): JobItem[] {
+      mustGet(id);
+      return store.listItems(id, status, limit);
+    },
+    /** A queued job is cancelled at once; a running one is stopped at its next safe point (within about a second). */
+    cancel(id: number): Job {
+      const job = mustGet(id);
+      const now = clock.now();
+      if (job.status === 'QUEUED') {
+        if (store.cancelQueued(id, now)) {
+          logger.info('job cancelled', { jobId: id });
+          const cancelled = mustGet(id);
+          announce(cancelled);
+          return cancelled;
+        }
+        return this.cancel(id); // claimed in between: cancel it as a running job
+      }
+      if (job.status !== 'RUNNING') throw new WorkstationError('CONFLICT', `job ${id} is ${job.status}; only queued or running jobs can be cancelled`);
+      store.requestCancel(id, now);
+      runner.cancelRunning(id);
+      logger.info('job cancel requested', { jobId: id });
+      return mustGet(id);
+    },
+    /** Re-queues a failed or cancelled job; only its failed and cancelled items run again. */
+    retry(id: number): Job {
+      const job = mustGet(id);
+      if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
+        throw new WorkstationError('CONFLICT', `job ${id} is ${job.status}; only failed or cancelled jobs can be retried`);
+      }
+      store.retry(id, clock.now());
+      runner.wake();
+      const queued = mustGet(id);
+      logger.info('job retried', { jobId: id });
+      announce(queued);
+      return queued;
+    },
+  };
+}
+export type JobService = ReturnType<typeof createJobService>;

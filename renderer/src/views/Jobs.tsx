@@ -1,0 +1,165 @@
+import { useMemo, useState } from 'react';
+import type { Job, JobStatus } from '../../../shared/domain/jobs';
+import { useBridge } from '../bridge-context';
+import { ProgressBar } from '../components/ProgressBar';
+import { formatClock, formatDateTime, formatEta } from '../lib/format';
+import { useNow } from '../lib/use-now';
+import { jobsNewestFirst, useJobsStore } from '../stores/jobs';
+import { SchedulesPanel } from './Schedules';
+
+const TONE: Record<JobStatus, 'accent' | 'ok' | 'bad' | 'muted'> = {
+  QUEUED: 'muted',
+  RUNNING: 'accent',
+  SUCCEEDED: 'ok',
+  FAILED: 'bad',
+  CANCELLED: 'muted',
+};
+
+function StatsCards() {
+  const stats = useJobsStore((s) => s.stats);
+  const entries: [string, number | undefined][] = [
+    ['Queued', stats?.queued],
+    ['Running', stats?.running],
+    ['Succeeded', stats?.succeeded],
+    ['Failed', stats?.failed],
+    ['Cancelled', stats?.cancelled],
+  ];
+  return (
+    <div className="stats" aria-label="Queue">
+      {entries.map(([label, value]) => (
+        <div className="stat" key={label} data-testid={`stat-${label.toLowerCase()}`}>
+          <span className="stat-value">{value ?? '—'}</span>
+          <span className="stat-label">{label}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function JobRow({ job, now }: { job: Job; now: number }) {
+  const bridge = useBridge();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const p = job.progress;
+  const act = async (action: 'jobs.cancel' | 'jobs.retry') => {
+    setBusy(true);
+    setError(null);
+    try {
+      await bridge.invoke(action, { id: job.id });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const counts = p.total > 0 ? `${p.completed + p.failed}/${p.total}` : '';
+  return (
+    <tr data-testid={`job-${job.id}`} data-status={job.status}>
+      <td className="num">{job.id}</td>
+      <td>
+        <div>{job.kind}</div>
+        <div className="muted small">{formatDateTime(job.createdAt)}</div>
+      </td>
+      <td>
+        <span className={`badge badge-${job.status.toLowerCase()}`}>{job.status}</span>
+        {job.priority !== 'NORMAL' ? <span className="muted small"> {job.priority}</span> : null}
+      </td>
+      <td className="progress-cell">
+        <ProgressBar percentage={p.percentage} tone={TONE[job.status]} label={`Job ${job.id} progress`} />
+        <div className="small muted progress-text">
+          <span data-testid="job-percentage">{p.percentage.toFixed(0)}%</span> {counts}
+          {p.failed > 0 ? <span className="bad"> · {p.failed} failed</span> : null}
+          {p.currentItem && job.status === 'RUNNING' ? <span> · {p.currentItem}</span> : null}
+          {p.message ? <span> · {p.message}</span> : null}
+        </div>
+      </td>
+      <td data-testid="job-eta">
+        {job.status === 'RUNNING' ? (
+          <>
+            <div>{formatEta(p.estimatedCompletion, now)}</div>
+            <div className="muted small">{p.estimatedCompletion ? `at ${formatClock(p.estimatedCompletion)}` : 'estimating…'}</div>
+          </>
+        ) : job.status === 'QUEUED' && job.attempts > 0 ? (
+          <div className="muted small">retry {formatEta(job.runAt, now)}</div>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </td>
+      <td className="num">
+        {job.attempts}/{job.maxAttempts}
+      </td>
+      <td className="error-cell">{job.error ? <span title={job.error.message} className="bad">{job.error.code}: {job.error.message}</span> : null}{error ? <span className="bad">{error}</span> : null}</td>
+      <td className="actions">
+        {job.status === 'QUEUED' || job.status === 'RUNNING' ? (
+          <button type="button" className="secondary" disabled={busy || job.cancelRequested} onClick={() => void act('jobs.cancel')}>
+            {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
+          </button>
+        ) : null}
+        {job.status === 'FAILED' || job.status === 'CANCELLED' ? (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void act('jobs.retry')}>
+            Retry
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  );
+}
+
+export function JobsView() {
+  const bridge = useBridge();
+  const byId = useJobsStore((s) => s.byId);
+  const loaded = useJobsStore((s) => s.loaded);
+  const jobs = useMemo(() => jobsNewestFirst(byId), [byId]);
+  const now = useNow(1000);
+  const [starting, setStarting] = useState(false);
+
+  const startDemo = async () => {
+    setStarting(true);
+    try {
+      await bridge.invoke('jobs.startDemo', { items: 60, itemMs: 250, failEvery: 0 });
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <div className="view-header">
+        <h1 id="view-title">Jobs</h1>
+        <button type="button" className="secondary" disabled={starting} onClick={() => void startDemo()}>
+          Start demo job
+        </button>
+      </div>
+      <StatsCards />
+      {!loaded ? (
+        <p className="muted">Loading jobs…</p>
+      ) : jobs.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">No jobs yet</p>
+          <p>Imports, scans, deep-dives, orders and maintenance run here as durable jobs. Start a demo job to see one.</p>
+        </div>
+      ) : (
+        <table className="table jobs-table">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>Kind</th>
+              <th>Status</th>
+              <th>Progress</th>
+              <th>ETA</th>
+              <th>Attempts</th>
+              <th>Error</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((job) => (
+              <JobRow key={job.id} job={job} now={now} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      <SchedulesPanel />
+    </section>
+  );
+}

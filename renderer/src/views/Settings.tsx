@@ -1,0 +1,165 @@
+import { useState, type FormEvent } from 'react';
+import type { Settings } from '../../../shared/domain/settings';
+import { WorkstationError } from '../../../shared/errors';
+import { useBridge } from '../bridge-context';
+import { useAppStore } from '../stores/app';
+
+type FieldErrors = Partial<Record<keyof Settings | 'token' | 'form', string>>;
+
+function errorsOf(error: unknown): FieldErrors {
+  if (error instanceof WorkstationError || (error && typeof error === 'object' && 'code' in error)) {
+    const e = error as WorkstationError;
+    const out: FieldErrors = {};
+    for (const detail of e.details ?? []) {
+      const key = (detail.path[0] as keyof FieldErrors | undefined) ?? 'form';
+      out[key] ??= detail.message;
+    }
+    if (Object.keys(out).length === 0) out.form = e.message;
+    return out;
+  }
+  return { form: String(error) };
+}
+
+function NumberField(props: { name: keyof Settings; label: string; hint: string; value: number; onChange: (v: number) => void; error?: string | undefined }) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      <input
+        name={props.name}
+        type="number"
+        value={Number.isNaN(props.value) ? '' : props.value}
+        onChange={(e) => props.onChange(e.target.valueAsNumber)}
+        aria-invalid={props.error ? true : undefined}
+      />
+      <span className="field-hint">{props.hint}</span>
+      {props.error ? <span className="field-error" role="alert">{props.error}</span> : null}
+    </label>
+  );
+}
+
+function UpstoxTokenForm() {
+  const bridge = useBridge();
+  const view = useAppStore((s) => s.settings);
+  const [token, setToken] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  if (!view) return null;
+  const status = view.upstoxToken;
+
+  const run = async (action: () => Promise<typeof view>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      useAppStore.setState({ settings: await action() });
+      setToken('');
+    } catch (e) {
+      const errors = errorsOf(e);
+      setError(errors.token ?? errors.form);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="upstox-title">
+      <h2 id="upstox-title">Upstox connection</h2>
+      <p data-testid="mode-banner" className={view.mode === 'demo' ? 'banner banner-info' : 'banner banner-ok'}>
+        {view.mode === 'demo'
+          ? 'Demo mode: no Upstox access token is set, so the app runs on its built-in market simulator.'
+          : `Live mode: using the Upstox token ${status.hint ?? ''} (${status.source === 'environment' ? 'from UPSTOX_ACCESS_TOKEN' : 'stored'}).`}
+      </p>
+      {status.present ? (
+        <p className="muted">
+          Stored token ends in <code>{status.hint}</code>; kept {status.storage === 'os-encrypted' ? 'encrypted by the OS keychain' : status.storage === 'file-0600' ? 'in a file only your user can read' : 'in the environment'}
+          {status.updatedAt ? `, saved ${new Date(status.updatedAt).toLocaleString()}` : ''}. Upstox tokens expire daily at 03:30 IST.
+        </p>
+      ) : null}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => bridge.invoke('settings.setUpstoxToken', { token }));
+        }}
+        className="row"
+      >
+        <label className="field grow">
+          <span className="field-label">Access token</span>
+          <input name="upstoxToken" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="Paste today's Upstox access token" />
+          {error ? <span className="field-error" role="alert">{error}</span> : null}
+        </label>
+        <button type="submit" disabled={busy || token.trim() === ''}>Save token</button>
+        {status.source === 'settings' ? (
+          <button type="button" className="secondary" disabled={busy} onClick={() => void run(() => bridge.invoke('settings.clearUpstoxToken', {}))}>
+            Remove token
+          </button>
+        ) : null}
+      </form>
+    </section>
+  );
+}
+
+export function SettingsView() {
+  const view = useAppStore((s) => s.settings);
+  return (
+    <section className="view" aria-labelledby="view-title">
+      <h1 id="view-title">Settings</h1>
+      {view ? (
+        <>
+          <UpstoxTokenForm />
+          <PreferencesForm initial={view.values} dataDir={view.dataDir} />
+        </>
+      ) : (
+        <p className="muted">Loading settings…</p>
+      )}
+    </section>
+  );
+}
+
+function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: string }) {
+  const bridge = useBridge();
+  const [draft, setDraft] = useState<Settings>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saved, setSaved] = useState(false);
+
+  const change = <K extends keyof Settings>(key: K, value: Settings[K]) => {
+    setDraft({ ...draft, [key]: value });
+    setSaved(false);
+  };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setErrors({});
+    try {
+      const next = await bridge.invoke('settings.update', draft);
+      useAppStore.setState({ settings: next });
+      setDraft(next.values);
+      setSaved(true);
+    } catch (error) {
+      setErrors(errorsOf(error));
+    }
+  };
+
+  return (
+      <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="prefs-title">
+        <h2 id="prefs-title">Preferences</h2>
+        <label className="field">
+          <span className="field-label">Theme</span>
+          <select name="theme" value={draft.theme} onChange={(e) => change('theme', e.target.value as Settings['theme'])}>
+            <option value="dark">Dark</option>
+            <option value="light">Light</option>
+          </select>
+        </label>
+        <NumberField name="tickRetentionDays" label="Keep raw ticks for (days)" hint="1-minute candles are kept for good." value={draft.tickRetentionDays} onChange={(v) => change('tickRetentionDays', v)} error={errors.tickRetentionDays} />
+        <NumberField name="jobRetentionDays" label="Keep finished jobs for (days)" hint="Older finished jobs are removed by the cleanup schedule." value={draft.jobRetentionDays} onChange={(v) => change('jobRetentionDays', v)} error={errors.jobRetentionDays} />
+        <NumberField name="feedSubscribeBatchSize" label="Instruments per subscribe frame" hint="How many keys go into one feed subscription message." value={draft.feedSubscribeBatchSize} onChange={(v) => change('feedSubscribeBatchSize', v)} error={errors.feedSubscribeBatchSize} />
+        <label className="field checkbox">
+          <input name="confirmOrders" type="checkbox" checked={draft.confirmOrders} onChange={(e) => change('confirmOrders', e.target.checked)} />
+          <span className="field-label">Confirm every order before it is queued</span>
+        </label>
+        {errors.form ? <p className="field-error" role="alert">{errors.form}</p> : null}
+        <div className="row">
+          <button type="submit">Save settings</button>
+          {saved ? <span className="saved" role="status">Saved</span> : null}
+        </div>
+        <p className="muted">Data folder: <code>{dataDir}</code></p>
+      </form>
+  );
+}
