@@ -23,6 +23,13 @@ import {
   JobSchema,
   JobStartedSchema,
   JobStatsSchema,
+  HolidayDateSchema,
+  HolidayInputSchema,
+  HolidaySchema,
+  ScheduleNameSchema,
+  ScheduleRunSchema,
+  ScheduleSchema,
+  ScheduleUpdateSchema,
 } from './domain/jobs';
 import type { EVENT_ENVELOPE_VERSION } from './constants';
 
@@ -68,6 +75,14 @@ export const commands = {
   'jobs.cancel': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/cancel' }),
   'jobs.retry': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/retry' }),
   'jobs.startDemo': command(DemoJobPayloadSchema, JobStartedSchema, { method: 'POST', path: '/jobs/demo', status: 202 }),
+
+  'schedules.list': command(NoInput, z.array(ScheduleSchema), { method: 'GET', path: '/schedules' }),
+  'schedules.update': command(ScheduleUpdateSchema, ScheduleSchema, { method: 'PUT', path: '/schedules/:name' }),
+  'schedules.runNow': command(ScheduleNameSchema, ScheduleRunSchema, { method: 'POST', path: '/schedules/:name/run', status: 202 }),
+
+  'calendar.holidays': command(NoInput, z.array(HolidaySchema), { method: 'GET', path: '/calendar/holidays' }),
+  'calendar.addHoliday': command(HolidayInputSchema, z.array(HolidaySchema), { method: 'POST', path: '/calendar/holidays' }),
+  'calendar.removeHoliday': command(HolidayDateSchema, z.array(HolidaySchema), { method: 'DELETE', path: '/calendar/holidays/:date' }),
 } as const;
 
 export const events = {

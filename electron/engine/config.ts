@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { APP_NAME } from '../../shared/constants';
 import { WorkstationError } from '../../shared/errors';
@@ -7,8 +8,13 @@ import { zodDetails } from './router';
 
 export const DEFAULT_API_PORT = 7420;
 
+/** `resources/` of the repository; the desktop build passes its own (inside the packaged app). */
+const DEFAULT_RESOURCES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources');
+
 export interface EngineConfig {
   dataDir: string;
+  /** The product's data files (holiday calendar, universes); read-only. */
+  resourcesDir: string;
   upstoxAccessToken: string | undefined;
   upstoxApiUrl: string;
   upstoxOrderUrl: string;
@@ -55,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const e = parsed.data;
   return {
     dataDir: path.resolve(e.TICKDESK_DATA_DIR ?? defaultDataDir()),
+    resourcesDir: DEFAULT_RESOURCES_DIR,
     upstoxAccessToken: e.UPSTOX_ACCESS_TOKEN,
     upstoxApiUrl: e.UPSTOX_API_URL.replace(/\/+$/, ''),
     upstoxOrderUrl: e.UPSTOX_ORDER_URL.replace(/\/+$/, ''),

@@ -18,6 +18,11 @@ import { createJobRegistry, type AnyJobKind } from './jobs/registry';
 import { createJobRunner, type RunnerOptions } from './jobs/runner';
 import { createJobService, type JobService } from './jobs/service';
 import { createJobStore } from './store/jobs';
+import { createScheduleStore } from './store/schedules';
+import { createScheduler } from './jobs/scheduler';
+import { DEFAULT_SCHEDULES } from './jobs/default-schedules';
+import { tickRetentionKind } from './jobs/kinds/tick-retention';
+import { createTradingCalendar } from './market/calendar';
 
 /** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
 export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed', 'job_progress_update']);
@@ -39,7 +44,7 @@ export interface Engine {
   readonly logger: Logger;
   readonly db: Db;
   readonly jobs: JobService;
-  /** Starts background work: the job runner (resuming what a crash interrupted). */
+  /** Starts background work: the job runner (resuming what a crash interrupted) and the scheduler. */
   start(): void;
   /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
   shutdown(): Promise<void>;
@@ -68,16 +73,29 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     demoJobKind,
     databaseMaintenanceKind(db),
     jobCleanupKind(jobStore.deleteFinishedBefore, () => settings.values().jobRetentionDays),
+    tickRetentionKind(db, () => settings.values().tickRetentionDays),
     ...(deps.extraJobKinds ?? []),
   ]);
   const runner = createJobRunner({ db, store: jobStore, registry, clock, logger: logger.child('jobs'), emit: events.emit, random: deps.random, options: deps.runner });
   const jobs = createJobService({ store: jobStore, registry, runner, clock, logger: logger.child('jobs'), emit: events.emit });
-  const router = createRouter(bindHandlers({ system, settings, jobs }), logger.child('router'));
+  const calendar = createTradingCalendar(db);
+  calendar.loadBundled(path.join(config.resourcesDir, 'calendar', 'nse-holidays.json'));
+  const scheduler = createScheduler({
+    store: createScheduleStore(db),
+    jobs,
+    registry,
+    calendar,
+    clock,
+    logger: logger.child('scheduler'),
+    definitions: DEFAULT_SCHEDULES,
+  });
+  const router = createRouter(bindHandlers({ system, settings, jobs, scheduler, calendar }), logger.child('router'));
 
   let closed: Promise<void> | undefined;
   const shutdown = () => {
     closed ??= (async () => {
       logger.info('engine shutting down');
+      scheduler.stop();
       await runner.stop();
       db.close();
       ownLogger?.close();
@@ -86,5 +104,8 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   };
 
   logger.info('engine started', { dataDir: config.dataDir, mode: settings.mode() });
-  return { config, router, events, logger, db, jobs, start: () => runner.start(), shutdown };
+  return { config, router, events, logger, db, jobs, start: () => {
+      runner.start();
+      scheduler.start();
+    }, shutdown };
 }

@@ -40,7 +40,12 @@ function createOsVault(dataDir: string): SecretVault | undefined {
 }
 
 function startEngine(): Engine {
-  const config = loadConfig(process.env, { dataDir: app.getPath('userData'), logToConsole: !app.isPackaged });
+  const config = loadConfig(process.env, {
+    dataDir: app.getPath('userData'),
+    logToConsole: !app.isPackaged,
+    // A packaged app ships resources/ beside its archive (electron-builder extraResources).
+    ...(app.isPackaged ? { resourcesDir: path.join(process.resourcesPath, 'resources') } : {}),
+  });
   const vault = createOsVault(config.dataDir);
   const engine = createEngine(config, vault ? { vault } : {});
   if (!vault) engine.logger.child('shell').warn('OS encryption is not available: secrets are kept in a 0600 file instead');
@@ -96,6 +101,7 @@ function main(): void {
     const unregisterIpc = registerIpc({ engine, getWindow: () => window, origin, logger: logger.child('ipc') });
     quitAfterShutdown(engine, unregisterIpc);
     Menu.setApplicationMenu(buildMenu({ isPackaged: app.isPackaged }));
+    engine.start();
 
     const openWindow = () => {
       const created = createMainWindow(origin, logger.child('window'));

@@ -142,3 +142,14 @@ export const ScheduleUpdateSchema = z
   })
   .strict();
 export const ScheduleNameSchema = z.object({ name: z.string().min(1).max(100) }).strict();
+
+export const ScheduleRunSchema = z.object({ schedule: ScheduleSchema, jobId: z.number().int() });
+
+export const HolidaySchema = z.object({ date: z.string(), description: z.string(), source: z.enum(['bundled', 'user']) });
+export const HolidayInputSchema = z
+  .object({
+    date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'date must be YYYY-MM-DD'),
+    description: z.string().trim().min(1).max(200),
+  })
+  .strict();
+export const HolidayDateSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD') }).strict();

@@ -58,7 +58,9 @@ export const APP_JS = 'console.log("tickdesk-test-asset");';
 /** Starts the engine and the real Local API on port 0, serving a small static folder written here. */
 export async function startApi(options: StartEngineOptions = {}): Promise<TestApi> {
   const started = startEngine(options);
-  const staticDir = makeTempDir('tickdesk-static-');
+  // One level down, so that tests can put files next to the folder without leaving the temp dir.
+  const staticDir = path.join(makeTempDir('tickdesk-static-'), 'renderer');
+  fs.mkdirSync(staticDir);
   fs.writeFileSync(path.join(staticDir, 'index.html'), INDEX_HTML);
   fs.mkdirSync(path.join(staticDir, 'assets'));
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), APP_JS);

@@ -61,6 +61,16 @@ describe('settings service (through the engine)', () => {
     expect((await engine.router.call('settings.get', {})).values).toEqual(view.values);
   });
 
+  it('changing the same setting twice keeps the last value across a restart', async () => {
+    const first = startEngine();
+    await first.engine.router.call('settings.update', { tickRetentionDays: 7 });
+    await first.engine.router.call('settings.update', { tickRetentionDays: 9 });
+    await stopEngine(first.engine);
+
+    const second = startEngine({ dataDir: first.dataDir });
+    expect((await second.engine.router.call('settings.get', {})).values.tickRetentionDays).toBe(9);
+  });
+
   it('emits settings_changed with the new values', async () => {
     const { engine } = startEngine();
     const seen: EventEnvelope[] = [];

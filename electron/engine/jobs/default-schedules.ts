@@ -1,0 +1,41 @@
+import type { ScheduleDefinition } from './scheduler';
+
+/** The schedules a new install starts with; users edit them in the Jobs view. */
+export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
+  {
+    name: 'ohlcv-daily-import',
+    description: 'Daily OHLCV import of the NIFTY 50, after the close on trading days',
+    jobKind: 'ohlcv.import',
+    cron: '30 16 * * 1-5',
+    enabled: false,
+    tradingDaysOnly: true,
+    payload: { universes: ['nifty50'], timeframes: ['1d'] },
+  },
+  {
+    name: 'database-maintenance',
+    description: 'Weekly database maintenance: ANALYZE, and VACUUM when worth it',
+    jobKind: 'maintenance.database',
+    cron: '0 3 * * 0',
+    enabled: true,
+    tradingDaysOnly: false,
+    payload: {},
+  },
+  {
+    name: 'tick-retention',
+    description: 'Daily cleanup of raw ticks older than the retention setting',
+    jobKind: 'maintenance.tick-retention',
+    cron: '15 2 * * *',
+    enabled: true,
+    tradingDaysOnly: false,
+    payload: {},
+  },
+  {
+    name: 'job-cleanup',
+    description: 'Daily removal of finished jobs older than the retention setting',
+    jobKind: 'maintenance.job-cleanup',
+    cron: '30 2 * * *',
+    enabled: true,
+    tradingDaysOnly: false,
+    payload: {},
+  },
+];
