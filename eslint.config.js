@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'worker_threads', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -80,11 +80,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/**/*.ts', 'tests/**/*.{ts,mjs}', 'bench/**/*.ts', '*.config.{ts,js}'],
+    files: ['electron/**/*.ts', 'tests/**/*.{ts,mjs}', 'bench/**/*.ts', 'scripts/**/*.mjs', '*.config.{ts,js}'],
     languageOptions: { globals: globals.node },
   },
   {
-    files: ['tests/**/*.{ts,mjs}', 'bench/**/*.ts', 'electron/serve.ts'],
+    files: ['tests/**/*.{ts,mjs}', 'bench/**/*.ts', 'scripts/**/*.mjs', 'electron/serve.ts'],
     rules: { 'no-console': 'off' },
   },
 );
