@@ -137,21 +137,29 @@ export function createJobContext<P>(payload: P, deps: ContextDeps): JobContext<P
         tracker.setConcurrency(concurrency);
         const summary: ItemsSummary = { succeeded: 0, failed: 0, allFailuresTransient: true };
         let next = 0;
+        let stoppedBy: { error: unknown } | undefined;
         const worker = async () => {
-          while (next < pending.length) {
-            const key = pending[next++]!;
-            publishCounts(key);
-            const outcome = await runOne(key, handler, options);
-            if (outcome === 'ok') summary.succeeded++;
-            else {
-              summary.failed++;
-              deps.failures[outcome]++;
-              if (outcome === 'permanent') summary.allFailuresTransient = false;
+          try {
+            while (next < pending.length && !stoppedBy) {
+              const key = pending[next++]!;
+              publishCounts(key);
+              const outcome = await runOne(key, handler, options);
+              if (outcome === 'ok') summary.succeeded++;
+              else {
+                summary.failed++;
+                deps.failures[outcome]++;
+                if (outcome === 'permanent') summary.allFailuresTransient = false;
+              }
+              publishCounts();
             }
-            publishCounts();
+          } catch (error) {
+            stoppedBy ??= { error };
           }
         };
+        // Every worker reaches a safe point before run() returns or throws: an item still in flight when the job is
+        // recorded as stopped would commit later, under a job already cancelled, retried or closed.
         await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+        if (stoppedBy) throw stoppedBy.error;
         checkpoint();
         publishCounts(null);
         return summary;

@@ -110,17 +110,21 @@ export function createJobRunner(deps: RunnerDeps) {
     if (free > 0) {
       const claimed = store.claim(owner, clock.now(), options.leaseMs, kindsAtCapacity(), free);
       const perKind = runningByKind();
+      let givenBack = 0;
       for (const record of claimed) {
         const limit = registry.get(record.kind)?.concurrency;
         const n = perKind.get(record.kind) ?? 0;
         if (limit !== undefined && n >= limit) {
           // Claimed in the same batch as others of its kind past the limit: give it back untouched.
           store.finish(record.id, owner, clock.now(), { status: 'QUEUED', refundAttempt: true });
+          givenBack++;
           continue;
         }
         perKind.set(record.kind, n + 1);
         start(record);
       }
+      // Slots are still free: claim again now, the full kind is excluded this time (jobs of other kinds must not wait behind it).
+      if (givenBack > 0) return schedulePump();
       if (claimed.length === free) return; // more may be waiting: the next completion pumps again
     }
     armWake();

@@ -173,10 +173,11 @@ export function createJobStore(db: Db) {
     ),
     idByKey: db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE idempotency_key = ?'),
     get: db.prepare<[number], DbJob>('SELECT * FROM jobs WHERE id = ?'),
+    // INDEXED BY: left to itself the planner picks jobs_status_created (status = ?) and sorts every queued job for each claim.
     claim: db.prepare<unknown[], DbJob>(
       `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
               started_at = COALESCE(started_at, ?), updated_at = ?
-       WHERE id IN (SELECT id FROM jobs WHERE status = 'QUEUED' AND run_at <= ?
+       WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_claim WHERE status = 'QUEUED' AND run_at <= ?
                     AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY priority, id LIMIT ?)
        RETURNING *`,
     ),
