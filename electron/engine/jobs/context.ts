@@ -66,24 +66,30 @@ export interface ContextDeps {
 }
 
 export function createJobContext<P>(payload: P, deps: ContextDeps): JobContext<P> {
-  const { db, store, clock, tracker, signal, job } = deps;
+  // `deps.signal` is read where it is needed, never up front: the runner builds its AbortController only on first use.
+  const { db, store, clock, tracker, job } = deps;
   const jobId = job.id;
   const setTimer = (fn: () => void, ms: number) => {
     const handle = clock.setTimeout(fn, ms);
     return () => clock.clearTimeout(handle);
   };
   const checkpoint = () => {
-    if (signal.aborted) throw new JobStoppedError(stopReasonOf(signal));
+    if (deps.signal.aborted) throw new JobStoppedError(stopReasonOf(deps.signal));
   };
-  const sleep = (ms: number) => sleepUnlessStopped(ms, signal, setTimer);
+  const sleep = (ms: number) => sleepUnlessStopped(ms, deps.signal, setTimer);
   const publishCounts = (currentItem?: string | null) => {
     const counts = store.itemCounts(jobId);
     tracker.items({ completed: counts.succeeded, failed: counts.failed, total: counts.total, currentItem });
   };
-  const finishItem = db.transaction((key: string, now: number, processingMs: number, outcome: ItemOutcome | void) => {
-    outcome?.commit?.();
-    store.finishItem(jobId, key, now, { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs, result: outcome?.result });
-  });
+  // Built on first use: making a transaction function (four wrappers) is a noticeable part of a short job's cost, and most jobs have no items.
+  let finishItemTx: ((key: string, now: number, processingMs: number, outcome: ItemOutcome | void) => void) | undefined;
+  const finishItem = (key: string, now: number, processingMs: number, outcome: ItemOutcome | void) => {
+    finishItemTx ??= db.transaction((k: string, at: number, ms: number, out: ItemOutcome | void) => {
+      out?.commit?.();
+      store.finishItem(jobId, k, at, { status: 'SUCCEEDED', records: out?.records ?? 0, processingMs: ms, result: out?.result });
+    });
+    finishItemTx(key, now, processingMs, outcome);
+  };
 
   async function runOne(key: string, handler: (key: string) => Promise<ItemOutcome | void>, options: RunItemsOptions): Promise<'ok' | 'transient' | 'permanent'> {
     const attempts = options.itemAttempts ?? 1;
@@ -100,7 +106,7 @@ export function createJobContext<P>(payload: P, deps: ContextDeps): JobContext<P
         return 'ok';
       } catch (error) {
         if (error instanceof JobStoppedError) throw error;
-        if (signal.aborted) throw new JobStoppedError(stopReasonOf(signal));
+        if (deps.signal.aborted) throw new JobStoppedError(stopReasonOf(deps.signal));
         const failure = classifyError(error, false);
         const now = clock.now();
         if (failure.transient && attempt < attempts) {
@@ -118,7 +124,9 @@ export function createJobContext<P>(payload: P, deps: ContextDeps): JobContext<P
   return {
     job,
     payload,
-    signal,
+    get signal() {
+      return deps.signal;
+    },
     logger: deps.logger,
     clock,
     progress: (update) => tracker.update(update),

@@ -102,7 +102,29 @@ const priorityRank = (p: JobPriority) => JOB_PRIORITIES.indexOf(p);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 
-function toRecord(row: DbJob): JobRecord {
+/** The columns a JobRecord is made of. */
+const RECORD_COLUMNS =
+  'id, kind, payload, status, priority, attempts, max_attempts, recoveries, run_at, idempotency_key, progress, cancel_requested, lease_owner, created_at, started_at';
+type RecordRow = Pick<
+  DbJob,
+  | 'id'
+  | 'kind'
+  | 'payload'
+  | 'status'
+  | 'priority'
+  | 'attempts'
+  | 'max_attempts'
+  | 'recoveries'
+  | 'run_at'
+  | 'idempotency_key'
+  | 'progress'
+  | 'cancel_requested'
+  | 'lease_owner'
+  | 'created_at'
+  | 'started_at'
+>;
+
+function toRecord(row: RecordRow): JobRecord {
   return {
     id: row.id,
     kind: row.kind,
@@ -167,25 +189,28 @@ function toItemDto(row: DbJobItem): JobItem {
 
 export function createJobStore(db: Db) {
   const s = {
-    insert: db.prepare<unknown[], { id: number }>(
+    // Run, not RETURNING id: the new id is lastInsertRowid, and a RETURNING clause makes each insert about a fifth slower.
+    insert: db.prepare<unknown[]>(
       `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, idempotency_key, progress, created_at, updated_at)
-       VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+       VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
     ),
     idByKey: db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE idempotency_key = ?'),
     get: db.prepare<[number], DbJob>('SELECT * FROM jobs WHERE id = ?'),
     // INDEXED BY: left to itself the planner picks jobs_status_created (status = ?) and sorts every queued job for each claim.
-    claim: db.prepare<unknown[], DbJob>(
+    // RETURNING only the columns a JobRecord is made of: returning every column costs about a quarter more per claimed job.
+    claim: db.prepare<unknown[], RecordRow>(
       `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
               started_at = COALESCE(started_at, ?), updated_at = ?
        WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_claim WHERE status = 'QUEUED' AND run_at <= ?
                     AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY priority, id LIMIT ?)
-       RETURNING *`,
+       RETURNING ${RECORD_COLUMNS}`,
     ),
-    finish: db.prepare<unknown[]>(
-      `UPDATE jobs SET status = @status, result = @result, error_code = @errorCode, error_message = @errorMessage,
-              run_at = COALESCE(@runAt, run_at), progress = COALESCE(@progress, progress),
-              attempts = attempts - @refund, finished_at = @finishedAt, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-       WHERE id = @id AND lease_owner = @owner AND status = 'RUNNING'`,
+    // Positional parameters: binding them from an object of named ones makes each finish about a quarter slower.
+    finish: db.prepare<[JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string]>(
+      `UPDATE jobs SET status = ?, result = ?, error_code = ?, error_message = ?,
+              run_at = COALESCE(?, run_at), progress = COALESCE(?, progress),
+              attempts = attempts - ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'`,
     ),
     progress: db.prepare<[string, number, number]>('UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?'),
     heartbeat: db.prepare<[number, number, number, number, string], { id: number; cancel_requested: number }>(
@@ -233,7 +258,7 @@ export function createJobStore(db: Db) {
   };
 
   const insertOne = (job: NewJob, now: number): { id: number; created: boolean } => {
-    const row = s.insert.get(
+    const inserted = s.insert.run(
       job.kind,
       JSON.stringify(job.payload ?? null),
       priorityRank(job.priority),
@@ -244,7 +269,7 @@ export function createJobStore(db: Db) {
       now,
       now,
     );
-    if (row) return { id: row.id, created: true };
+    if (inserted.changes === 1) return { id: Number(inserted.lastInsertRowid), created: true };
     return { id: s.idByKey.get(job.idempotencyKey!)!.id, created: false };
   };
 
@@ -294,19 +319,19 @@ export function createJobStore(db: Db) {
     finish(id: number, owner: string, now: number, fields: FinishFields): boolean {
       const finished = fields.status === 'SUCCEEDED' || fields.status === 'FAILED' || fields.status === 'CANCELLED';
       return (
-        s.finish.run({
+        s.finish.run(
+          fields.status,
+          fields.result === undefined ? null : JSON.stringify(fields.result),
+          fields.errorCode ?? null,
+          fields.errorMessage ?? null,
+          fields.runAt ?? null,
+          fields.progress ? JSON.stringify(fields.progress) : null,
+          fields.refundAttempt ? 1 : 0,
+          finished ? now : null,
+          now,
           id,
           owner,
-          now,
-          status: fields.status,
-          result: fields.result === undefined ? null : JSON.stringify(fields.result),
-          errorCode: fields.errorCode ?? null,
-          errorMessage: fields.errorMessage ?? null,
-          runAt: fields.runAt ?? null,
-          progress: fields.progress ? JSON.stringify(fields.progress) : null,
-          refund: fields.refundAttempt ? 1 : 0,
-          finishedAt: finished ? now : null,
-        }).changes === 1
+        ).changes === 1
       );
     },
     saveProgress(id: number, progress: JobProgress, now: number): void {

@@ -1,0 +1,281 @@
+/**
+ * Job queue benchmark (`npm run bench:jobs`).
+ *
+ * The bar: at least 15,000 no-op jobs a second through enqueue, claim and complete, durable (WAL,
+ * synchronous=NORMAL), with batched enqueue; plainjob, a published SQLite job queue for Node, claims 15k jobs/s.
+ *
+ * Every figure is the median of several runs on a fresh file database in a temp folder. Measured in the same run:
+ * a raw SQLite ceiling (the same rows inserted, then updated twice, with plain better-sqlite3 prepared statements in
+ * batched transactions, on the app's own schema) so the runner's figure can be read against what SQLite itself does
+ * on this machine. Also measured: single-job round-trip latency (enqueue one job into an idle, started runner and
+ * wait for its job_completed event).
+ *
+ * Knobs (environment): BENCH_JOBS, BENCH_RUNS, BENCH_BATCH, BENCH_CONCURRENCY, BENCH_LATENCY_JOBS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { loadConfig } from '../electron/engine/config';
+import { createEngine, type Engine } from '../electron/engine/index';
+import { defineJobKind } from '../electron/engine/jobs/registry';
+import type { Logger } from '../electron/engine/logger';
+import { migrate } from '../electron/engine/store/open';
+import { emptyProgress } from '../electron/engine/store/jobs';
+
+const BAR_JOBS_PER_SECOND = 15_000;
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+const JOBS = intFromEnv('BENCH_JOBS', 20_000);
+const RUNS = intFromEnv('BENCH_RUNS', 5);
+const BATCH = intFromEnv('BENCH_BATCH', 1_000);
+const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 64);
+const LATENCY_JOBS = intFromEnv('BENCH_LATENCY_JOBS', 500);
+const LATENCY_WARMUP = 50;
+const WARMUP_JOBS = Math.min(JOBS, 5_000);
+
+const KIND = 'bench.noop';
+const noopKind = defineJobKind({
+  kind: KIND,
+  description: 'Benchmark: does nothing',
+  payload: z.object({ n: z.number() }),
+  handler: async () => null,
+});
+
+/** Discards every entry (the memory logger would keep one per enqueue), but counts warnings and errors. */
+const problems: string[] = [];
+const discard = () => undefined;
+const silentLogger: Logger = {
+  debug: discard,
+  info: discard,
+  warn: (message) => void problems.push(`warn: ${message}`),
+  error: (message, fields) => void problems.push(`error: ${message} ${fields?.error instanceof Error ? fields.error.message : ''}`),
+  child: () => silentLogger,
+};
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'tickdesk-bench-'));
+}
+
+function removeDir(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function openEngine(dir: string): Engine {
+  return createEngine(loadConfig({ TICKDESK_DATA_DIR: dir }), { logger: silentLogger, extraJobKinds: [noopKind], runner: { concurrency: CONCURRENCY } });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const rate = (count: number, ms: number) => (count * 1000) / ms;
+
+interface ThroughputRun {
+  enqueueMs: number;
+  drainMs: number;
+}
+
+/** Enqueues `jobs` no-op jobs in batches, then starts the runner and waits for every job_completed event. */
+async function throughputRun(jobs: number): Promise<ThroughputRun> {
+  const dir = tempDir();
+  const engine = openEngine(dir);
+  try {
+    const enqueueStart = performance.now();
+    for (let first = 0; first < jobs; first += BATCH) {
+      const batch = Array.from({ length: Math.min(BATCH, jobs - first) }, (_, i) => ({ kind: KIND, payload: { n: first + i } }));
+      engine.jobs.enqueueMany(batch);
+    }
+    const enqueueMs = performance.now() - enqueueStart;
+
+    let completed = 0;
+    const allDone = new Promise<void>((resolve) => {
+      const unsubscribe = engine.events.subscribe((envelope) => {
+        if (envelope.event === 'job_completed' && ++completed === jobs) {
+          unsubscribe();
+          resolve();
+        }
+      });
+    });
+    const drainStart = performance.now();
+    engine.start();
+    await allDone;
+    const drainMs = performance.now() - drainStart;
+
+    const byStatus = engine.db.prepare<[string], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status').all(KIND);
+    if (byStatus.length !== 1 || byStatus[0]!.status !== 'SUCCEEDED' || byStatus[0]!.n !== jobs) {
+      throw new Error(`expected ${jobs} succeeded ${KIND} jobs, got ${JSON.stringify(byStatus)}`);
+    }
+    return { enqueueMs, drainMs };
+  } finally {
+    await engine.shutdown();
+    removeDir(dir);
+  }
+}
+
+/**
+ * The raw ceiling: the same number of rows in the app's jobs table, inserted, then updated to RUNNING, then to
+ * SUCCEEDED, with plain prepared statements, `BATCH` rows per transaction, on a file database (WAL, synchronous=NORMAL).
+ */
+function rawCeilingRun(rows: number): number {
+  const dir = tempDir();
+  const db = new Database(path.join(dir, 'raw.db'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    migrate(db);
+    const insert = db.prepare<[string, number, string, number, number]>(
+      `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, progress, created_at, updated_at)
+       VALUES ('${KIND}', ?, 'QUEUED', 2, 3, ?, ?, ?, ?)`,
+    );
+    const claim = db.prepare<[string, number, number, number, number, number]>(
+      `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
+              started_at = ?, updated_at = ? WHERE id = ?`,
+    );
+    const finish = db.prepare<[string, number, number, number]>(
+      `UPDATE jobs SET status = 'SUCCEEDED', result = 'null', progress = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+              updated_at = ? WHERE id = ?`,
+    );
+    const progress = JSON.stringify(emptyProgress());
+    const done = JSON.stringify({ ...emptyProgress(), phase: 'done', percentage: 100 });
+    const inserts = db.transaction((first: number, count: number, now: number) => {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) ids.push(Number(insert.run(JSON.stringify({ n: first + i }), now, progress, now, now).lastInsertRowid));
+      return ids;
+    });
+    const claims = db.transaction((ids: readonly number[], now: number) => {
+      for (const id of ids) claim.run('bench-owner', now + 30_000, now, now, now, id);
+    });
+    const finishes = db.transaction((ids: readonly number[], now: number) => {
+      for (const id of ids) finish.run(done, now, now, id);
+    });
+
+    const started = performance.now();
+    const batches: number[][] = [];
+    for (let first = 0; first < rows; first += BATCH) batches.push(inserts(first, Math.min(BATCH, rows - first), Date.now()));
+    for (const ids of batches) claims(ids, Date.now());
+    for (const ids of batches) finishes(ids, Date.now());
+    const elapsed = performance.now() - started;
+
+    const succeeded = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'SUCCEEDED'").get()!.n;
+    if (succeeded !== rows) throw new Error(`raw ceiling: expected ${rows} succeeded rows, got ${succeeded}`);
+    return elapsed;
+  } finally {
+    db.close();
+    removeDir(dir);
+  }
+}
+
+/** Round trip of one job through an idle, started runner: enqueue() until its job_completed event. */
+async function latencyRun(count: number, warmup: number): Promise<number[]> {
+  const dir = tempDir();
+  const engine = openEngine(dir);
+  let expected = -1;
+  let arrived: (() => void) | undefined;
+  const unsubscribe = engine.events.subscribe((envelope) => {
+    if (envelope.event === 'job_completed' && (envelope.payload as { jobId: number }).jobId === expected) arrived?.();
+  });
+  const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+  try {
+    engine.start();
+    await settle();
+    const samples: number[] = [];
+    for (let i = 0; i < warmup + count; i++) {
+      await settle(); // let the runner finish its post-completion pump and go back to sleep: idle
+      const completed = new Promise<void>((resolve) => (arrived = resolve));
+      const started = performance.now();
+      expected = engine.jobs.enqueue(KIND, { n: i }).job.id;
+      await completed;
+      const elapsed = performance.now() - started;
+      if (i >= warmup) samples.push(elapsed);
+    }
+    return samples;
+  } finally {
+    unsubscribe();
+    await engine.shutdown();
+    removeDir(dir);
+  }
+}
+
+function runsText(values: readonly number[], format: (v: number) => string): string {
+  return `${values.length} runs: ${values.map(format).join(', ')}`;
+}
+
+async function main(): Promise<void> {
+  const benchStart = performance.now();
+  const cpus = os.cpus();
+  console.log('Tickdesk job queue benchmark');
+  console.log(`machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(
+    `settings: ${int(JOBS)} no-op jobs per run, ${RUNS} runs (median reported), enqueueMany batches of ${int(BATCH)}, runner concurrency ${CONCURRENCY}, ` +
+      `file DB in ${os.tmpdir()} (WAL, synchronous=NORMAL), silent logger, warm-up run of ${int(WARMUP_JOBS)} jobs`,
+  );
+
+  await throughputRun(WARMUP_JOBS);
+  rawCeilingRun(WARMUP_JOBS);
+
+  const enqueueRates: number[] = [];
+  const drainRates: number[] = [];
+  const endToEndRates: number[] = [];
+  const ceilingRates: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // Interleaved so that a noisy moment of the machine weighs on both sides of the ratio.
+    const { enqueueMs, drainMs } = await throughputRun(JOBS);
+    enqueueRates.push(rate(JOBS, enqueueMs));
+    drainRates.push(rate(JOBS, drainMs));
+    endToEndRates.push(rate(JOBS, enqueueMs + drainMs));
+    ceilingRates.push(rate(JOBS, rawCeilingRun(JOBS)));
+  }
+
+  const ceiling = median(ceilingRates);
+  const line = (label: string, rates: readonly number[]) => {
+    const m = median(rates);
+    console.log(
+      `${label}: median ${int(m)} jobs/s (${runsText(rates, int)}) = ${(m / BAR_JOBS_PER_SECOND).toFixed(2)}x the ${int(BAR_JOBS_PER_SECOND)} jobs/s bar; ` +
+        `${(m / ceiling).toFixed(2)}x the raw SQLite ceiling (${int(ceiling)} rows/s)`,
+    );
+  };
+  console.log('');
+  line('jobs enqueue alone (enqueueMany)', enqueueRates);
+  line('jobs claim+complete alone (runner)', drainRates);
+  line('jobs end-to-end (enqueue+claim+complete)', endToEndRates);
+  console.log(
+    `raw SQLite ceiling (insert + 2 updates per row, ${int(BATCH)} rows per transaction, plain better-sqlite3): median ${int(ceiling)} rows/s (${runsText(ceilingRates, int)})`,
+  );
+  const endToEnd = median(endToEndRates);
+  console.log(`bar (${int(BAR_JOBS_PER_SECOND)} jobs/s end-to-end): ${endToEnd >= BAR_JOBS_PER_SECOND ? 'MET' : 'NOT MET'}`);
+
+  const latencies = await latencyRun(LATENCY_JOBS, LATENCY_WARMUP);
+  console.log(
+    `single-job round trip: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms ` +
+      `(${LATENCY_JOBS} jobs after ${LATENCY_WARMUP} warm-up, enqueue() into an idle started runner until job_completed)`,
+  );
+
+  if (problems.length > 0) {
+    console.log(`WARNING: the engine logged ${problems.length} warnings/errors, first: ${problems[0]}`);
+    process.exitCode = 1;
+  }
+  console.log(`total bench time ${((performance.now() - benchStart) / 1000).toFixed(1)} s`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
