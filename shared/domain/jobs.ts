@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISO_DATE } from '../time';
 
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -148,8 +149,8 @@ export const ScheduleRunSchema = z.object({ schedule: ScheduleSchema, jobId: z.n
 export const HolidaySchema = z.object({ date: z.string(), description: z.string(), source: z.enum(['bundled', 'user']) });
 export const HolidayInputSchema = z
   .object({
-    date: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'date must be YYYY-MM-DD'),
+    date: z.string().regex(ISO_DATE, 'date must be YYYY-MM-DD'),
     description: z.string().trim().min(1).max(200),
   })
   .strict();
-export const HolidayDateSchema = z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date must be YYYY-MM-DD') }).strict();
+export const HolidayDateSchema = z.object({ date: z.string().regex(ISO_DATE, 'date must be YYYY-MM-DD') }).strict();

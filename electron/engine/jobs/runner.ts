@@ -1,5 +1,3 @@
-import os from 'node:os';
-import crypto from 'node:crypto';
 import type { JobProgress, JobStatus } from '../../../shared/domain/jobs';
 import type { Clock, TimerHandle } from '../clock';
 import type { Emit } from '../events';
@@ -10,6 +8,7 @@ import { createJobContext } from './context';
 import { classifyError, JobStoppedError, PermanentJobError, TransientJobError, type StopReason } from './errors';
 import { backoffDelay } from './eta';
 import { ProgressTracker } from './progress';
+import { LazyAbortController, newOwnerId, ownerIsDeadProcess } from './lease';
 import { DEFAULT_BACKOFF, type JobRegistry } from './registry';
 
 export interface RunnerOptions {
@@ -36,49 +35,11 @@ export interface RunnerDeps {
   options?: Partial<RunnerOptions>;
 }
 
-/**
- * An AbortController made only when its signal is first read or a stop is asked for: making one costs about 7 µs
- * on Node 20, a large share of a short job's whole run, and most jobs finish without either.
- */
-class LazyAbortController {
-  private controller: AbortController | undefined;
-
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
-
-  get aborted(): boolean {
-    return this.controller?.signal.aborted ?? false;
-  }
-
-  abort(reason: StopReason): void {
-    (this.controller ??= new AbortController()).abort(reason);
-  }
-}
-
 interface RunningJob {
   record: JobRecord;
   controller: LazyAbortController;
   kind: string;
   done: Promise<void>;
-}
-
-/** Identifies this runner in leases: host and pid let a restarted engine see that the previous one is gone. */
-function newOwnerId(): string {
-  return `${os.hostname()}/${process.pid}/${crypto.randomBytes(4).toString('hex')}`;
-}
-
-function ownerIsDeadProcess(owner: string | null): boolean {
-  if (!owner) return true;
-  const [host, pidText] = owner.split('/');
-  const pid = Number(pidText);
-  if (host !== os.hostname() || !Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /**

@@ -124,6 +124,8 @@ type RecordRow = Pick<
   | 'started_at'
 >;
 
+const parseProgress = (text: string | null) => (text ? (JSON.parse(text) as JobProgress) : null);
+
 function toRecord(row: RecordRow): JobRecord {
   return {
     id: row.id,
@@ -136,7 +138,7 @@ function toRecord(row: RecordRow): JobRecord {
     recoveries: row.recoveries,
     runAt: row.run_at,
     idempotencyKey: row.idempotency_key,
-    progress: row.progress ? (JSON.parse(row.progress) as JobProgress) : null,
+    progress: parseProgress(row.progress),
     cancelRequested: row.cancel_requested === 1,
     leaseOwner: row.lease_owner,
     createdAt: row.created_at,
@@ -162,7 +164,7 @@ function toDto(row: DbJob): Job {
     priority: JOB_PRIORITIES[row.priority]!,
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
-    progress: row.progress ? (JSON.parse(row.progress) as JobProgress) : emptyProgress(),
+    progress: parseProgress(row.progress) ?? emptyProgress(),
     result: parseJson(row.result),
     error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
     payload,
