@@ -10,7 +10,20 @@ import {
   SettingsViewSchema,
   UpstoxTokenInputSchema,
 } from './domain/settings';
-import { FeedStatusSchema } from './domain/feed';
+import {
+  CandleQuerySchema,
+  CandleSchema,
+  FeedStatusSchema,
+  LatestTicksQuerySchema,
+  LatestTicksSchema,
+  MarketTicksEventSchema,
+  SubscribeInputSchema,
+  SubscribeResultSchema,
+  SubscriptionSchema,
+  UnsubscribeInputSchema,
+  UnsubscribeResultSchema,
+} from './domain/feed';
+import { InstrumentImportInputSchema, InstrumentLookupSchema, InstrumentSchema, InstrumentSearchQuerySchema } from './domain/instruments';
 import {
   DemoJobPayloadSchema,
   JobCompletedEventSchema,
@@ -80,6 +93,19 @@ export const commands = {
   'schedules.update': command(ScheduleUpdateSchema, ScheduleSchema, { method: 'PUT', path: '/schedules/:name' }),
   'schedules.runNow': command(ScheduleNameSchema, ScheduleRunSchema, { method: 'POST', path: '/schedules/:name/run', status: 202 }),
 
+  'feed.status': command(NoInput, FeedStatusSchema, { method: 'GET', path: '/feed/status' }),
+  'feed.subscriptions': command(NoInput, z.array(SubscriptionSchema), { method: 'GET', path: '/feed/subscriptions' }),
+  'feed.subscribe': command(SubscribeInputSchema, SubscribeResultSchema, { method: 'POST', path: '/feed/subscriptions' }),
+  'feed.unsubscribe': command(UnsubscribeInputSchema, UnsubscribeResultSchema, { method: 'DELETE', path: '/feed/subscriptions' }),
+  'feed.latestTicks': command(LatestTicksQuerySchema, LatestTicksSchema, { method: 'GET', path: '/feed/latest-ticks' }),
+  /** Starts the feed again after `auth_failed` or `stopped` (e.g. once a fresh token is saved). */
+  'feed.reconnect': command(NoInput, FeedStatusSchema, { method: 'POST', path: '/feed/reconnect' }),
+  'candles.list': command(CandleQuerySchema, z.array(CandleSchema), { method: 'GET', path: '/candles' }),
+
+  'instruments.search': command(InstrumentSearchQuerySchema, z.array(InstrumentSchema), { method: 'GET', path: '/instruments/search' }),
+  'instruments.get': command(InstrumentLookupSchema, z.array(InstrumentSchema), { method: 'GET', path: '/instruments' }),
+  'instruments.import': command(InstrumentImportInputSchema, JobStartedSchema, { method: 'POST', path: '/instruments/import', status: 202 }),
+
   'calendar.holidays': command(NoInput, z.array(HolidaySchema), { method: 'GET', path: '/calendar/holidays' }),
   'calendar.addHoliday': command(HolidayInputSchema, z.array(HolidaySchema), { method: 'POST', path: '/calendar/holidays' }),
   'calendar.removeHoliday': command(HolidayDateSchema, z.array(HolidaySchema), { method: 'DELETE', path: '/calendar/holidays/:date' }),
@@ -88,6 +114,7 @@ export const commands = {
 export const events = {
   settings_changed: SettingsSchema,
   feed_status: FeedStatusSchema,
+  market_ticks: MarketTicksEventSchema,
   critical_error: CriticalErrorSchema,
   job_progress_update: JobProgressEventSchema,
   job_completed: JobCompletedEventSchema,

@@ -18,6 +18,8 @@ export interface EngineConfig {
   upstoxAccessToken: string | undefined;
   upstoxApiUrl: string;
   upstoxOrderUrl: string;
+  /** Host of the instrument master files (`/market-quote/instruments/exchange/complete.json.gz`). */
+  upstoxAssetsUrl: string;
   apiPort: number;
   apiToken: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -45,6 +47,7 @@ const EnvSchema = z.object({
   UPSTOX_ACCESS_TOKEN: optionalText,
   UPSTOX_API_URL: z.url().default('https://api.upstox.com'),
   UPSTOX_ORDER_URL: z.url().default('https://api-hft.upstox.com'),
+  UPSTOX_ASSETS_URL: z.url().default('https://assets.upstox.com'),
   TICKDESK_API_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT)),
   TICKDESK_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TICKDESK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     upstoxAccessToken: e.UPSTOX_ACCESS_TOKEN,
     upstoxApiUrl: e.UPSTOX_API_URL.replace(/\/+$/, ''),
     upstoxOrderUrl: e.UPSTOX_ORDER_URL.replace(/\/+$/, ''),
+    upstoxAssetsUrl: e.UPSTOX_ASSETS_URL.replace(/\/+$/, ''),
     apiPort: e.TICKDESK_API_PORT,
     apiToken: e.TICKDESK_API_TOKEN,
     logLevel: e.TICKDESK_LOG_LEVEL,

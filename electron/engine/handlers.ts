@@ -1,7 +1,12 @@
+import type { FeedService } from './feed/service';
+import type { CandleStore } from './store/candles';
+import type { InstrumentService } from './instruments/service';
 import type { Scheduler } from './jobs/scheduler';
 import type { JobService } from './jobs/service';
 import type { TradingCalendar } from './market/calendar';
+import type { JobStatus } from '../../shared/domain/jobs';
 import { WorkstationError } from '../../shared/errors';
+import { INSTRUMENTS_IMPORT_KIND } from './jobs/kinds/instruments-import';
 import type { CommandHandlers } from './router';
 import type { SettingsService } from './settings/service';
 import type { SystemService } from './system';
@@ -12,17 +17,31 @@ export interface Services {
   jobs: JobService;
   scheduler: Scheduler;
   calendar: TradingCalendar;
+  feed: FeedService;
+  candles: CandleStore;
+  instruments: InstrumentService;
 }
 
 /** Binds every contract command to the service that answers it; nothing here decides anything. */
-export function bindHandlers({ system, settings, jobs, scheduler, calendar }: Services): CommandHandlers {
+export function bindHandlers(services: Services): CommandHandlers {
+  const { system, settings, jobs, scheduler, calendar, feed, candles, instruments } = services;
+  const started = (job: { id: number; status: JobStatus }) => ({ jobId: job.id, status: job.status });
   return {
     'system.health': () => system.health(),
     'system.status': (_input, context) => system.status(context),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
-    'settings.setUpstoxToken': ({ token }) => settings.setUpstoxToken(token),
-    'settings.clearUpstoxToken': () => settings.clearUpstoxToken(),
+    // A new token (or none) changes the market source: the feed starts again on the right one.
+    'settings.setUpstoxToken': async ({ token }) => {
+      const view = settings.setUpstoxToken(token);
+      await feed.reconnect();
+      return view;
+    },
+    'settings.clearUpstoxToken': async () => {
+      const view = settings.clearUpstoxToken();
+      await feed.reconnect();
+      return view;
+    },
     'jobs.list': (query) => jobs.list(query),
     'jobs.stats': () => jobs.stats(),
     'jobs.get': ({ id }) => jobs.get(id),
@@ -31,7 +50,20 @@ export function bindHandlers({ system, settings, jobs, scheduler, calendar }: Se
     'jobs.retry': ({ id }) => jobs.retry(id),
     'jobs.startDemo': (payload) => {
       const { job } = jobs.enqueue('demo.work', payload);
-      return { jobId: job.id, status: job.status };
+      return started(job);
+    },
+    'feed.status': () => feed.status(),
+    'feed.subscriptions': () => feed.subscriptions(),
+    'feed.subscribe': ({ instrumentKeys, mode }) => feed.subscribe(instrumentKeys, mode),
+    'feed.unsubscribe': ({ instrumentKeys }) => feed.unsubscribe(instrumentKeys),
+    'feed.latestTicks': ({ keys }) => feed.latestTicks(keys),
+    'feed.reconnect': () => feed.reconnect(),
+    'candles.list': (query) => candles.query(query),
+    'instruments.search': (query) => instruments.search(query),
+    'instruments.get': ({ keys }) => instruments.get(keys),
+    'instruments.import': ({ source }) => {
+      const { job } = jobs.enqueue(INSTRUMENTS_IMPORT_KIND, instruments.importPayload(source === undefined ? {} : { source }));
+      return started(job);
     },
     'schedules.list': () => scheduler.list(),
     'schedules.update': ({ name, ...changes }) => scheduler.update(name, changes),

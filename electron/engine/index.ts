@@ -23,6 +23,22 @@ import { createScheduler } from './jobs/scheduler';
 import { DEFAULT_SCHEDULES } from './jobs/default-schedules';
 import { tickRetentionKind } from './jobs/kinds/tick-retention';
 import { createTradingCalendar } from './market/calendar';
+import { createFeedService, type FeedService } from './feed/service';
+import { createSubscriptionManager } from './feed/subscriptions';
+import { createSubscriptionStore } from './store/subscriptions';
+import { createTickPipeline } from './feed/tick-pipeline';
+import { createCandleStore } from './store/candles';
+import { createFeedDecoder } from './upstox/feed-decode';
+import { loadFeedSchema } from './upstox/proto';
+import { createRateLimiter } from './upstox/rate-limit';
+import { openDemoSource, openUpstoxSource, type OpenedSource } from './feed/sources';
+import { FEED_BACKFILL_KIND, feedBackfillKind } from './feed/backfill';
+import type { FeedSocketOptions } from './upstox/feed-socket';
+import { createInstrumentService } from './instruments/service';
+import { seedDemoMarket } from './feed/demo-seed';
+
+/** Path of the instrument master below the assets host (Upstox and the simulator alike). */
+const INSTRUMENT_MASTER_PATH = '/market-quote/instruments/exchange/complete.json.gz';
 
 /** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
 export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed', 'job_progress_update']);
@@ -35,6 +51,12 @@ export interface EngineDeps {
   extraJobKinds?: readonly AnyJobKind[];
   runner?: Partial<RunnerOptions>;
   random?: () => number;
+  /** HTTP for Upstox REST and the instrument master; the platform's fetch by default. */
+  fetch?: typeof fetch;
+  /** Whether `start()` starts the market feed (default true; tests about other things leave it off). */
+  startFeed?: boolean;
+  /** Feed socket timings (tests shorten backoff and watchdogs). */
+  feedSocket?: Partial<FeedSocketOptions>;
 }
 
 export interface Engine {
@@ -44,6 +66,7 @@ export interface Engine {
   readonly logger: Logger;
   readonly db: Db;
   readonly jobs: JobService;
+  readonly feed: FeedService;
   /** Starts background work: the job runner (resuming what a crash interrupted) and the scheduler. */
   start(): void;
   /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
@@ -57,6 +80,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const logger = deps.logger ?? ownLogger!;
   const db = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
   const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });
+  const http = deps.fetch ?? globalThis.fetch.bind(globalThis);
 
   const settings = createSettingsService({
     store: createSettingsStore(db),
@@ -68,12 +92,22 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     environmentToken: config.upstoxAccessToken,
   });
   const system = createSystemService({ db, clock, dataDir: config.dataDir, mode: settings.mode });
+
+  // Market data: one rate limiter for every Upstox client of this user (Upstox counts per user).
+  const limiter = createRateLimiter({ clock });
+  const candles = createCandleStore(db);
+  let source: OpenedSource | null = null;
+  const instrumentSource = () => `${source?.simulator ? source.simulator.apiUrl : config.upstoxAssetsUrl}${INSTRUMENT_MASTER_PATH}`;
+  const instruments = createInstrumentService({ db, fetch: http, logger: logger.child('instruments'), defaultSource: instrumentSource });
+
   const jobStore = createJobStore(db);
   const registry = createJobRegistry([
     demoJobKind,
     databaseMaintenanceKind(db),
     jobCleanupKind(jobStore.deleteFinishedBefore, () => settings.values().jobRetentionDays),
     tickRetentionKind(db, () => settings.values().tickRetentionDays),
+    feedBackfillKind({ rest: () => source?.rest ?? null, candles }),
+    instruments.importKind,
     ...(deps.extraJobKinds ?? []),
   ]);
   const runner = createJobRunner({ db, store: jobStore, registry, clock, logger: logger.child('jobs'), emit: events.emit, random: deps.random, options: deps.runner });
@@ -89,13 +123,61 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     logger: logger.child('scheduler'),
     definitions: DEFAULT_SCHEDULES,
   });
-  const router = createRouter(bindHandlers({ system, settings, jobs, scheduler, calendar }), logger.child('router'));
+
+  const feedLogger = logger.child('feed');
+  const subscriptions = createSubscriptionManager({
+    store: createSubscriptionStore(db),
+    now: () => clock.now(),
+    batchSize: () => settings.values().feedSubscribeBatchSize,
+  });
+  const pipeline = createTickPipeline({ db, clock, logger: logger.child('ticks'), emit: events.emit });
+  const sourceDeps = { clock, logger: feedLogger, fetch: http, limiter };
+  const feed = createFeedService({
+    clock,
+    logger: feedLogger,
+    emit: events.emit,
+    subscriptions,
+    pipeline,
+    decoder: createFeedDecoder(loadFeedSchema(config.resourcesDir)),
+    async openSource() {
+      const token = settings.upstoxToken();
+      const opened = token
+        ? openUpstoxSource({ ...sourceDeps, apiUrl: config.upstoxApiUrl, orderUrl: config.upstoxOrderUrl, token: () => settings.upstoxToken() ?? undefined })
+        : await openDemoSource({ ...sourceDeps, resourcesDir: config.resourcesDir });
+      source = opened;
+      if (opened.simulator) {
+        const simulator = opened.simulator;
+        seedDemoMarket({ simulator, subscriptions, instruments, jobs, hasMarketHistory: () => candles.hasAny(), instrumentSource: instrumentSource(), logger: feedLogger });
+      }
+      return {
+        ...opened,
+        close: async () => {
+          if (source === opened) source = null;
+          await opened.close();
+        },
+      };
+    },
+    requestBackfill({ since, keys, reason }) {
+      // Drops within one minute share a backfill: the later one would fetch the same minutes.
+      const idempotencyKey = reason === 'reconnect' ? `${FEED_BACKFILL_KIND}:${Math.floor(since / 60_000)}` : null;
+      jobs.enqueue(FEED_BACKFILL_KIND, { since, instrumentKeys: keys }, { priority: reason === 'reconnect' ? 'HIGH' : 'NORMAL', idempotencyKey });
+    },
+    socketOptions: deps.feedSocket,
+    random: deps.random,
+  });
+
+  const router = createRouter(
+    bindHandlers({ system, settings, jobs, scheduler, calendar, feed, candles, instruments }),
+    logger.child('router'),
+  );
 
   let closed: Promise<void> | undefined;
   const shutdown = () => {
     closed ??= (async () => {
       logger.info('engine shutting down');
       scheduler.stop();
+      // The feed first: its last buffered ticks are written before the store closes.
+      await feed.stop();
       await runner.stop();
       db.close();
       ownLogger?.close();
@@ -104,8 +186,19 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   };
 
   logger.info('engine started', { dataDir: config.dataDir, mode: settings.mode() });
-  return { config, router, events, logger, db, jobs, start: () => {
+  return {
+    config,
+    router,
+    events,
+    logger,
+    db,
+    jobs,
+    feed,
+    start: () => {
       runner.start();
       scheduler.start();
-    }, shutdown };
+      if (deps.startFeed !== false) feed.start();
+    },
+    shutdown,
+  };
 }

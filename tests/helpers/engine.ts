@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalApi, type LocalApi } from '../../electron/engine/api/server';
 import { loadConfig } from '../../electron/engine/config';
-import { createEngine, SNAPSHOT_EVENTS, type Engine } from '../../electron/engine';
+import { createEngine, SNAPSHOT_EVENTS, type Engine, type EngineDeps } from '../../electron/engine';
 import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/logger';
 import { makeTempDir } from './temp-dir';
 
@@ -21,6 +21,9 @@ export interface StartEngineOptions {
   env?: Record<string, string>;
   /** Use the engine's own file logger (`<dataDir>/logs/tickdesk.log`) instead of a memory logger. */
   fileLogger?: boolean;
+  /** Start the market feed with the engine (off unless a test is about it). */
+  feed?: boolean;
+  feedSocket?: EngineDeps['feedSocket'];
 }
 
 const running = new Set<Engine>();
@@ -30,7 +33,8 @@ export function startEngine(options: StartEngineOptions = {}): TestEngine {
   const dataDir = options.dataDir ?? makeTempDir('tickdesk-engine-');
   const config = loadConfig({ TICKDESK_DATA_DIR: dataDir, ...options.env }, { validateEvents: true });
   const logger = createMemoryLogger();
-  const engine = createEngine(config, options.fileLogger ? {} : { logger });
+  const feedDeps: EngineDeps = { startFeed: options.feed ?? false, feedSocket: options.feedSocket };
+  const engine = createEngine(config, options.fileLogger ? feedDeps : { ...feedDeps, logger });
   running.add(engine);
   return { engine, dataDir, logEntries: logger.entries };
 }

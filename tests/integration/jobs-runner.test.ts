@@ -39,6 +39,7 @@ function makeEngine(options: { dataDir?: string; kinds?: readonly AnyJobKind[]; 
     logger,
     extraJobKinds: options.kinds ?? [],
     runner: { pollMs: 20, ...options.runner },
+    startFeed: false,
   });
   engines.add(engine);
   const seen: Seen[] = [];

@@ -2,12 +2,16 @@ import type { Migration } from '../types';
 import settings from './0001-settings';
 import jobs from './0002-jobs';
 import schedules from './0003-schedules';
+import marketData from './0004-market-data';
+import instruments from './0005-instruments';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'settings', up: settings },
   { version: 2, name: 'jobs', up: jobs },
   { version: 3, name: 'schedules', up: schedules },
+  { version: 4, name: 'market-data', up: marketData },
+  { version: 5, name: 'instruments', up: instruments },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,40 @@
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import { isAuthError } from '../upstox/errors';
+import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
+import type { RateLimiter } from '../upstox/rate-limit';
+import { startUpstoxSimulator, type Simulator } from '../upstox/simulator';
+import type { MarketSource } from './service';
+
+/** A market source with the REST client that goes with it (candle backfill, imports). */
+export interface OpenedSource extends MarketSource {
+  rest: UpstoxRest;
+  /** The built-in simulator, in demo mode. */
+  simulator?: Simulator;
+}
+
+export interface SourceDeps {
+  clock: Clock;
+  logger: Logger;
+  fetch: typeof fetch;
+  limiter: RateLimiter;
+}
+
+/** The real Upstox, with the user's token read at each request (a new login applies at once). */
+export function openUpstoxSource(deps: SourceDeps & { apiUrl: string; orderUrl: string; token: () => string | undefined }): OpenedSource {
+  const rest = createUpstoxRest({ apiUrl: deps.apiUrl, orderUrl: deps.orderUrl, token: deps.token, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
+  return { kind: 'upstox', rest, authorizeFeed: (signal) => rest.authorizeFeed(signal), isAuthError, close: async () => {} };
+}
+
+/** Demo token: the simulator accepts any bearer; this one only ever travels over loopback. */
+const DEMO_TOKEN = 'tickdesk-demo-session';
+
+/**
+ * The built-in simulator on 127.0.0.1, spoken to through the same REST client and feed socket as Upstox, so demo
+ * mode exercises the real code paths.
+ */
+export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
+  const simulator = await startUpstoxSimulator({ resourcesDir: deps.resourcesDir, port: 0, seed: deps.seed ?? 20_260_105, clock: deps.clock, logger: deps.logger.child('simulator') });
+  const rest = createUpstoxRest({ apiUrl: simulator.apiUrl, orderUrl: simulator.apiUrl, token: () => DEMO_TOKEN, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
+  return { kind: 'demo', rest, simulator, authorizeFeed: (signal) => rest.authorizeFeed(signal), isAuthError, close: () => simulator.close() };
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { InstrumentKeyListSchema } from './feed';
+
+export const InstrumentSchema = z.object({
+  instrumentKey: z.string(),
+  tradingSymbol: z.string(),
+  name: z.string(),
+  segment: z.string(),
+  exchange: z.string(),
+  instrumentType: z.string(),
+  lotSize: z.number(),
+  tickSize: z.number(),
+  /** Expiry date of a derivative in IST, `YYYY-MM-DD`. */
+  expiry: z.string().nullable(),
+  strike: z.number().nullable(),
+  underlyingKey: z.string().nullable(),
+});
+export type Instrument = z.infer<typeof InstrumentSchema>;
+
+export const InstrumentSearchQuerySchema = z
+  .object({
+    q: z.string().trim().min(1).max(64),
+    segment: z.string().regex(/^[A-Z_]+$/).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+export const InstrumentImportInputSchema = z
+  .object({
+    /** An http(s) URL or a local path of a `complete.json.gz`-format file; absent means the configured master URL. */
+    source: z.string().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export const InstrumentLookupSchema = z.object({ keys: InstrumentKeyListSchema }).strict();
