@@ -4,6 +4,7 @@ import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app';
 import { JobsView } from './views/Jobs';
+import { MarketView } from './views/Market';
 import { Placeholder } from './views/Placeholder';
 import { SettingsView } from './views/Settings';
 import { Unauthorized } from './views/Unauthorized';
@@ -31,6 +32,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <SettingsView />;
     case 'jobs':
       return <JobsView />;
+    case 'market':
+      return <MarketView />;
     default:
       return <Placeholder view={view} />;
   }

@@ -8,6 +8,14 @@ const CONNECTION_LABEL = {
   unauthorized: 'not authorised',
 } as const;
 
+const FEED_LABEL = {
+  connected: 'connected',
+  connecting: 'connecting…',
+  reconnecting: 'reconnecting…',
+  stopped: 'stopped',
+  auth_failed: 'token refused',
+} as const;
+
 function Dot({ tone }: { tone: 'ok' | 'warn' | 'bad' | 'idle' }) {
   return <span className={`dot dot-${tone}`} aria-hidden="true" />;
 }
@@ -29,7 +37,8 @@ export function StatusBar() {
       </span>
       <span data-testid="status-mode">{mode === 'live' ? 'Live: Upstox' : mode === 'demo' ? 'Demo mode' : '…'}</span>
       <span data-testid="status-feed">
-        <Dot tone={feedTone} /> Feed: {feed ? feed.state : 'not started'}
+        <Dot tone={feedTone} /> Feed: {feed ? FEED_LABEL[feed.state] : 'not started'}
+        {feed?.state === 'connected' ? ` · ${feed.ticksPerSecond.toFixed(1)} ticks/s` : ''}
       </span>
       <span data-testid="status-jobs">
         <Dot tone={running ? 'ok' : 'idle'} /> Jobs: {running ?? 0} running{queued ? `, ${queued} queued` : ''}

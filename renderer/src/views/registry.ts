@@ -8,12 +8,7 @@ export interface ViewInfo {
 }
 
 export const VIEW_INFO: Record<ViewId, ViewInfo> = {
-  market: {
-    id: 'market',
-    label: 'Market',
-    upcoming:
-      'A live watchlist (LTP, change, volume, OI, bid/ask, IV and delta) and a live price chart with 1-minute candles, fed by the Upstox V3 socket, or by the built-in market simulator in demo mode.',
-  },
+  market: { id: 'market', label: 'Market' },
   imports: {
     id: 'imports',
     label: 'Imports',

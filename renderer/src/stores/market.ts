@@ -1,0 +1,93 @@
+import { create } from 'zustand';
+import type { LatestTick, LatestTicks, Subscription } from '../../../shared/domain/feed';
+import type { Instrument } from '../../../shared/domain/instruments';
+
+/** A tick as the watchlist shows it: which way the LTP moved since the previous tick of the same instrument. */
+export interface WatchTick extends LatestTick {
+  move: -1 | 0 | 1;
+}
+
+/** Live market state. Ticks are keyed by instrument so that a row can subscribe to its own instrument only. */
+export interface MarketState {
+  subscriptions: Subscription[];
+  /** False until the first `feed.subscriptions` answer, so an empty list is not mistaken for "not loaded". */
+  subscriptionsLoaded: boolean;
+  ticks: Record<string, WatchTick>;
+  /** Instruments learnt from searches and look-ups, by instrument key. */
+  instruments: Record<string, Instrument>;
+  /** The highlighted watchlist row (keyboard and mouse). */
+  selectedKey: string | null;
+  /** The instrument the price chart shows. */
+  chartKey: string | null;
+}
+
+export const useMarketStore = create<MarketState>()(() => ({
+  subscriptions: [],
+  subscriptionsLoaded: false,
+  ticks: {},
+  instruments: {},
+  selectedKey: null,
+  chartKey: null,
+}));
+
+/** Replaces the watchlist; keeps the selection and the chart on an instrument that is still subscribed. */
+export function replaceSubscriptions(subscriptions: Subscription[]): void {
+  useMarketStore.setState((s) => {
+    const keys = new Set(subscriptions.map((sub) => sub.instrumentKey));
+    const first = subscriptions[0]?.instrumentKey ?? null;
+    const selectedKey = s.selectedKey && keys.has(s.selectedKey) ? s.selectedKey : first;
+    const chartKey = s.chartKey && keys.has(s.chartKey) ? s.chartKey : selectedKey;
+    return { subscriptions, subscriptionsLoaded: true, selectedKey, chartKey };
+  });
+}
+
+/** Merges a coalesced batch; instruments absent from it keep their object identity, so their rows do not re-render. */
+export function applyTicks(batch: LatestTicks): void {
+  useMarketStore.setState((s) => {
+    const next: Record<string, WatchTick> = { ...s.ticks };
+    for (const [key, tick] of Object.entries(batch)) {
+      const previous = s.ticks[key];
+      // A snapshot answered after a newer pushed tick must not wind the row back.
+      if (previous && Date.parse(previous.receivedAt) > Date.parse(tick.receivedAt)) continue;
+      const move = !previous || previous.ltp === tick.ltp ? 0 : tick.ltp > previous.ltp ? 1 : -1;
+      next[key] = { ...tick, move };
+    }
+    return { ticks: next };
+  });
+}
+
+export function rememberInstruments(list: readonly Instrument[]): void {
+  if (list.length === 0) return;
+  useMarketStore.setState((s) => {
+    const instruments = { ...s.instruments };
+    for (const instrument of list) instruments[instrument.instrumentKey] = instrument;
+    return { instruments };
+  });
+}
+
+export function selectInstrument(key: string | null, openChart = false): void {
+  useMarketStore.setState(openChart ? { selectedKey: key, chartKey: key } : { selectedKey: key });
+}
+
+/** Feed-status counts per mode, compared with the watchlist, tell whether someone else changed the subscriptions. */
+export function subscriptionsDifferFrom(counts: Record<string, number>): boolean {
+  const { subscriptions, subscriptionsLoaded } = useMarketStore.getState();
+  if (!subscriptionsLoaded) return false;
+  const mine: Record<string, number> = {};
+  for (const sub of subscriptions) mine[sub.mode] = (mine[sub.mode] ?? 0) + 1;
+  const modes = new Set([...Object.keys(mine), ...Object.keys(counts)]);
+  for (const mode of modes) if ((mine[mode] ?? 0) !== (counts[mode] ?? 0)) return true;
+  return false;
+}
+
+/** What to call an instrument: its trading symbol when known, else the part of the key after `|`. */
+export function displaySymbol(key: string, instrument: Instrument | undefined): string {
+  if (instrument) return instrument.tradingSymbol || instrument.name;
+  const bar = key.indexOf('|');
+  return bar < 0 ? key : key.slice(bar + 1);
+}
+
+export function segmentOfKey(key: string): string {
+  const bar = key.indexOf('|');
+  return bar < 0 ? '' : key.slice(0, bar);
+}

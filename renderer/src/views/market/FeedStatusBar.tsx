@@ -1,0 +1,151 @@
+import { useMemo, useState } from 'react';
+import { FEED_MODES, SUBSCRIPTION_LIMITS, type FeedStatus } from '../../../../shared/domain/feed';
+import { useBridge } from '../../bridge-context';
+import { useNow } from '../../lib/use-now';
+import { useAppStore } from '../../stores/app';
+import { segmentOfKey, useMarketStore } from '../../stores/market';
+import { formatAge } from './format';
+import { MODE_LABEL } from './WatchRow';
+
+const STATE_LABEL: Record<FeedStatus['state'], string> = {
+  connected: 'Connected',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  stopped: 'Stopped',
+  auth_failed: 'Token refused',
+};
+
+const MARKET_LABEL: Record<string, string> = {
+  PRE_OPEN_START: 'pre-open',
+  PRE_OPEN_END: 'pre-open ended',
+  NORMAL_OPEN: 'open',
+  NORMAL_CLOSE: 'closed',
+  CLOSING_START: 'closing session',
+  CLOSING_END: 'closed',
+};
+
+function marketTone(status: string): string {
+  if (status === 'NORMAL_OPEN') return 'up';
+  if (status.startsWith('PRE_OPEN') || status === 'CLOSING_START') return 'warn';
+  return 'muted';
+}
+
+/** Per-mode usage against the Upstox limit that applies now: `individual` for one mode, `combined` for several. */
+export function subscriptionUsage(counts: Record<string, number>): { mode: (typeof FEED_MODES)[number]; used: number; limit: number }[] {
+  const inUse = FEED_MODES.filter((mode) => (counts[mode] ?? 0) > 0);
+  const combined = inUse.length > 1;
+  return inUse.map((mode) => ({ mode, used: counts[mode] ?? 0, limit: SUBSCRIPTION_LIMITS[mode][combined ? 'combined' : 'individual'] }));
+}
+
+/** The segments the watchlist trades in. */
+function useWatchedSegments(): string {
+  const subscriptions = useMarketStore((s) => s.subscriptions);
+  return useMemo(() => [...new Set(subscriptions.map((sub) => segmentOfKey(sub.instrumentKey)))].sort().join(','), [subscriptions]);
+}
+
+/**
+ * The session of every segment the watchlist trades in, one chip each; the other segments grouped by session,
+ * so that the eleven segments Upstox reports do not crowd the bar.
+ */
+export function groupSegments(marketStatus: Record<string, string>, watched: string): { shown: [string, string][]; others: [string, string[]][] } {
+  const mine = new Set(watched.split(',').filter(Boolean));
+  const entries = Object.entries(marketStatus).sort(([a], [b]) => a.localeCompare(b));
+  const shown = entries.filter(([segment]) => mine.has(segment));
+  const others = new Map<string, string[]>();
+  for (const [segment, status] of entries) if (!mine.has(segment)) others.set(status, [...(others.get(status) ?? []), segment]);
+  return { shown, others: [...others] };
+}
+
+function LastTick({ at }: { at: string | null }) {
+  const now = useNow(1000);
+  if (!at) return <span className="muted">no ticks yet</span>;
+  const age = now - Date.parse(at);
+  return <span className={age > 10_000 ? 'warn' : undefined}>{formatAge(age)} ago</span>;
+}
+
+/** The feed at a glance: connection, source, rate, limits, freshness and exchange session per segment. */
+export function FeedStatusBar() {
+  const bridge = useBridge();
+  const feed = useAppStore((s) => s.feed);
+  const watched = useWatchedSegments();
+  const setView = useAppStore((s) => s.setView);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  if (!feed) {
+    return (
+      <div className="feed-bar" data-testid="feed-status" data-state="unknown" role="status">
+        <span className="feed-state state-stopped">Feed status unknown</span>
+        <span className="muted">waiting for the engine…</span>
+      </div>
+    );
+  }
+
+  const reconnect = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      useAppStore.setState({ feed: await bridge.invoke('feed.reconnect', {}) });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const usage = subscriptionUsage(feed.subscriptions);
+  const { shown, others } = groupSegments(feed.marketStatus, watched);
+
+  return (
+    <div className="feed-bar-wrap">
+      <div className="feed-bar" data-testid="feed-status" data-state={feed.state} role="status" aria-label="Feed status">
+        <span className={`feed-state state-${feed.state}`}>{STATE_LABEL[feed.state]}</span>
+        <span title="Market data source">{feed.source === 'demo' ? 'Demo simulator' : 'Upstox V3'}</span>
+        <span title="Ticks per second">
+          <b>{feed.ticksPerSecond.toFixed(1)}</b> ticks/s
+        </span>
+        <span title="Subscriptions per mode against the limit that applies">
+          {usage.length === 0 ? <span className="muted">no subscriptions</span> : null}
+          {usage.map((u) => (
+            <span key={u.mode} className={u.used >= u.limit ? 'usage bad' : 'usage'}>
+              {MODE_LABEL[u.mode]} {u.used}/{u.limit}
+            </span>
+          ))}
+        </span>
+        <span title="Age of the last tick">
+          Last tick <LastTick at={feed.lastTickAt} />
+        </span>
+        <span className="feed-segments" title="Exchange session per segment">
+          {shown.map(([segment, status]) => (
+            <span key={segment} className={`segment ${marketTone(status)}`} title={status}>
+              {segment} {MARKET_LABEL[status] ?? status}
+            </span>
+          ))}
+          {others.map(([status, list]) => (
+            <span key={status} className={`segment ${marketTone(status)}`} title={list.join(', ')}>
+              {shown.length > 0 ? `+${list.length} more` : `${list.length} segments`} {MARKET_LABEL[status] ?? status}
+            </span>
+          ))}
+        </span>
+        <span className="feed-counters muted">
+          reconnects {feed.reconnects} · decode errors <span className={feed.decodeErrors > 0 ? 'bad' : undefined}>{feed.decodeErrors}</span>
+        </span>
+        {feed.state === 'auth_failed' || feed.state === 'stopped' ? (
+          <button type="button" className="secondary small-button" disabled={busy} onClick={() => void reconnect()}>
+            {busy ? 'Reconnecting…' : 'Reconnect'}
+          </button>
+        ) : null}
+      </div>
+      {feed.state === 'auth_failed' ? (
+        <p className="banner banner-bad" role="alert">
+          Upstox refused the access token: it has expired (tokens expire daily at 03:30 IST) or was revoked. Save a fresh token in{' '}
+          <button type="button" className="link-button" onClick={() => setView('settings')}>
+            Settings
+          </button>
+          , then press Reconnect.{feed.message ? ` (${feed.message})` : ''}
+        </p>
+      ) : null}
+      {feed.state === 'stopped' && feed.message ? <p className="banner banner-bad" role="alert">{feed.message}</p> : null}
+      {error ? <p className="banner banner-bad" role="alert">Reconnect failed: {error}</p> : null}
+    </div>
+  );
+}

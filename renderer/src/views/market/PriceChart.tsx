@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from 'react';
+import { useBridge } from '../../bridge-context';
+import { useAppStore } from '../../stores/app';
+import { displaySymbol, segmentOfKey, useMarketStore } from '../../stores/market';
+import { applyTheme, createPriceChart, drawBars, drawLiveBar, type ChartApi } from './chart-setup';
+import { formatPrice, formatSigned, toneOf } from './format';
+import { useInstrument } from './instrument-lookup';
+import { candlesToBars, CHART_TIMEFRAMES, foldTick, type ChartTimeframe, type LiveBarState } from './live-bar';
+
+/** What is drawn, for which instrument and timeframe; anything else on screen is still loading. */
+interface Drawn {
+  key: string | null;
+  timeframe: ChartTimeframe | null;
+  bars: number;
+  error: string | null;
+}
+
+function ChartHeader({ instrumentKey, timeframe, onTimeframe }: { instrumentKey: string; timeframe: ChartTimeframe; onTimeframe(tf: ChartTimeframe): void }) {
+  const instrument = useInstrument(instrumentKey);
+  const tick = useMarketStore((s) => s.ticks[instrumentKey]);
+  const tone = toneOf(tick?.change);
+  return (
+    <div className="chart-header">
+      <div className="chart-title">
+        <span className="chart-symbol">{displaySymbol(instrumentKey, instrument)}</span>
+        <span className="muted small" title={instrumentKey}>
+          {instrument ? `${instrument.name} · ${instrument.segment}` : segmentOfKey(instrumentKey)}
+        </span>
+      </div>
+      <div className={`chart-quote ${tone}`}>
+        <span className="chart-ltp">{formatPrice(tick?.ltp)}</span>
+        <span>{formatSigned(tick?.change)}</span>
+        <span>{tick ? `(${formatSigned(tick.changePct, '%')})` : ''}</span>
+      </div>
+      <div className="segmented" role="group" aria-label="Timeframe">
+        {CHART_TIMEFRAMES.map((tf) => (
+          <button key={tf} type="button" aria-pressed={tf === timeframe} onClick={() => onTimeframe(tf)}>
+            {tf}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Candles and volume of one instrument, with the current bar built live from its ticks. */
+export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) {
+  const bridge = useBridge();
+  const hostRef = useRef<HTMLDivElement>(null);
+  const apiRef = useRef<ChartApi | null>(null);
+  const [timeframe, setTimeframe] = useState<ChartTimeframe>('1m');
+  const [drawn, setDrawn] = useState<Drawn>({ key: null, timeframe: null, bars: 0, error: null });
+  const theme = useAppStore((s) => s.settings?.values.theme ?? 'dark');
+
+  useEffect(() => {
+    const api = createPriceChart(hostRef.current!);
+    apiRef.current = api;
+    return () => {
+      apiRef.current = null;
+      api.chart.remove();
+    };
+  }, []);
+
+  useEffect(() => {
+    // The shell switches the theme attribute in its own effect, which runs after this one: read the colours a frame later.
+    const frame = requestAnimationFrame(() => {
+      if (apiRef.current) applyTheme(apiRef.current);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [theme]);
+
+  useEffect(() => {
+    const api = apiRef.current;
+    if (!api || !instrumentKey) return;
+    api.chart.applyOptions({ timeScale: { timeVisible: timeframe !== '1d' } });
+    drawBars(api, []);
+    let cancelled = false;
+    let unsubscribe = () => {};
+    const live: LiveBarState = { last: null, cumulativeVolume: null };
+    let count = 0;
+
+    const onTick = (tick: Parameters<typeof foldTick>[1]) => {
+      const folded = foldTick(live, tick, timeframe);
+      if (!folded) return;
+      drawLiveBar(api, folded.bar);
+      if (folded.isNew) {
+        count++;
+        setDrawn({ key: instrumentKey, timeframe, bars: count, error: null });
+      }
+    };
+
+    bridge.invoke('candles.list', { instrumentKey, timeframe }).then(
+      (candles) => {
+        if (cancelled) return;
+        const bars = candlesToBars(candles);
+        drawBars(api, bars);
+        live.last = bars.at(-1) ?? null;
+        count = bars.length;
+        setDrawn({ key: instrumentKey, timeframe, bars: count, error: null });
+        const current = useMarketStore.getState().ticks[instrumentKey];
+        if (current) onTick(current);
+        unsubscribe = useMarketStore.subscribe((state, previous) => {
+          const tick = state.ticks[instrumentKey];
+          if (tick && tick !== previous.ticks[instrumentKey]) onTick(tick);
+        });
+      },
+      (error: unknown) => {
+        if (!cancelled) setDrawn({ key: instrumentKey, timeframe, bars: 0, error: error instanceof Error ? error.message : String(error) });
+      },
+    );
+    return () => {
+      cancelled = true;
+      unsubscribe();
+    };
+  }, [bridge, instrumentKey, timeframe]);
+
+  const current = drawn.key === instrumentKey && drawn.timeframe === timeframe;
+  const bars = current ? drawn.bars : 0;
+  let overlay: string | null = null;
+  if (!instrumentKey) overlay = 'Select an instrument in the watchlist to chart it.';
+  else if (!current) overlay = 'Loading candles…';
+  else if (drawn.error) overlay = `Could not load candles: ${drawn.error}`;
+  else if (bars === 0) overlay = 'No candles yet: waiting for the first ticks.';
+
+  return (
+    <section className="chart-panel" aria-label="Price chart">
+      {instrumentKey ? <ChartHeader instrumentKey={instrumentKey} timeframe={timeframe} onTimeframe={setTimeframe} /> : null}
+      <div className="chart-frame" data-testid="price-chart" data-bars={bars} data-instrument={instrumentKey ?? ''} data-timeframe={timeframe}>
+        <div ref={hostRef} className={instrumentKey ? 'chart-host' : 'chart-host idle'} />
+        {overlay ? (
+          <div className={drawn.error && current ? 'chart-overlay bad' : 'chart-overlay'} role={drawn.error && current ? 'alert' : undefined}>
+            {overlay}
+          </div>
+        ) : null}
+      </div>
+    </section>
+  );
+}
