@@ -28,7 +28,13 @@ export const InstrumentSearchQuerySchema = z
 export const InstrumentImportInputSchema = z
   .object({
     /** An http(s) URL or a local path of a `complete.json.gz`-format file; absent means the configured master URL. */
-    source: z.string().min(1).max(2048).optional(),
+    source: z
+      .string()
+      .min(1)
+      .max(2048)
+      // Only instrument-master files: a token holder should not be able to point the engine at arbitrary files.
+      .regex(/^(https?:\/\/[^\s]+|file:\/\/\/\S+|\/\S*|[A-Za-z]:\\\S*)\.json\.gz(\?\S*)?$/, 'expected an http(s) URL or an absolute path of a .json.gz instrument file')
+      .optional(),
   })
   .strict();
 
