@@ -110,6 +110,9 @@ describe('Local API: live feed routes', () => {
     expect(found[0]).toMatchObject({ tradingSymbol: 'RELIANCE', segment: 'NSE_EQ' });
     const byKey = (await json(await app.call(`/api/v1/instruments?keys=${encodeURIComponent(`${found[0].instrumentKey},NSE_INDEX|Nifty 50`)}`))).body;
     expect(byKey.map((i: { tradingSymbol: string }) => i.tradingSymbol)).toEqual(['RELIANCE', 'NIFTY']);
+    const outside = await json(await app.call('/api/v1/instruments/import', { method: 'POST', body: JSON.stringify({ source: '/etc/passwd' }), headers: { 'content-type': 'application/json' } }));
+    expect(outside.status).toBe(400);
+    expect(outside.body.error.details[0].path).toEqual(['source']);
     const empty = await json(await app.call('/api/v1/instruments/search?q='));
     expect(empty.status).toBe(400);
     expect(empty.body.error.details[0].path).toEqual(['q']);
