@@ -4,11 +4,12 @@
  * The bar: at least 15,000 no-op jobs a second through enqueue, claim and complete, durable (WAL,
  * synchronous=NORMAL), with batched enqueue; plainjob, a published SQLite job queue for Node, claims 15k jobs/s.
  *
- * Every figure is the median of several runs on a fresh file database in a temp folder. Measured in the same run:
- * a raw SQLite ceiling (the same rows inserted, then updated twice, with plain better-sqlite3 prepared statements in
- * batched transactions, on the app's own schema) so the runner's figure can be read against what SQLite itself does
- * on this machine. Also measured: single-job round-trip latency (enqueue one job into an idle, started runner and
- * wait for its job_completed event).
+ * Every figure is the median of several runs on a fresh file database in a temp folder. Measured in the same run,
+ * interleaved with the runner's, so each figure can be read against what SQLite itself does on this machine: two raw
+ * ceilings on the app's own schema, the same rows inserted then updated to RUNNING then to SUCCEEDED with plain
+ * better-sqlite3, one with a statement per row and one with a statement per batch (the most SQLite does here; each
+ * figure is given as a share of it, phase by phase). Also measured: single-job round-trip latency (enqueue one job
+ * into an idle, started runner and wait for its job_completed event: nothing to batch with).
  *
  * Knobs (environment): BENCH_JOBS, BENCH_RUNS, BENCH_BATCH, BENCH_CONCURRENCY, BENCH_LATENCY_JOBS.
  */
@@ -71,7 +72,7 @@ function removeDir(dir: string): void {
 }
 
 function openEngine(dir: string): Engine {
-  return createEngine(loadConfig({ TICKDESK_DATA_DIR: dir }), { logger: silentLogger, extraJobKinds: [noopKind], runner: { concurrency: CONCURRENCY } });
+  return createEngine(loadConfig({ TICKDESK_DATA_DIR: dir }), { logger: silentLogger, extraJobKinds: [noopKind], runner: { concurrency: CONCURRENCY }, startFeed: false });
 }
 
 function median(values: readonly number[]): number {
@@ -88,13 +89,14 @@ function percentile(values: readonly number[], p: number): number {
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const rate = (count: number, ms: number) => (count * 1000) / ms;
 
-interface ThroughputRun {
-  enqueueMs: number;
+/** Enqueue (insert) and drain (claim + complete) times of one run. */
+interface PhaseTimes {
+  insertMs: number;
   drainMs: number;
 }
 
 /** Enqueues `jobs` no-op jobs in batches, then starts the runner and waits for every job_completed event. */
-async function throughputRun(jobs: number): Promise<ThroughputRun> {
+async function throughputRun(jobs: number): Promise<PhaseTimes> {
   const dir = tempDir();
   const engine = openEngine(dir);
   try {
@@ -103,7 +105,7 @@ async function throughputRun(jobs: number): Promise<ThroughputRun> {
       const batch = Array.from({ length: Math.min(BATCH, jobs - first) }, (_, i) => ({ kind: KIND, payload: { n: first + i } }));
       engine.jobs.enqueueMany(batch);
     }
-    const enqueueMs = performance.now() - enqueueStart;
+    const insertMs = performance.now() - enqueueStart;
 
     let completed = 0;
     const allDone = new Promise<void>((resolve) => {
@@ -123,24 +125,48 @@ async function throughputRun(jobs: number): Promise<ThroughputRun> {
     if (byStatus.length !== 1 || byStatus[0]!.status !== 'SUCCEEDED' || byStatus[0]!.n !== jobs) {
       throw new Error(`expected ${jobs} succeeded ${KIND} jobs, got ${JSON.stringify(byStatus)}`);
     }
-    return { enqueueMs, drainMs };
+    return { insertMs, drainMs };
   } finally {
     await engine.shutdown();
     removeDir(dir);
   }
 }
 
-/**
- * The raw ceiling: the same number of rows in the app's jobs table, inserted, then updated to RUNNING, then to
- * SUCCEEDED, with plain prepared statements, `BATCH` rows per transaction, on a file database (WAL, synchronous=NORMAL).
- */
-function rawCeilingRun(rows: number): number {
+interface RawDb {
+  db: Database.Database;
+  dir: string;
+  progress: string;
+  done: string;
+}
+
+/** A file database (WAL, synchronous=NORMAL) with the app's schema, for the raw ceilings. */
+function openRaw(): RawDb {
   const dir = tempDir();
   const db = new Database(path.join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  migrate(db);
+  return { db, dir, progress: JSON.stringify(emptyProgress()), done: JSON.stringify({ ...emptyProgress(), phase: 'done', percentage: 100 }) };
+}
+
+function closeRaw(raw: RawDb, rows: number, label: string): void {
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    migrate(db);
+    const succeeded = raw.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'SUCCEEDED'").get()!.n;
+    if (succeeded !== rows) throw new Error(`${label}: expected ${rows} succeeded rows, got ${succeeded}`);
+  } finally {
+    raw.db.close();
+    removeDir(raw.dir);
+  }
+}
+
+/**
+ * The per-row ceiling: the same number of rows in the app's jobs table, inserted, then updated to RUNNING, then to
+ * SUCCEEDED, with one plain prepared statement per row and `BATCH` rows per transaction.
+ */
+function rawPerRowRun(rows: number): PhaseTimes {
+  const raw = openRaw();
+  const { db, progress, done } = raw;
+  try {
     const insert = db.prepare<[string, number, string, number, number]>(
       `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, progress, created_at, updated_at)
        VALUES ('${KIND}', ?, 'QUEUED', 2, 3, ?, ?, ?, ?)`,
@@ -153,8 +179,6 @@ function rawCeilingRun(rows: number): number {
       `UPDATE jobs SET status = 'SUCCEEDED', result = 'null', progress = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL,
               updated_at = ? WHERE id = ?`,
     );
-    const progress = JSON.stringify(emptyProgress());
-    const done = JSON.stringify({ ...emptyProgress(), phase: 'done', percentage: 100 });
     const inserts = db.transaction((first: number, count: number, now: number) => {
       const ids: number[] = [];
       for (let i = 0; i < count; i++) ids.push(Number(insert.run(JSON.stringify({ n: first + i }), now, progress, now, now).lastInsertRowid));
@@ -170,16 +194,55 @@ function rawCeilingRun(rows: number): number {
     const started = performance.now();
     const batches: number[][] = [];
     for (let first = 0; first < rows; first += BATCH) batches.push(inserts(first, Math.min(BATCH, rows - first), Date.now()));
+    const inserted = performance.now();
     for (const ids of batches) claims(ids, Date.now());
     for (const ids of batches) finishes(ids, Date.now());
-    const elapsed = performance.now() - started;
-
-    const succeeded = db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'SUCCEEDED'").get()!.n;
-    if (succeeded !== rows) throw new Error(`raw ceiling: expected ${rows} succeeded rows, got ${succeeded}`);
-    return elapsed;
+    return { insertMs: inserted - started, drainMs: performance.now() - inserted };
   } finally {
-    db.close();
-    removeDir(dir);
+    closeRaw(raw, rows, 'per-row ceiling');
+  }
+}
+
+/**
+ * The batched ceiling, the most SQLite does here: per `BATCH` rows, one INSERT of them all (from a JSON array), one
+ * claim UPDATE of the next `BATCH` queued rows in priority order (the runner's claim, RETURNING their ids), and one
+ * finish UPDATE over the list of those ids; each statement in its own transaction.
+ */
+function rawBatchedRun(rows: number): PhaseTimes {
+  const raw = openRaw();
+  const { db, progress, done } = raw;
+  try {
+    const insert = db.prepare<[number, string, number, number, string]>(
+      `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, progress, created_at, updated_at)
+       SELECT '${KIND}', value, 'QUEUED', 2, 3, ?, ?, ?, ? FROM json_each(?)`,
+    );
+    const claim = db
+      .prepare<[string, number, number, number, number, number, number], number>(
+        `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
+                started_at = ?, updated_at = ?
+         WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_claim WHERE status = 'QUEUED' AND run_at <= ? ORDER BY priority, id LIMIT ?)
+         RETURNING id`,
+      )
+      .pluck();
+    const finish = db.prepare<[string, number, number, string]>(
+      `UPDATE jobs SET status = 'SUCCEEDED', result = 'null', progress = ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+              updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
+    );
+    const inserts = db.transaction((first: number, count: number, now: number) => {
+      insert.run(now, progress, now, now, JSON.stringify(Array.from({ length: count }, (_, i) => ({ n: first + i }))));
+    });
+    const claims = db.transaction((count: number, now: number) => claim.all('bench-owner', now + 30_000, now, now, now, now, count));
+    const finishes = db.transaction((ids: readonly number[], now: number) => finish.run(done, now, now, JSON.stringify(ids)));
+
+    const started = performance.now();
+    for (let first = 0; first < rows; first += BATCH) inserts(first, Math.min(BATCH, rows - first), Date.now());
+    const inserted = performance.now();
+    const batches: number[][] = [];
+    for (let first = 0; first < rows; first += BATCH) batches.push(claims(BATCH, Date.now()));
+    for (const ids of batches) finishes(ids, Date.now());
+    return { insertMs: inserted - started, drainMs: performance.now() - inserted };
+  } finally {
+    closeRaw(raw, rows, 'batched ceiling');
   }
 }
 
@@ -229,43 +292,52 @@ async function main(): Promise<void> {
   );
 
   await throughputRun(WARMUP_JOBS);
-  rawCeilingRun(WARMUP_JOBS);
+  rawPerRowRun(WARMUP_JOBS);
+  rawBatchedRun(WARMUP_JOBS);
 
-  const enqueueRates: number[] = [];
-  const drainRates: number[] = [];
-  const endToEndRates: number[] = [];
-  const ceilingRates: number[] = [];
+  const runner: PhaseTimes[] = [];
+  const perRow: PhaseTimes[] = [];
+  const batched: PhaseTimes[] = [];
   for (let run = 0; run < RUNS; run++) {
-    // Interleaved so that a noisy moment of the machine weighs on both sides of the ratio.
-    const { enqueueMs, drainMs } = await throughputRun(JOBS);
-    enqueueRates.push(rate(JOBS, enqueueMs));
-    drainRates.push(rate(JOBS, drainMs));
-    endToEndRates.push(rate(JOBS, enqueueMs + drainMs));
-    ceilingRates.push(rate(JOBS, rawCeilingRun(JOBS)));
+    // Interleaved so that a noisy moment of the machine weighs on both sides of each ratio.
+    runner.push(await throughputRun(JOBS));
+    perRow.push(rawPerRowRun(JOBS));
+    batched.push(rawBatchedRun(JOBS));
   }
 
-  const ceiling = median(ceilingRates);
-  const line = (label: string, rates: readonly number[]) => {
-    const m = median(rates);
+  type Phase = (t: PhaseTimes) => number;
+  const phases: [string, Phase][] = [
+    ['enqueue alone (enqueueMany; insert)', (t) => t.insertMs],
+    ['claim+complete alone (runner; 2 updates)', (t) => t.drainMs],
+    ['end-to-end (enqueue+claim+complete)', (t) => t.insertMs + t.drainMs],
+  ];
+  const rates = (times: readonly PhaseTimes[], phase: Phase) => times.map((t) => rate(JOBS, phase(t)));
+  console.log('');
+  for (const [label, phase] of phases) {
+    const m = median(rates(runner, phase));
+    const batchedCeiling = median(rates(batched, phase));
+    const perRowCeiling = median(rates(perRow, phase));
     console.log(
-      `${label}: median ${int(m)} jobs/s (${runsText(rates, int)}) = ${(m / BAR_JOBS_PER_SECOND).toFixed(2)}x the ${int(BAR_JOBS_PER_SECOND)} jobs/s bar; ` +
-        `${(m / ceiling).toFixed(2)}x the raw SQLite ceiling (${int(ceiling)} rows/s)`,
+      `jobs ${label}: median ${int(m)} jobs/s (${runsText(rates(runner, phase), int)}) = ${(m / BAR_JOBS_PER_SECOND).toFixed(2)}x the ${int(BAR_JOBS_PER_SECOND)} jobs/s bar; ` +
+        `${(m / batchedCeiling).toFixed(2)}x the batched SQLite ceiling (${int(batchedCeiling)} rows/s), ${(m / perRowCeiling).toFixed(2)}x the per-row ceiling (${int(perRowCeiling)} rows/s)`,
+    );
+  }
+  const ceilingLine = (label: string, times: readonly PhaseTimes[]) => {
+    const [insert, drain, total] = phases.map(([, phase]) => rates(times, phase));
+    console.log(
+      `raw SQLite ceiling, ${label}: median ${int(median(total!))} rows/s end-to-end (${runsText(total!, int)}); ` +
+        `insert ${int(median(insert!))} rows/s, claim+complete ${int(median(drain!))} rows/s`,
     );
   };
-  console.log('');
-  line('jobs enqueue alone (enqueueMany)', enqueueRates);
-  line('jobs claim+complete alone (runner)', drainRates);
-  line('jobs end-to-end (enqueue+claim+complete)', endToEndRates);
-  console.log(
-    `raw SQLite ceiling (insert + 2 updates per row, ${int(BATCH)} rows per transaction, plain better-sqlite3): median ${int(ceiling)} rows/s (${runsText(ceilingRates, int)})`,
-  );
-  const endToEnd = median(endToEndRates);
+  ceilingLine(`batched (one INSERT, one claim UPDATE ... RETURNING, one finish UPDATE per ${int(BATCH)} rows, a transaction each)`, batched);
+  ceilingLine(`per row (a prepared statement per row, ${int(BATCH)} rows per transaction)`, perRow);
+  const endToEnd = median(rates(runner, phases[2]![1]));
   console.log(`bar (${int(BAR_JOBS_PER_SECOND)} jobs/s end-to-end): ${endToEnd >= BAR_JOBS_PER_SECOND ? 'MET' : 'NOT MET'}`);
 
   const latencies = await latencyRun(LATENCY_JOBS, LATENCY_WARMUP);
   console.log(
     `single-job round trip: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms ` +
-      `(${LATENCY_JOBS} jobs after ${LATENCY_WARMUP} warm-up, enqueue() into an idle started runner until job_completed)`,
+      `(${LATENCY_JOBS} jobs after ${LATENCY_WARMUP} warm-up, one at a time: enqueue() into an idle started runner until job_completed)`,
   );
 
   if (problems.length > 0) {

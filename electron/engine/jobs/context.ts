@@ -1,7 +1,7 @@
 import type { JobPriority } from '../../../shared/domain/jobs';
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import type { JobStore, ItemCounts } from '../store/jobs';
+import type { ItemCounts, ItemFields, JobStore, Lease } from '../store/jobs';
 import type { Db } from '../store/types';
 import { classifyError, JobStoppedError, sleepUnlessStopped, stopReasonOf } from './errors';
 import { backoffDelay } from './eta';
@@ -30,6 +30,14 @@ export interface ItemsSummary {
   allFailuresTransient: boolean;
 }
 
+export interface JobItems {
+  /** Adds items (first run); items that exist keep their state, so a resumed job never redoes finished ones. */
+  ensure(keys: readonly string[]): void;
+  /** Runs every pending item in order, recording each one's outcome; stops at a safe point when asked to. */
+  run(handler: (key: string) => Promise<ItemOutcome | void>, options?: RunItemsOptions): Promise<ItemsSummary>;
+  counts(): ItemCounts;
+}
+
 export interface JobContext<P> {
   readonly job: { id: number; kind: string; attempts: number; maxAttempts: number; priority: JobPriority };
   readonly payload: P;
@@ -41,152 +49,198 @@ export interface JobContext<P> {
   /** A safe point: throws if the job was asked to stop. */
   checkpoint(): void;
   sleep(ms: number): Promise<void>;
-  items: {
-    /** Adds items (first run); items that exist keep their state, so a resumed job never redoes finished ones. */
-    ensure(keys: readonly string[]): void;
-    /** Runs every pending item in order, recording each one's outcome; stops at a safe point when asked to. */
-    run(handler: (key: string) => Promise<ItemOutcome | void>, options?: RunItemsOptions): Promise<ItemsSummary>;
-    counts(): ItemCounts;
-  };
+  items: JobItems;
   /** A named step (deep-dive phases): done once; a resumed job skips the steps that finished and reuses their results. */
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
-export interface ContextDeps {
-  db: Db;
-  store: JobStore;
-  clock: Clock;
-  logger: Logger;
-  random: () => number;
-  tracker: ProgressTracker;
-  job: JobContext<unknown>['job'];
-  signal: AbortSignal;
+/** What a context needs from the execution of its job. */
+export interface ContextHost {
+  readonly db: Db;
+  readonly store: JobStore;
+  readonly clock: Clock;
+  readonly random: () => number;
+  readonly tracker: ProgressTracker;
+  readonly job: JobContext<unknown>['job'];
+  /** Every write of the job is fenced on it: a runner that lost the lease writes nothing more. */
+  readonly lease: Lease;
+  /** Read only where needed: the runner builds the AbortController behind it on first use. */
+  readonly signal: AbortSignal;
+  readonly logger: Logger;
   /** Item failures of this run, by kind, for the runner to decide between retry and failure. */
-  failures: { transient: number; permanent: number };
+  readonly failures: { transient: number; permanent: number };
+  /** A write was refused because another runner holds the job now: stop this run. */
+  leaseLost(): void;
 }
 
-export function createJobContext<P>(payload: P, deps: ContextDeps): JobContext<P> {
-  // `deps.signal` is read where it is needed, never up front: the runner builds its AbortController only on first use.
-  const { db, store, clock, tracker, job } = deps;
-  const jobId = job.id;
-  const setTimer = (fn: () => void, ms: number) => {
-    const handle = clock.setTimeout(fn, ms);
-    return () => clock.clearTimeout(handle);
-  };
-  const checkpoint = () => {
-    if (deps.signal.aborted) throw new JobStoppedError(stopReasonOf(deps.signal));
-  };
-  const sleep = (ms: number) => sleepUnlessStopped(ms, deps.signal, setTimer);
-  const publishCounts = (currentItem?: string | null) => {
-    const counts = store.itemCounts(jobId);
-    tracker.items({ completed: counts.succeeded, failed: counts.failed, total: counts.total, currentItem });
-  };
-  // Built on first use: making a transaction function (four wrappers) is a noticeable part of a short job's cost, and most jobs have no items.
-  let finishItemTx: ((key: string, now: number, processingMs: number, outcome: ItemOutcome | void) => void) | undefined;
-  const finishItem = (key: string, now: number, processingMs: number, outcome: ItemOutcome | void) => {
-    finishItemTx ??= db.transaction((k: string, at: number, ms: number, out: ItemOutcome | void) => {
-      out?.commit?.();
-      store.finishItem(jobId, k, at, { status: 'SUCCEEDED', records: out?.records ?? 0, processingMs: ms, result: out?.result });
-    });
-    finishItemTx(key, now, processingMs, outcome);
-  };
+/**
+ * The handler's view of its job. Built for every job, so it costs nothing up front: each function is made on first
+ * read (and kept, so it still works when taken off the context), and the items API only when a job uses items.
+ */
+class Context<P> implements JobContext<P> {
+  private itemsApi: JobItems | undefined;
+  private progressFn: ((update: ProgressUpdate) => void) | undefined;
+  private checkpointFn: (() => void) | undefined;
+  private sleepFn: ((ms: number) => Promise<void>) | undefined;
+  private stepFn: (<T>(name: string, fn: () => Promise<T>) => Promise<T>) | undefined;
 
-  async function runOne(key: string, handler: (key: string) => Promise<ItemOutcome | void>, options: RunItemsOptions): Promise<'ok' | 'transient' | 'permanent'> {
-    const attempts = options.itemAttempts ?? 1;
-    const backoff = options.itemBackoff ?? { baseMs: 1_000, maxMs: 30_000 };
-    for (let attempt = 1; ; attempt++) {
-      checkpoint();
-      const started = clock.now();
-      store.startItem(jobId, key, started);
-      try {
-        const outcome = await handler(key);
-        const now = clock.now();
-        finishItem(key, now, now - started, outcome);
-        tracker.eta.record(now - started);
-        return 'ok';
-      } catch (error) {
-        if (error instanceof JobStoppedError) throw error;
-        if (deps.signal.aborted) throw new JobStoppedError(stopReasonOf(deps.signal));
-        const failure = classifyError(error, false);
-        const now = clock.now();
-        if (failure.transient && attempt < attempts) {
-          deps.logger.warn('item failed, retrying', { jobId, item: key, attempt, code: failure.code });
-          await sleep(backoffDelay(attempt, backoff.baseMs, backoff.maxMs, deps.random));
-          continue;
-        }
-        store.finishItem(jobId, key, now, { status: 'FAILED', processingMs: now - started, errorCode: failure.code, errorMessage: failure.message });
-        tracker.eta.record(now - started);
-        return failure.transient ? 'transient' : 'permanent';
+  constructor(
+    readonly payload: P,
+    private readonly host: ContextHost,
+  ) {}
+
+  get job() {
+    return this.host.job;
+  }
+  get signal() {
+    return this.host.signal;
+  }
+  get logger() {
+    return this.host.logger;
+  }
+  get clock() {
+    return this.host.clock;
+  }
+  get progress() {
+    return (this.progressFn ??= (update) => this.host.tracker.update(update));
+  }
+  get checkpoint() {
+    return (this.checkpointFn ??= () => checkpoint(this.host));
+  }
+  get sleep() {
+    return (this.sleepFn ??= (ms) => sleep(this.host, ms));
+  }
+  get step() {
+    return (this.stepFn ??= (name, fn) => step(this.host, name, fn));
+  }
+  get items() {
+    return (this.itemsApi ??= itemsApi(this.host));
+  }
+}
+
+export function createJobContext<P>(payload: P, host: ContextHost): JobContext<P> {
+  return new Context(payload, host);
+}
+
+function checkpoint(host: ContextHost): void {
+  const signal = host.signal;
+  if (signal.aborted) throw new JobStoppedError(stopReasonOf(signal));
+}
+
+function sleep(host: ContextHost, ms: number): Promise<void> {
+  return sleepUnlessStopped(ms, host.signal, (fn, delay) => {
+    const handle = host.clock.setTimeout(fn, delay);
+    return () => host.clock.clearTimeout(handle);
+  });
+}
+
+function leaseLost(host: ContextHost): never {
+  host.leaseLost();
+  throw new JobStoppedError('lease-lost');
+}
+
+function startItem(host: ContextHost, key: string, now: number): void {
+  if (!host.store.startItem(host.job.id, host.lease, key, now)) leaseLost(host);
+}
+
+function finishItem(host: ContextHost, key: string, now: number, fields: ItemFields, effect?: () => void): void {
+  if (!host.store.finishItem(host.job.id, host.lease, key, now, fields, effect)) leaseLost(host);
+}
+
+async function step<T>(host: ContextHost, name: string, fn: () => Promise<T>): Promise<T> {
+  const { store, clock, job } = host;
+  const key = `step:${name}`;
+  store.addItems(job.id, [key], clock.now());
+  const existing = store.getItem(job.id, key);
+  if (existing?.status === 'SUCCEEDED') return existing.result as T;
+  checkpoint(host);
+  host.tracker.update({ phase: name });
+  const started = clock.now();
+  startItem(host, key, started);
+  const value = await fn();
+  const now = clock.now();
+  finishItem(host, key, now, { status: 'SUCCEEDED', processingMs: now - started, result: value ?? null });
+  publishCounts(host);
+  return value;
+}
+
+function publishCounts(host: ContextHost, currentItem?: string | null): void {
+  const counts = host.store.itemCounts(host.job.id);
+  host.tracker.items({ completed: counts.succeeded, failed: counts.failed, total: counts.total, currentItem });
+}
+
+async function runOne(host: ContextHost, key: string, handler: (key: string) => Promise<ItemOutcome | void>, options: RunItemsOptions): Promise<'ok' | 'transient' | 'permanent'> {
+  const { clock, tracker } = host;
+  const attempts = options.itemAttempts ?? 1;
+  const backoff = options.itemBackoff ?? { baseMs: 1_000, maxMs: 30_000 };
+  for (let attempt = 1; ; attempt++) {
+    checkpoint(host);
+    const started = clock.now();
+    startItem(host, key, started);
+    try {
+      const outcome = await handler(key);
+      const now = clock.now();
+      finishItem(host, key, now, { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs: now - started, result: outcome?.result }, outcome?.commit);
+      tracker.eta.record(now - started);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof JobStoppedError) throw error;
+      if (host.signal.aborted) throw new JobStoppedError(stopReasonOf(host.signal));
+      const failure = classifyError(error, false);
+      const now = clock.now();
+      if (failure.transient && attempt < attempts) {
+        host.logger.warn('item failed, retrying', { jobId: host.job.id, item: key, attempt, code: failure.code });
+        await sleep(host, backoffDelay(attempt, backoff.baseMs, backoff.maxMs, host.random));
+        continue;
       }
+      finishItem(host, key, now, { status: 'FAILED', processingMs: now - started, errorCode: failure.code, errorMessage: failure.message });
+      tracker.eta.record(now - started);
+      return failure.transient ? 'transient' : 'permanent';
     }
   }
+}
 
+function itemsApi(host: ContextHost): JobItems {
+  const { store, clock, job } = host;
   return {
-    job,
-    payload,
-    get signal() {
-      return deps.signal;
+    ensure(keys) {
+      store.addItems(job.id, keys, clock.now());
+      publishCounts(host);
     },
-    logger: deps.logger,
-    clock,
-    progress: (update) => tracker.update(update),
-    checkpoint,
-    sleep,
-    items: {
-      ensure(keys) {
-        store.addItems(jobId, keys, clock.now());
-        publishCounts();
-      },
-      counts: () => store.itemCounts(jobId),
-      async run(handler, options = {}) {
-        // Items left RUNNING by a crash or a stop are pending again: their effects were never committed.
-        const pending = [...store.itemsWithStatus(jobId, 'RUNNING'), ...store.itemsWithStatus(jobId, 'PENDING')];
-        const concurrency = Math.max(1, options.concurrency ?? 1);
-        tracker.setConcurrency(concurrency);
-        const summary: ItemsSummary = { succeeded: 0, failed: 0, allFailuresTransient: true };
-        let next = 0;
-        let stoppedBy: { error: unknown } | undefined;
-        const worker = async () => {
-          try {
-            while (next < pending.length && !stoppedBy) {
-              const key = pending[next++]!;
-              publishCounts(key);
-              const outcome = await runOne(key, handler, options);
-              if (outcome === 'ok') summary.succeeded++;
-              else {
-                summary.failed++;
-                deps.failures[outcome]++;
-                if (outcome === 'permanent') summary.allFailuresTransient = false;
-              }
-              publishCounts();
+    counts: () => store.itemCounts(job.id),
+    async run(handler, options = {}) {
+      // Items left RUNNING by a crash or a stop are pending again: their effects were never committed.
+      const pending = [...store.itemsWithStatus(job.id, 'RUNNING'), ...store.itemsWithStatus(job.id, 'PENDING')];
+      const concurrency = Math.max(1, options.concurrency ?? 1);
+      host.tracker.setConcurrency(concurrency);
+      const summary: ItemsSummary = { succeeded: 0, failed: 0, allFailuresTransient: true };
+      let next = 0;
+      let stoppedBy: { error: unknown } | undefined;
+      const worker = async () => {
+        try {
+          while (next < pending.length && !stoppedBy) {
+            const key = pending[next++]!;
+            publishCounts(host, key);
+            const outcome = await runOne(host, key, handler, options);
+            if (outcome === 'ok') summary.succeeded++;
+            else {
+              summary.failed++;
+              host.failures[outcome]++;
+              if (outcome === 'permanent') summary.allFailuresTransient = false;
             }
-          } catch (error) {
-            stoppedBy ??= { error };
+            publishCounts(host);
           }
-        };
-        // Every worker reaches a safe point before run() returns or throws: an item still in flight when the job is
-        // recorded as stopped would commit later, under a job already cancelled, retried or closed.
-        await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
-        if (stoppedBy) throw stoppedBy.error;
-        checkpoint();
-        publishCounts(null);
-        return summary;
-      },
-    },
-    async step<T>(name: string, fn: () => Promise<T>): Promise<T> {
-      const key = `step:${name}`;
-      store.addItems(jobId, [key], clock.now());
-      const existing = store.getItem(jobId, key);
-      if (existing?.status === 'SUCCEEDED') return existing.result as T;
-      checkpoint();
-      tracker.update({ phase: name });
-      const started = clock.now();
-      store.startItem(jobId, key, started);
-      const value = await fn();
-      const now = clock.now();
-      store.finishItem(jobId, key, now, { status: 'SUCCEEDED', processingMs: now - started, result: value ?? null });
-      publishCounts();
-      return value;
+        } catch (error) {
+          stoppedBy ??= { error };
+        }
+      };
+      // Every worker reaches a safe point before run() returns or throws: an item still in flight when the job is
+      // recorded as stopped would commit later, under a job already cancelled, retried or closed.
+      await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
+      if (stoppedBy) throw stoppedBy.error;
+      checkpoint(host);
+      publishCounts(host, null);
+      return summary;
     },
   };
 }

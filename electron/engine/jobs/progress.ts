@@ -67,16 +67,6 @@ export class ProgressTracker {
     this.publish(this.state);
   }
 
-  /**
-   * The last update before the job finishes: exactly `update` then `dispose`, without arming a trailing publish
-   * that `dispose` would cancel at once (the finish publishes the final state itself).
-   */
-  settle(update: ProgressUpdate): void {
-    this.state = { ...this.state, ...update };
-    if (this.lastPublished + MIN_INTERVAL_MS - this.clock.now() <= 0) this.flush();
-    this.dispose();
-  }
-
   dispose(): void {
     this.clock.clearTimeout(this.trailing);
     this.trailing = undefined;

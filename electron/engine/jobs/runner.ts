@@ -1,15 +1,11 @@
-import type { JobProgress, JobStatus } from '../../../shared/domain/jobs';
 import type { Clock, TimerHandle } from '../clock';
 import type { Emit } from '../events';
 import type { Logger } from '../logger';
-import { emptyProgress, type FinishFields, type JobRecord, type JobStore } from '../store/jobs';
+import type { JobStore } from '../store/jobs';
 import type { Db } from '../store/types';
-import { createJobContext } from './context';
-import { classifyError, JobStoppedError, PermanentJobError, TransientJobError, type StopReason } from './errors';
-import { backoffDelay } from './eta';
-import { ProgressTracker } from './progress';
-import { LazyAbortController, newOwnerId, ownerIsDeadProcess } from './lease';
-import { DEFAULT_BACKOFF, type JobRegistry } from './registry';
+import { JobExecution, type ExecutionHost, type JobFailure } from './execution';
+import { newOwnerId, ownerIsDeadProcess } from './lease';
+import type { JobRegistry } from './registry';
 
 export interface RunnerOptions {
   /** Jobs running at once in this runner, all kinds together. */
@@ -35,285 +31,189 @@ export interface RunnerDeps {
   options?: Partial<RunnerOptions>;
 }
 
-interface RunningJob {
-  record: JobRecord;
-  controller: LazyAbortController;
-  kind: string;
-  done: Promise<void>;
+interface TickResult {
+  /** Per queued success, in order: whether it was written. */
+  succeeded: boolean[];
+  started: JobExecution[];
+  failedAtStart: { execution: JobExecution; failure: JobFailure }[];
+  free: number;
+  claimed: number;
 }
+
+const noClaim = (succeeded: boolean[], free = 0): TickResult => ({ succeeded, started: [], failedAtStart: [], free, claimed: 0 });
 
 /**
  * Claims jobs by priority then age, runs their handlers with a context, and records every outcome durably.
  * The SQLite file is the queue: a lease with heartbeat marks what is running, so a crash loses nothing.
+ *
+ * Writes are batched by turn of the event loop ("tick"): the successes of every job that finished since the last
+ * tick, the progress of jobs still running, and the claim of as many new jobs as there are free slots commit in one
+ * transaction. Only then are those successes announced and the new jobs' handlers started.
  */
 export function createJobRunner(deps: RunnerDeps) {
   const { db, store, registry, clock } = deps;
   const logger = deps.logger;
-  const random = deps.random ?? Math.random;
   const options = { ...DEFAULT_RUNNER_OPTIONS, ...deps.options };
   const owner = newOwnerId();
-  const running = new Map<number, RunningJob>();
+  const running = new Map<number, JobExecution>();
+  /** Executions whose job this runner claimed again after they lost its lease: stopping, and holding no slot. */
+  const stale = new Set<JobExecution>();
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
-  let pumpQueued = false;
+  let tickQueued = false;
+  let claimWanted = false;
+  let successes: JobExecution[] = [];
+  let saves = new Set<JobExecution>();
   let wakeTimer: TimerHandle | undefined;
   let heartbeatTimer: TimerHandle | undefined;
-  /** While a claim batch's transaction is open, its events wait here: none may announce a write that could still roll back. */
-  let heldEvents: (() => void)[] | null = null;
-  const emit: Emit = (name, payload, source) => {
-    if (heldEvents) heldEvents.push(() => deps.emit(name, payload, source));
-    else deps.emit(name, payload, source);
+  let drained: (() => void) | undefined;
+
+  const host: ExecutionHost = {
+    db,
+    store,
+    clock,
+    logger,
+    random: deps.random ?? Math.random,
+    emit: deps.emit,
+    maxRecoveries: options.maxRecoveries,
+    saveLater(execution) {
+      saves.add(execution);
+      scheduleTick();
+    },
+    succeedLater(execution) {
+      successes.push(execution);
+      scheduleTick();
+    },
+    release(execution) {
+      if (running.get(execution.record.id) === execution) running.delete(execution.record.id);
+      else stale.delete(execution);
+      if (state === 'running') wantClaim();
+      else if (running.size === 0 && stale.size === 0) drained?.();
+    },
   };
-  /** Successful finishes waiting for the one transaction that commits them together (see finishTogether). */
-  let finishing: { id: number; fields: FinishFields; resolve: (ok: boolean) => void; reject: (error: unknown) => void }[] = [];
 
-  const publish = (record: JobRecord, status: JobStatus, progress: JobProgress, attempts = record.attempts) =>
-    emit('job_progress_update', { jobId: record.id, kind: record.kind, status, attempts, progress });
+  function wantClaim(): void {
+    claimWanted = true;
+    scheduleTick();
+  }
 
-  function runningByKind(): Map<string, number> {
+  function scheduleTick(): void {
+    if (tickQueued || state === 'stopped' || state === 'idle') return;
+    tickQueued = true;
+    setImmediate(tick);
+  }
+
+  /** Kinds with as many jobs running as their limit allows, not counting the jobs finishing in this tick. */
+  function runningByKind(leaving: readonly JobExecution[], ok: readonly boolean[]): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const job of running.values()) counts.set(job.kind, (counts.get(job.kind) ?? 0) + 1);
+    for (const execution of running.values()) counts.set(execution.record.kind, (counts.get(execution.record.kind) ?? 0) + 1);
+    leaving.forEach((execution, i) => {
+      if (ok[i]) counts.set(execution.record.kind, counts.get(execution.record.kind)! - 1);
+    });
     return counts;
   }
 
-  function kindsAtCapacity(): string[] {
+  function kindsAtCapacity(counts: Map<string, number>): string[] {
     const full: string[] = [];
-    for (const [kind, n] of runningByKind()) {
+    for (const [kind, n] of counts) {
       const limit = registry.get(kind)?.concurrency;
       if (limit !== undefined && n >= limit) full.push(kind);
     }
     return full;
   }
 
-  function schedulePump(): void {
-    if (pumpQueued || state !== 'running') return;
-    pumpQueued = true;
-    setImmediate(() => {
-      pumpQueued = false;
-      pump();
-    });
-  }
-
-  function pump(): void {
-    if (state !== 'running') return;
-    const free = options.concurrency - running.size;
-    if (free > 0) {
-      // The claim and each job's first writes (its running progress, or an early failure) commit together, in one
-      // transaction instead of one per job; events wait for that commit, and no handler runs before it (see `committed`).
-      let commit!: (ok: boolean) => void;
-      const committed = new Promise<boolean>((resolve) => (commit = resolve));
-      const events: (() => void)[] = [];
-      heldEvents = events;
-      let batch: { claimed: number; givenBack: number };
-      try {
-        batch = claimBatch(free, committed);
-      } catch (error) {
-        commit(false);
-        throw error;
-      } finally {
-        heldEvents = null;
-      }
-      commit(true); // handlers start once this turn's code is done: after the events below
-      for (const event of events) {
-        try {
-          event();
-        } catch (error) {
-          logger.error('job runner failed to record an outcome', { error });
-        }
-      }
-      // Slots are still free: claim again now, the full kind is excluded this time (jobs of other kinds must not wait behind it).
-      if (batch.givenBack > 0) return schedulePump();
-      if (batch.claimed === free) return; // more may be waiting: the next completion pumps again
+  const writeTick = db.transaction((done: readonly JobExecution[], progress: ReadonlySet<JobExecution>, claim: boolean): TickResult => {
+    const now = clock.now();
+    for (const execution of progress) {
+      if (!execution.closed) store.saveProgress(execution.record.id, execution.lease, JSON.stringify(execution.tracker.current()), now);
     }
-    armWake();
-  }
+    const succeeded = done.map((e) => store.succeed(e.record.id, e.lease, now, e.resultJson, JSON.stringify(e.finalProgress)));
+    if (!claim) return noClaim(succeeded);
 
-  const claimBatch = db.transaction((free: number, committed: Promise<boolean>): { claimed: number; givenBack: number } => {
-    const claimed = store.claim(owner, clock.now(), options.leaseMs, kindsAtCapacity(), free);
-    const perKind = runningByKind();
-    let givenBack = 0;
+    const leaving = succeeded.reduce((n, ok) => (ok ? n + 1 : n), 0);
+    const free = options.concurrency - running.size + leaving;
+    if (free <= 0) return noClaim(succeeded, free);
+    const perKind = runningByKind(done, succeeded);
+    const claimed = store.claim(owner, now, options.leaseMs, kindsAtCapacity(perKind), free);
+    const result: TickResult = { succeeded, started: [], failedAtStart: [], free, claimed: claimed.length };
     for (const record of claimed) {
-      const limit = registry.get(record.kind)?.concurrency;
+      const kind = registry.get(record.kind);
       const n = perKind.get(record.kind) ?? 0;
-      if (limit !== undefined && n >= limit) {
-        // Claimed in the same batch as others of its kind past the limit: give it back untouched.
-        store.finish(record.id, owner, clock.now(), { status: 'QUEUED', refundAttempt: true });
-        givenBack++;
+      if (kind?.concurrency !== undefined && n >= kind.concurrency) {
+        // Claimed in the same batch as others of its kind past the limit: give it back as it was.
+        store.handBack(record.id, { owner, recoveries: record.recoveries }, now, now);
+        continue;
+      }
+      const execution = new JobExecution(record, host, kind, owner);
+      const failure = execution.check();
+      if (failure) {
+        if (execution.failAtStart(failure, now)) result.failedAtStart.push({ execution, failure });
         continue;
       }
       perKind.set(record.kind, n + 1);
-      start(record, committed);
+      result.started.push(execution);
     }
-    return { claimed: claimed.length, givenBack };
+    return result;
   });
 
-  /**
-   * Records a successful finish together with the others that complete in the same turn of the event loop: one
-   * commit for the batch instead of one per job. Resolves (lease still held or not) only once the batch committed.
-   */
-  function finishTogether(id: number, fields: FinishFields): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      finishing.push({ id, fields, resolve, reject });
-      if (finishing.length === 1) setImmediate(commitFinishes);
-    });
-  }
+  function tick(): void {
+    tickQueued = false;
+    if (state === 'stopped') return;
+    const done = successes;
+    const progress = saves;
+    const claim = claimWanted && state === 'running';
+    if (done.length === 0 && progress.size === 0 && !claim) return;
+    successes = [];
+    saves = new Set();
+    claimWanted = false;
+    if (claim) {
+      clock.clearTimeout(wakeTimer);
+      wakeTimer = undefined;
+    }
 
-  const finishBatch = db.transaction((batch: readonly { id: number; fields: FinishFields }[]) => batch.map((f) => store.finish(f.id, owner, clock.now(), f.fields)));
-
-  function commitFinishes(): void {
-    const batch = finishing;
-    finishing = [];
-    let results: boolean[];
+    let result: TickResult;
     try {
-      results = finishBatch(batch);
-    } catch {
-      // One finish failed (a result that cannot be stored, a disk error) and took the batch back with it: finish
-      // each job alone, as without batching, so that only a job whose own finish fails sees the error.
-      for (const f of batch) {
-        try {
-          f.resolve(store.finish(f.id, owner, clock.now(), f.fields));
-        } catch (error) {
-          f.reject(error);
-        }
-      }
+      result = writeTick(done, progress, claim);
+    } catch (error) {
+      // Something in the batch could not be written (a disk error, a busy database) and took the batch back with
+      // it: write each success alone, so that only a job whose own write fails sees the error; claim at the next poll.
+      logger.error('job runner could not write a batch; writing each job alone', { error });
+      const now = clock.now();
+      for (const execution of done) execution.recordAlone(now);
+      if (claim) armWake();
       return;
     }
-    batch.forEach((f, i) => f.resolve(results[i]!));
+
+    done.forEach((execution, i) => execution.recorded(result.succeeded[i]!));
+    for (const { execution, failure } of result.failedAtStart) execution.announceFailedAtStart(failure);
+    for (const execution of result.started) {
+      const previous = running.get(execution.record.id);
+      if (previous) {
+        // The job was taken back from this very runner and claimed again here: the older run is stale.
+        previous.controller.abort('lease-lost');
+        stale.add(previous);
+      }
+      running.set(execution.record.id, execution);
+    }
+    for (const execution of result.started) execution.begin();
+
+    if (!claim) return;
+    // Slots are still free after jobs given back (their kind is excluded next time: jobs of other kinds must not wait
+    // behind it) or failed at start: claim again now.
+    if (result.started.length < result.claimed) return wantClaim();
+    if (result.free > 0 && result.claimed === result.free) return; // more may be waiting: the next completion claims again
+    armWake();
   }
 
   /** Sleeps until the next queued job comes due, or the poll interval, whichever is first. */
   function armWake(): void {
     clock.clearTimeout(wakeTimer);
+    if (state !== 'running') return;
     const next = store.nextQueuedRunAt();
-    const now = clock.now();
-    const delay = next === null ? options.pollMs : Math.min(options.pollMs, Math.max(0, next - now));
+    const delay = next === null ? options.pollMs : Math.min(options.pollMs, Math.max(0, next - clock.now()));
     wakeTimer = clock.setTimeout(() => {
       wakeTimer = undefined;
-      pump();
+      wantClaim();
     }, delay);
-  }
-
-  function start(record: JobRecord, committed: Promise<boolean>): void {
-    const controller = new LazyAbortController();
-    const job: RunningJob = { record, controller, kind: record.kind, done: Promise.resolve() };
-    running.set(record.id, job);
-    job.done = execute(record, controller, committed)
-      .catch((error: unknown) => logger.error('job runner failed to record an outcome', { jobId: record.id, error }))
-      .finally(() => {
-        running.delete(record.id);
-        schedulePump();
-      });
-  }
-
-  async function execute(record: JobRecord, controller: LazyAbortController, committed: Promise<boolean>): Promise<void> {
-    const kind = registry.get(record.kind);
-    const startedAt = clock.now();
-    const tracker = new ProgressTracker(record.progress ?? emptyProgress(), clock, (progress) => {
-      store.saveProgress(record.id, progress, clock.now());
-      publish(record, 'RUNNING', progress);
-    });
-    const finish = (status: JobStatus, fields: Parameters<JobStore['finish']>[3] = { status }) => {
-      tracker.dispose();
-      const ok = store.finish(record.id, owner, clock.now(), { ...fields, status, progress: tracker.current() });
-      if (!ok) logger.warn('lease lost before the job finished; another runner owns it now', { jobId: record.id });
-      return ok;
-    };
-    const fail = (code: string, message: string) => {
-      if (finish('FAILED', { status: 'FAILED', errorCode: code, errorMessage: message })) {
-        publish(record, 'FAILED', tracker.current());
-        emit('job_failed', { jobId: record.id, kind: record.kind, error: { code, message }, attempts: record.attempts, willRetry: false, nextRunAt: null });
-      }
-    };
-
-    if (!kind) return fail('UNKNOWN_KIND', `no handler for job kind "${record.kind}" in this version of the app`);
-    if (record.recoveries > options.maxRecoveries) {
-      return fail('CRASH_LOOP', `the engine stopped ${record.recoveries} times while running this job; it will not be resumed again`);
-    }
-    let payload: unknown;
-    try {
-      const parsed = kind.payload.safeParse(JSON.parse(record.rawPayload));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = ['payload', ...(issue?.path ?? []).map(String)].join('.');
-        return fail('PAYLOAD_INVALID', `stored payload no longer matches ${record.kind}: ${where}: ${issue?.message ?? 'invalid'}`);
-      }
-      payload = parsed.data;
-    } catch (error) {
-      return fail('PAYLOAD_INVALID', `stored payload is not valid JSON: ${(error as Error).message}`);
-    }
-
-    const failures = { transient: 0, permanent: 0 };
-    const ctx = createJobContext(payload, {
-      db,
-      store,
-      clock,
-      logger: logger.child(record.kind),
-      random,
-      tracker,
-      get signal() {
-        return controller.signal;
-      },
-      failures,
-      job: { id: record.id, kind: record.kind, attempts: record.attempts, maxAttempts: record.maxAttempts, priority: record.priority },
-    });
-    tracker.update({ phase: 'running' });
-    if (!(await committed)) {
-      tracker.dispose(); // the claim rolled back: this job is not ours to run
-      return;
-    }
-
-    try {
-      const result = await kind.handler(ctx);
-      const failedItems = store.itemCounts(record.id).failed;
-      if (failedItems > 0) {
-        const message = `${failedItems} of ${store.itemCounts(record.id).total} items failed`;
-        throw failures.permanent === 0 ? new TransientJobError('ITEMS_FAILED', message) : new PermanentJobError('ITEMS_FAILED', message);
-      }
-      tracker.settle({ phase: 'done', percentage: 100, currentItem: null, estimatedCompletion: new Date(clock.now()).toISOString() });
-      const ok = await finishTogether(record.id, { status: 'SUCCEEDED', result: result ?? null, progress: tracker.current() });
-      if (!ok) logger.warn('lease lost before the job finished; another runner owns it now', { jobId: record.id });
-      if (ok) {
-        publish(record, 'SUCCEEDED', tracker.current());
-        emit('job_completed', { jobId: record.id, kind: record.kind, result: result ?? null, durationMs: clock.now() - startedAt });
-      }
-    } catch (error) {
-      if (error instanceof JobStoppedError || controller.aborted) return stopped(record, tracker, finish, error instanceof JobStoppedError ? error.reason : (controller.signal.reason as StopReason));
-      const failure = classifyError(error, kind.retryUnknownErrors ?? true);
-      if (failure.code === 'UNEXPECTED') logger.error('job handler threw', { jobId: record.id, kind: record.kind, error });
-      const backoff = kind.backoff ?? DEFAULT_BACKOFF;
-      if (failure.transient && record.attempts < record.maxAttempts) {
-        const runAt = clock.now() + backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, random);
-        if (failure.code === 'ITEMS_FAILED') store.resetFailedItems(record.id, clock.now());
-        tracker.update({ phase: 'retrying', message: `${failure.message}; retrying` });
-        if (finish('QUEUED', { status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message })) {
-          publish(record, 'QUEUED', tracker.current());
-          emit('job_failed', { jobId: record.id, kind: record.kind, error: { code: failure.code, message: failure.message }, attempts: record.attempts, willRetry: true, nextRunAt: new Date(runAt).toISOString() });
-        }
-        return;
-      }
-      fail(failure.code, failure.message);
-    }
-  }
-
-  function stopped(record: JobRecord, tracker: ProgressTracker, finish: (status: JobStatus, fields?: Parameters<JobStore['finish']>[3]) => boolean, reason: StopReason): void {
-    if (reason === 'lease-lost') {
-      tracker.dispose();
-      return;
-    }
-    if (reason === 'shutdown') {
-      tracker.update({ phase: 'paused', message: 'paused: the app was closing; resumes at next start' });
-      db.transaction(() => {
-        store.pauseItems(record.id, clock.now());
-        finish('QUEUED', { status: 'QUEUED', refundAttempt: true });
-      })();
-      publish(record, 'QUEUED', tracker.current(), record.attempts - 1);
-      return;
-    }
-    tracker.update({ phase: 'cancelled', message: 'cancelled', currentItem: null, estimatedCompletion: null });
-    db.transaction(() => {
-      store.cancelItems(record.id, clock.now());
-      finish('CANCELLED', { status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' });
-    })();
-    publish(record, 'CANCELLED', tracker.current());
   }
 
   /** Renews leases, passes cancel requests made elsewhere to running handlers, and takes back jobs of dead runners. */
@@ -321,9 +221,9 @@ export function createJobRunner(deps: RunnerDeps) {
     const now = clock.now();
     if (running.size > 0) {
       const alive = new Map(store.heartbeat([...running.keys()], owner, now, options.leaseMs).map((r) => [r.id, r.cancelRequested]));
-      for (const [id, job] of running) {
-        if (!alive.has(id)) job.controller.abort('lease-lost');
-        else if (alive.get(id)) job.controller.abort('cancel');
+      for (const [id, execution] of running) {
+        if (!alive.has(id)) execution.controller.abort('lease-lost');
+        else if (alive.get(id)) execution.controller.abort('cancel');
       }
     }
     recover();
@@ -341,7 +241,7 @@ export function createJobRunner(deps: RunnerDeps) {
         logger.warn('resuming a job whose runner stopped', { jobId: lease.id, previousOwner: lease.lease_owner });
       }
     }
-    if (recovered > 0) schedulePump();
+    if (recovered > 0) wantClaim();
     return recovered;
   }
 
@@ -352,14 +252,16 @@ export function createJobRunner(deps: RunnerDeps) {
       state = 'running';
       recover();
       heartbeatTimer = clock.setTimeout(heartbeat, options.heartbeatMs);
-      schedulePump();
+      wantClaim();
     },
     /** New work was enqueued in this process: look now instead of at the next poll. */
-    wake: schedulePump,
+    wake(): void {
+      if (state === 'running') wantClaim();
+    },
     cancelRunning(id: number): boolean {
-      const job = running.get(id);
-      if (!job) return false;
-      job.controller.abort('cancel');
+      const execution = running.get(id);
+      if (!execution) return false;
+      execution.controller.abort('cancel');
       return true;
     },
     isRunningHere: (id: number) => running.has(id),
@@ -370,8 +272,9 @@ export function createJobRunner(deps: RunnerDeps) {
       state = 'stopping';
       clock.clearTimeout(wakeTimer);
       clock.clearTimeout(heartbeatTimer);
-      for (const job of running.values()) job.controller.abort('shutdown');
-      await Promise.all([...running.values()].map((job) => job.done));
+      for (const execution of [...running.values(), ...stale]) execution.controller.abort('shutdown');
+      // Successes still waiting for their batch are written by the ticks that follow; each releases its slot after.
+      if (running.size > 0 || stale.size > 0) await new Promise<void>((resolve) => (drained = resolve));
       state = 'stopped';
     },
   };

@@ -32,9 +32,12 @@ export interface JobServiceDeps {
   emit: Emit;
 }
 
+/** Shared by every job enqueued without items: the store formats it once per batch. */
+const NO_ITEMS_PROGRESS = Object.freeze(emptyProgress());
+
 /** The job API the rest of the engine and the commands use: enqueue, inspect, cancel, retry. */
 export function createJobService({ store, registry, runner, clock, logger, emit }: JobServiceDeps) {
-  function prepare(request: EnqueueRequest, index: number | null): NewJob {
+  function prepare(request: EnqueueRequest, index: number | null, now: number): NewJob {
     const kind = registry.get(request.kind);
     const at = (path: (string | number)[]) => (index === null ? path : [index, ...path]);
     if (!kind) throw new WorkstationError('VALIDATION_FAILED', `unknown job kind: ${request.kind}`, [{ path: at(['kind']), message: 'unknown job kind' }]);
@@ -48,9 +51,9 @@ export function createJobService({ store, registry, runner, clock, logger, emit 
       payload: parsed.data,
       priority: request.priority ?? 'NORMAL',
       maxAttempts: request.maxAttempts ?? kind.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      runAt: request.runAt ?? clock.now(),
+      runAt: request.runAt ?? now,
       idempotencyKey: request.idempotencyKey ?? null,
-      progress: emptyProgress(request.items?.length ?? 0),
+      progress: request.items?.length ? emptyProgress(request.items.length) : NO_ITEMS_PROGRESS,
     };
   }
 
@@ -67,8 +70,9 @@ export function createJobService({ store, registry, runner, clock, logger, emit 
   return {
     /** Validates every request first: one bad payload stores nothing of the batch. */
     enqueueMany(requests: readonly EnqueueRequest[]): { id: number; created: boolean }[] {
-      const jobs = requests.map((r, i) => prepare(r, requests.length === 1 ? null : i));
+      // One time for the whole batch: jobs due at once are alike, and the store inserts alike jobs together.
       const now = clock.now();
+      const jobs = requests.map((r, i) => prepare(r, requests.length === 1 ? null : i, now));
       const ids = store.insertWithItems(jobs, requests.map((r) => r.items ?? []), now);
       runner.wake();
       return ids;

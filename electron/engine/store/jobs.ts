@@ -1,71 +1,29 @@
+import type { Statement } from 'better-sqlite3';
+import type { Job, JobItem, JobItemStatus, JobPriority, JobProgress, JobStats, JobStatus } from '../../../shared/domain/jobs';
 import {
-  JOB_PRIORITIES,
-  type Job,
-  type JobItem,
-  type JobItemStatus,
-  type JobPriority,
-  type JobProgress,
-  type JobStats,
-  type JobStatus,
-} from '../../../shared/domain/jobs';
+  claimOrder,
+  parseJson,
+  priorityRank,
+  RECORD_COLUMNS,
+  toDto,
+  toItemDto,
+  toRecord,
+  type DbJob,
+  type DbJobItem,
+  type JobRecord,
+  type RecordRow,
+} from './job-rows';
 import type { Db } from './types';
 
-interface DbJob {
-  id: number;
-  kind: string;
-  payload: string;
-  status: JobStatus;
-  priority: number;
-  attempts: number;
-  max_attempts: number;
-  recoveries: number;
-  run_at: number;
-  idempotency_key: string | null;
-  progress: string | null;
-  result: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  cancel_requested: number;
-  lease_owner: string | null;
-  lease_expires_at: number | null;
-  heartbeat_at: number | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  updated_at: number;
-}
+export { emptyProgress, type JobRecord } from './job-rows';
 
-interface DbJobItem {
-  job_id: number;
-  item_key: string;
-  seq: number;
-  status: JobItemStatus;
-  attempts: number;
-  error_code: string | null;
-  error_message: string | null;
-  records: number;
-  processing_ms: number | null;
-  result: string | null;
-  updated_at: number;
-}
-
-/** A job as the runner sees it: the payload still raw JSON, to be parsed against its kind's schema. */
-export interface JobRecord {
-  id: number;
-  kind: string;
-  rawPayload: string;
-  status: JobStatus;
-  priority: JobPriority;
-  attempts: number;
-  maxAttempts: number;
+/**
+ * What a runner's writes are fenced on: the owner it claimed the job as, and the job's recovery count at that claim.
+ * A job taken back from a runner counts a recovery, so even the same runner claiming it again holds a new lease.
+ */
+export interface Lease {
+  owner: string;
   recoveries: number;
-  runAt: number;
-  idempotencyKey: string | null;
-  progress: JobProgress | null;
-  cancelRequested: boolean;
-  leaseOwner: string | null;
-  createdAt: number;
-  startedAt: number | null;
 }
 
 export interface NewJob {
@@ -89,6 +47,15 @@ export interface FinishFields {
   refundAttempt?: boolean;
 }
 
+export interface ItemFields {
+  status: JobItemStatus;
+  records?: number;
+  processingMs?: number | null;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  result?: unknown;
+}
+
 export interface ItemCounts {
   total: number;
   pending: number;
@@ -98,97 +65,6 @@ export interface ItemCounts {
   cancelled: number;
 }
 
-const priorityRank = (p: JobPriority) => JOB_PRIORITIES.indexOf(p);
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
-
-/** The columns a JobRecord is made of. */
-const RECORD_COLUMNS =
-  'id, kind, payload, status, priority, attempts, max_attempts, recoveries, run_at, idempotency_key, progress, cancel_requested, lease_owner, created_at, started_at';
-type RecordRow = Pick<
-  DbJob,
-  | 'id'
-  | 'kind'
-  | 'payload'
-  | 'status'
-  | 'priority'
-  | 'attempts'
-  | 'max_attempts'
-  | 'recoveries'
-  | 'run_at'
-  | 'idempotency_key'
-  | 'progress'
-  | 'cancel_requested'
-  | 'lease_owner'
-  | 'created_at'
-  | 'started_at'
->;
-
-const parseProgress = (text: string | null) => (text ? (JSON.parse(text) as JobProgress) : null);
-
-function toRecord(row: RecordRow): JobRecord {
-  return {
-    id: row.id,
-    kind: row.kind,
-    rawPayload: row.payload,
-    status: row.status,
-    priority: JOB_PRIORITIES[row.priority]!,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    recoveries: row.recoveries,
-    runAt: row.run_at,
-    idempotencyKey: row.idempotency_key,
-    progress: parseProgress(row.progress),
-    cancelRequested: row.cancel_requested === 1,
-    leaseOwner: row.lease_owner,
-    createdAt: row.created_at,
-    startedAt: row.started_at,
-  };
-}
-
-export function emptyProgress(total = 0): JobProgress {
-  return { percentage: 0, message: '', phase: 'queued', completed: 0, failed: 0, total, currentItem: null, estimatedCompletion: null, avgItemMs: null };
-}
-
-function toDto(row: DbJob): Job {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(row.payload);
-  } catch {
-    payload = row.payload;
-  }
-  return {
-    id: row.id,
-    kind: row.kind,
-    status: row.status,
-    priority: JOB_PRIORITIES[row.priority]!,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    progress: parseProgress(row.progress) ?? emptyProgress(),
-    result: parseJson(row.result),
-    error: row.error_code ? { code: row.error_code, message: row.error_message ?? '' } : null,
-    payload,
-    idempotencyKey: row.idempotency_key,
-    runAt: iso(row.run_at)!,
-    createdAt: iso(row.created_at)!,
-    startedAt: iso(row.started_at),
-    finishedAt: iso(row.finished_at),
-    cancelRequested: row.cancel_requested === 1,
-  };
-}
-
-function toItemDto(row: DbJobItem): JobItem {
-  return {
-    key: row.item_key,
-    status: row.status,
-    attempts: row.attempts,
-    errorCode: row.error_code,
-    errorMessage: row.error_message,
-    records: row.records,
-    processingTimeMs: row.processing_ms,
-  };
-}
-
 export function createJobStore(db: Db) {
   const s = {
     // Run, not RETURNING id: the new id is lastInsertRowid, and a RETURNING clause makes each insert about a fifth slower.
@@ -196,25 +72,53 @@ export function createJobStore(db: Db) {
       `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, idempotency_key, progress, created_at, updated_at)
        VALUES (?, ?, 'QUEUED', ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING`,
     ),
+    // Many jobs alike but for their payloads in one statement, the payloads a JSON array of JSON texts: a statement
+    // per job costs nearly twice as much. Only for jobs without an idempotency key (see insertWithItems).
+    insertMany: db
+      .prepare<[string, number, number, number, string, number, number, string], number>(
+        `INSERT INTO jobs (kind, payload, status, priority, max_attempts, run_at, progress, created_at, updated_at)
+         SELECT ?, value, 'QUEUED', ?, ?, ?, ?, ?, ? FROM json_each(?)
+         RETURNING id`,
+      )
+      .pluck(),
     idByKey: db.prepare<[string], { id: number }>('SELECT id FROM jobs WHERE idempotency_key = ?'),
     get: db.prepare<[number], DbJob>('SELECT * FROM jobs WHERE id = ?'),
-    // INDEXED BY: left to itself the planner picks jobs_status_created (status = ?) and sorts every queued job for each claim.
-    // RETURNING only the columns a JobRecord is made of: returning every column costs about a quarter more per claimed job.
-    claim: db.prepare<unknown[], RecordRow>(
-      `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
+    // INDEXED BY: left to itself the planner may take another index (by status before migration 6, by kind) and sort
+    // every queued job for each claim.
+    // RETURNING only the columns a JobRecord is made of, as arrays (raw): returning every column as objects costs about
+    // half again as much per claimed job.
+    claim: db
+      .prepare<unknown[], RecordRow>(
+        `UPDATE jobs SET status = 'RUNNING', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ?, heartbeat_at = ?,
               started_at = COALESCE(started_at, ?), updated_at = ?
        WHERE id IN (SELECT id FROM jobs INDEXED BY jobs_claim WHERE status = 'QUEUED' AND run_at <= ?
                     AND kind NOT IN (SELECT value FROM json_each(?)) ORDER BY priority, id LIMIT ?)
        RETURNING ${RECORD_COLUMNS}`,
-    ),
+      )
+      .raw(true),
     // Positional parameters: binding them from an object of named ones makes each finish about a quarter slower.
-    finish: db.prepare<[JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string]>(
+    finish: db.prepare<[JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string, number]>(
       `UPDATE jobs SET status = ?, result = ?, error_code = ?, error_message = ?,
               run_at = COALESCE(?, run_at), progress = COALESCE(?, progress),
               attempts = attempts - ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-       WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'`,
+       WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'`,
     ),
-    progress: db.prepare<[string, number, number]>('UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ?'),
+    // The success path of every job: a job with a failed item must not succeed, and checking here saves a query per job.
+    succeed: db.prepare<[string, string, number, number, number, string, number, number]>(
+      `UPDATE jobs SET status = 'SUCCEEDED', result = ?, error_code = NULL, error_message = NULL, progress = ?,
+              finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'
+         AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = ? AND status = 'FAILED')`,
+    ),
+    handBack: db.prepare<[number, number, number, string, number]>(
+      `UPDATE jobs SET status = 'QUEUED', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL,
+              started_at = NULLIF(started_at, ?), updated_at = ?
+       WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'`,
+    ),
+    holdsLease: db.prepare<[number, string, number], number>("SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'").pluck(),
+    progress: db.prepare<[string, number, number, string, number]>(
+      "UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'",
+    ),
     heartbeat: db.prepare<[number, number, number, number, string], { id: number; cancel_requested: number }>(
       `UPDATE jobs SET lease_expires_at = ?, heartbeat_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'
        RETURNING id, cancel_requested`,
@@ -234,7 +138,12 @@ export function createJobStore(db: Db) {
       `UPDATE jobs SET status = 'QUEUED', attempts = 0, recoveries = 0, run_at = ?, error_code = NULL, error_message = NULL, result = NULL,
               cancel_requested = 0, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ('FAILED', 'CANCELLED')`,
     ),
-    stats: db.prepare<[], { status: JobStatus; n: number }>('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status'),
+    // Each status counted from its own index: jobs_claim, jobs_running, jobs_finished_status (migration 6).
+    stats: db.prepare<[], { status: JobStatus; n: number }>(
+      `SELECT 'QUEUED' AS status, COUNT(*) AS n FROM jobs WHERE status = 'QUEUED'
+       UNION ALL SELECT 'RUNNING', COUNT(*) FROM jobs WHERE status = 'RUNNING'
+       UNION ALL SELECT status, COUNT(*) FROM jobs WHERE finished_at IS NOT NULL GROUP BY status`,
+    ),
     deleteFinishedBefore: db.prepare<[number]>("DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'RUNNING' AND status != 'QUEUED'"),
     nextRunAt: db.prepare<[], { run_at: number | null }>("SELECT MIN(run_at) AS run_at FROM jobs WHERE status = 'QUEUED'"),
     insertItem: db.prepare<[number, string, number, number]>(
@@ -244,12 +153,14 @@ export function createJobStore(db: Db) {
     item: db.prepare<[number, string], DbJobItem>('SELECT * FROM job_items WHERE job_id = ? AND item_key = ?'),
     allItems: db.prepare<[number, number], DbJobItem>('SELECT * FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ?'),
     itemCounts: db.prepare<[number], { status: JobItemStatus; n: number }>('SELECT status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY status'),
-    startItem: db.prepare<[number, number, string]>(
-      "UPDATE job_items SET status = 'RUNNING', attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND item_key = ?",
+    // Fenced like every write of a running job: a runner that lost the lease must not mark an item another one finished.
+    startItem: db.prepare<[number, number, string, number, string, number]>(
+      `UPDATE job_items SET status = 'RUNNING', attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND item_key = ?
+         AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING')`,
     ),
-    finishItem: db.prepare<unknown[]>(
-      `UPDATE job_items SET status = @status, error_code = @errorCode, error_message = @errorMessage, records = @records,
-              processing_ms = @processingMs, result = @result, updated_at = @now WHERE job_id = @jobId AND item_key = @key`,
+    finishItem: db.prepare<[JobItemStatus, string | null, string | null, number, number | null, string | null, number, number, string]>(
+      `UPDATE job_items SET status = ?, error_code = ?, error_message = ?, records = ?, processing_ms = ?, result = ?, updated_at = ?
+       WHERE job_id = ? AND item_key = ?`,
     ),
     resetItems: db.prepare<[number, number, string]>(
       "UPDATE job_items SET status = 'PENDING', updated_at = ? WHERE job_id = ? AND status IN (SELECT value FROM json_each(?))",
@@ -259,6 +170,11 @@ export function createJobStore(db: Db) {
     ),
   };
 
+  // Jobs enqueued together mostly share one progress object (nothing done, no items): format it once.
+  let progressOf: JobProgress | undefined;
+  let progressText = '';
+  const progressJson = (progress: JobProgress) => (progress === progressOf ? progressText : (progressText = JSON.stringify((progressOf = progress))));
+
   const insertOne = (job: NewJob, now: number): { id: number; created: boolean } => {
     const inserted = s.insert.run(
       job.kind,
@@ -267,7 +183,7 @@ export function createJobStore(db: Db) {
       job.maxAttempts,
       job.runAt,
       job.idempotencyKey,
-      JSON.stringify(job.progress),
+      progressJson(job.progress),
       now,
       now,
     );
@@ -275,20 +191,43 @@ export function createJobStore(db: Db) {
     return { id: s.idByKey.get(job.idempotencyKey!)!.id, created: false };
   };
 
+  /** The list query has a handful of shapes (filters present or not): each prepared once. */
+  const listStatements = new Map<string, Statement<unknown[], DbJob>>();
+
+  const alike = (a: NewJob, b: NewJob) => a.kind === b.kind && a.priority === b.priority && a.maxAttempts === b.maxAttempts && a.runAt === b.runAt;
+
+  /** New jobs without idempotency keys: a statement for each run of jobs alike but for their payloads; their ids, in order. */
+  const insertAlike = (jobs: readonly NewJob[], now: number): number[] => {
+    const ids: number[] = [];
+    let start = 0;
+    while (start < jobs.length) {
+      const first = jobs[start]!;
+      const progress = progressJson(first.progress);
+      let end = start + 1;
+      while (end < jobs.length && alike(jobs[end]!, first) && progressJson(jobs[end]!.progress) === progress) end++;
+      const payloads = JSON.stringify(jobs.slice(start, end).map((job) => JSON.stringify(job.payload ?? null)));
+      ids.push(...s.insertMany.all(first.kind, priorityRank(first.priority), first.maxAttempts, first.runAt, progress, now, now, payloads));
+      start = end;
+    }
+    // Ids grow in insertion order, which is the array's: sorted, they line up with `jobs`.
+    return ids.sort((x, y) => x - y);
+  };
+
   return {
-    /** Inserts in one transaction; a job whose idempotency key exists already gives back the existing id. */
-    /** Jobs and their items in one transaction; an existing job (same idempotency key) keeps its own items. */
-    insertWithItems: db.transaction((jobs: readonly NewJob[], items: readonly (readonly string[])[], now: number) =>
-      jobs.map((job, i) => {
-        const inserted = insertOne(job, now);
-        if (inserted.created) items[i]?.forEach((key, seq) => s.insertItem.run(inserted.id, key, seq, now));
-        return inserted;
-      }),
-    ),
-    get(id: number): JobRecord | undefined {
-      const row = s.get.get(id);
-      return row ? toRecord(row) : undefined;
-    },
+    /**
+     * Jobs and their items in one transaction; a job whose idempotency key exists already gives back the existing id
+     * (and keeps its own items).
+     */
+    insertWithItems: db.transaction((jobs: readonly NewJob[], items: readonly (readonly string[])[], now: number) => {
+      const inserted =
+        jobs.length > 1 && jobs.every((job) => job.idempotencyKey === null)
+          ? insertAlike(jobs, now).map((id) => ({ id, created: true }))
+          : jobs.map((job) => insertOne(job, now));
+      inserted.forEach(({ id, created }, i) => {
+        if (created) items[i]?.forEach((key, seq) => s.insertItem.run(id, key, seq, now));
+      });
+      return inserted;
+    }),
     getDto(id: number): Job | undefined {
       const row = s.get.get(id);
       return row ? toDto(row) : undefined;
@@ -296,16 +235,25 @@ export function createJobStore(db: Db) {
     list(query: { status?: JobStatus | undefined; kind?: string | undefined; limit: number }): Job[] {
       const where: string[] = [];
       const args: unknown[] = [];
-      if (query.status) {
-        where.push('status = ?');
+      let from = 'jobs';
+      if (query.status === 'QUEUED' || query.status === 'RUNNING') {
+        // Spelled out, not bound, so that the partial index of the status applies; named, because without ANALYZE
+        // the planner prefers walking the whole table backwards by id.
+        from = query.status === 'QUEUED' ? 'jobs INDEXED BY jobs_claim' : 'jobs INDEXED BY jobs_running';
+        where.push(`status = '${query.status}'`);
+      } else if (query.status) {
+        // From jobs_finished_status, a partial index the planner uses only when told that finished_at is set.
+        where.push('status = ? AND finished_at IS NOT NULL');
         args.push(query.status);
       }
       if (query.kind) {
         where.push('kind = ?');
         args.push(query.kind);
       }
-      const sql = `SELECT * FROM jobs ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-      return db.prepare<unknown[], DbJob>(sql).all(...args, query.limit).map(toDto);
+      const sql = `SELECT * FROM ${from} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+      let statement = listStatements.get(sql);
+      if (!statement) listStatements.set(sql, (statement = db.prepare<unknown[], DbJob>(sql)));
+      return statement.all(...args, query.limit).map(toDto);
     },
     stats(): JobStats {
       const out: JobStats = { queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
@@ -314,11 +262,11 @@ export function createJobStore(db: Db) {
     },
     /** Claims up to `limit` due jobs atomically; two runners on one file never get the same job. */
     claim(owner: string, now: number, leaseMs: number, excludedKinds: readonly string[], limit: number): JobRecord[] {
-      const rows = s.claim.all(owner, now + leaseMs, now, now, now, now, JSON.stringify(excludedKinds), limit);
-      return rows.map(toRecord).sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || a.id - b.id);
+      const rows = s.claim.all(owner, now + leaseMs, now, now, now, now, excludedKinds.length === 0 ? '[]' : JSON.stringify(excludedKinds), limit);
+      return rows.sort(claimOrder).map(toRecord);
     },
-    /** Finishes a job only while this owner still holds its lease; false means another runner took it back. */
-    finish(id: number, owner: string, now: number, fields: FinishFields): boolean {
+    /** Finishes a job only while the lease is still held; false means another runner took it back. */
+    finish(id: number, lease: Lease, now: number, fields: FinishFields): boolean {
       const finished = fields.status === 'SUCCEEDED' || fields.status === 'FAILED' || fields.status === 'CANCELLED';
       return (
         s.finish.run(
@@ -332,12 +280,29 @@ export function createJobStore(db: Db) {
           finished ? now : null,
           now,
           id,
-          owner,
+          lease.owner,
+          lease.recoveries,
         ).changes === 1
       );
     },
-    saveProgress(id: number, progress: JobProgress, now: number): void {
-      s.progress.run(JSON.stringify(progress), now, id);
+    /**
+     * Records a success (result and progress already JSON) while the lease is held and no item failed; false
+     * otherwise, and `holdsLease` tells which of the two it was.
+     */
+    succeed(id: number, lease: Lease, now: number, result: string, progress: string): boolean {
+      return s.succeed.run(result, progress, now, now, id, lease.owner, lease.recoveries, id).changes === 1;
+    },
+    holdsLease: (id: number, lease: Lease) => s.holdsLease.get(id, lease.owner, lease.recoveries) !== undefined,
+    /**
+     * Gives back a job claimed beyond what the runner could start: only the claim is undone (status, lease, the
+     * attempt it counted, and the start time if this claim was its first start), so a job waiting to retry keeps its error.
+     */
+    handBack(id: number, lease: Lease, claimedAt: number, now: number): boolean {
+      return s.handBack.run(claimedAt, now, id, lease.owner, lease.recoveries).changes === 1;
+    },
+    /** Saves progress (already JSON) while the lease is held. */
+    saveProgress(id: number, lease: Lease, progress: string, now: number): void {
+      s.progress.run(progress, now, id, lease.owner, lease.recoveries);
     },
     /** Renews the leases of running jobs; answers which are still ours and which have a cancel request. */
     heartbeat: db.transaction((ids: readonly number[], owner: string, now: number, leaseMs: number) =>
@@ -382,25 +347,30 @@ export function createJobStore(db: Db) {
       }
       return out;
     },
-    startItem: (jobId: number, key: string, now: number) => s.startItem.run(now, jobId, key),
-    finishItem(
-      jobId: number,
-      key: string,
-      now: number,
-      fields: { status: JobItemStatus; records?: number; processingMs?: number | null; errorCode?: string | null; errorMessage?: string | null; result?: unknown },
-    ): void {
-      s.finishItem.run({
+    /** Marks an item running; false when the lease is no longer held (nothing was written). */
+    startItem: (jobId: number, lease: Lease, key: string, now: number) => s.startItem.run(now, jobId, key, jobId, lease.owner, lease.recoveries).changes === 1,
+    /**
+     * Records an item's outcome together with its side effect (`effect`, run inside the same transaction), only while
+     * the lease is held: false, with nothing written and the effect not run, once another runner has the job.
+     * IMMEDIATE: the lease check reads, and a write after a read in a deferred transaction fails outright (it cannot
+     * wait) if another process committed in between.
+     */
+    finishItem: db.transaction((jobId: number, lease: Lease, key: string, now: number, fields: ItemFields, effect?: () => void): boolean => {
+      if (s.holdsLease.get(jobId, lease.owner, lease.recoveries) === undefined) return false;
+      effect?.();
+      s.finishItem.run(
+        fields.status,
+        fields.errorCode ?? null,
+        fields.errorMessage ?? null,
+        fields.records ?? 0,
+        fields.processingMs ?? null,
+        fields.result === undefined ? null : JSON.stringify(fields.result),
+        now,
         jobId,
         key,
-        now,
-        status: fields.status,
-        records: fields.records ?? 0,
-        processingMs: fields.processingMs ?? null,
-        errorCode: fields.errorCode ?? null,
-        errorMessage: fields.errorMessage ?? null,
-        result: fields.result === undefined ? null : JSON.stringify(fields.result),
-      });
-    },
+      );
+      return true;
+    }).immediate,
     cancelItems: (jobId: number, now: number) => s.cancelItems.run(now, jobId).changes,
     /** Items interrupted by a shutdown go back to pending: nothing of theirs was committed. */
     pauseItems: (jobId: number, now: number) => s.resetItems.run(now, jobId, JSON.stringify(['RUNNING'])).changes,

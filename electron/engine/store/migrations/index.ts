@@ -4,6 +4,7 @@ import jobs from './0002-jobs';
 import schedules from './0003-schedules';
 import marketData from './0004-market-data';
 import instruments from './0005-instruments';
+import jobsStatusIndex from './0006-jobs-status-index';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,6 +13,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'schedules', up: schedules },
   { version: 4, name: 'market-data', up: marketData },
   { version: 5, name: 'instruments', up: instruments },
+  { version: 6, name: 'jobs-status-index', up: jobsStatusIndex },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
