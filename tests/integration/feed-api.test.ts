@@ -110,6 +110,10 @@ describe('Local API: live feed routes', () => {
     expect(found[0]).toMatchObject({ tradingSymbol: 'RELIANCE', segment: 'NSE_EQ' });
     const byKey = (await json(await app.call(`/api/v1/instruments?keys=${encodeURIComponent(`${found[0].instrumentKey},NSE_INDEX|Nifty 50`)}`))).body;
     expect(byKey.map((i: { tradingSymbol: string }) => i.tradingSymbol)).toEqual(['RELIANCE', 'NIFTY']);
+    // The morning schedule imports the master of whichever source is open when it runs.
+    const scheduled = await json(await app.call('/api/v1/schedules/instrument-master-refresh/run', { method: 'POST' }));
+    expect(scheduled.status).toBe(202);
+    await waitFor(async () => (await json(await app.call(`/api/v1/jobs/${scheduled.body.jobId}`))).body.status === 'SUCCEEDED', 'the scheduled import');
     const outside = await json(await app.call('/api/v1/instruments/import', { method: 'POST', body: JSON.stringify({ source: '/etc/passwd' }), headers: { 'content-type': 'application/json' } }));
     expect(outside.status).toBe(400);
     expect(outside.body.error.details[0].path).toEqual(['source']);

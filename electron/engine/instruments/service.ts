@@ -52,7 +52,7 @@ export function createInstrumentService({ db, fetch, logger, defaultSource = UPS
       const { source } = parse(InstrumentImportInputSchema, input, 'instrument import');
       return { source: source ?? (typeof defaultSource === 'function' ? defaultSource() : defaultSource) };
     },
-    importKind: instrumentsImportKind({ store, fetch }),
+    importKind: instrumentsImportKind({ store, fetch, defaultSource: () => (typeof defaultSource === 'function' ? defaultSource() : defaultSource) }),
   };
 }
 

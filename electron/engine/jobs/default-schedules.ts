@@ -12,6 +12,15 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
     payload: { universes: ['nifty50'], timeframes: ['1d'] },
   },
   {
+    name: 'instrument-master-refresh',
+    description: 'Morning refresh of the Upstox instrument master (published around 06:00 IST) on trading days',
+    jobKind: 'instruments.import',
+    cron: '45 7 * * 1-5',
+    enabled: true,
+    tradingDaysOnly: true,
+    payload: {},
+  },
+  {
     name: 'database-maintenance',
     description: 'Weekly database maintenance: ANALYZE, and VACUUM when worth it',
     jobKind: 'maintenance.database',

@@ -8,14 +8,16 @@ export const INSTRUMENTS_IMPORT_KIND = 'instruments.import';
 
 export const InstrumentsImportPayloadSchema = z
   .object({
-    /** An http(s) URL or a local path of a complete.json.gz-format file. */
-    source: z.string().min(1).max(2048),
+    /** An http(s) URL or a local path of a complete.json.gz-format file; absent: the current source's master. */
+    source: z.string().min(1).max(2048).optional(),
   })
   .strict();
 
 export interface InstrumentsImportDeps {
   store: InstrumentStore;
   fetch: typeof fetch;
+  /** Resolved when the job runs (not when it is scheduled): the master of the market source open now. */
+  defaultSource: () => string;
 }
 
 /** Where each phase sits in the job's overall percentage: the download dominates on a slow line, the store otherwise. */
@@ -45,7 +47,7 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
       let phase: ImportPhase | undefined;
       try {
         const result = await importInstruments({
-          source: ctx.payload.source,
+          source: ctx.payload.source ?? deps.defaultSource(),
           fetch: deps.fetch,
           store: deps.store,
           signal: ctx.signal,
