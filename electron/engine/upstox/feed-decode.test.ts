@@ -37,6 +37,18 @@ function mulberry32(seed: number): () => number {
 }
 
 describe('feed frame decoder', () => {
+  it('reads int64 values on both sides of the fast path (2^49) and negatives exactly as protobufjs does', () => {
+    const values = ['0', '1', '127', '128', '1740729552723', String(2 ** 49 - 1), String(2 ** 49), String(2 ** 52 + 3), String(2 ** 53 - 1), '-1', '-1740729552723'];
+    for (const value of values) {
+      const tick = only(live({ 'NSE_EQ|X': { ltpc: { ltp: 1, ltt: value, ltq: value, cp: 1 } } }).ticks);
+      expect([tick.ltt, tick.ltq]).toEqual([Number(value), Number(value)]);
+    }
+    // A varint cut short inside the fast path is refused, as the library refuses it.
+    const frame = encode({ type: 'live_feed', currentTs: String(2 ** 52 + 3) });
+    expect(() => decoder.decode(frame.subarray(0, frame.length - 2), RECEIVED)).toThrow(FeedDecodeError);
+  });
+
+
   it('decodes an ltpc tick with int64 values beyond 2^32', () => {
     const frame = live({ 'NSE_EQ|INE002A01018': { ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '75', cp: 2400.25 } } });
     expect(frame).toMatchObject({ type: 'live_feed', currentTs: 1_740_729_566_039, marketStatus: null });

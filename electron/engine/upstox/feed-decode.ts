@@ -74,13 +74,6 @@ export function toNumber(v: Int64): number {
   return (v.unsigned ? v.high >>> 0 : v.high) * TWO_32 + (v.low >>> 0);
 }
 
-/** Where a Reader is reading; protobufjs declares these fields but not as writable from outside. */
-interface ReaderState {
-  buf: Uint8Array;
-  pos: number;
-  len: number;
-}
-
 const libraryInt64 = protobuf.Reader.prototype.int64;
 
 /**
@@ -89,7 +82,7 @@ const libraryInt64 = protobuf.Reader.prototype.int64;
  * seven varint bytes (2^49); anything longer (negative, or larger) or truncated goes through the library's reader,
  * which converts or rejects it as before.
  */
-function readInt64(this: ReaderState): number {
+function readInt64(this: protobuf.Reader): number {
   const { buf, len } = this;
   const start = this.pos;
   let pos = start;
@@ -105,7 +98,7 @@ function readInt64(this: ReaderState): number {
     scale *= 0x80;
   }
   this.pos = start;
-  return toNumber(libraryInt64.call(this as unknown as protobuf.Reader) as unknown as Int64);
+  return toNumber(libraryInt64.call(this) as unknown as Int64);
 }
 
 class FrameReader extends protobuf.BufferReader {}
