@@ -155,6 +155,17 @@ export const CandleQuerySchema = z
   .strict();
 export type CandleQuery = z.infer<typeof CandleQuerySchema>;
 
+/** A candle inside the engine: `ts` is the bar's start, epoch ms (the DTO below carries ISO times). */
+export interface OhlcvBar {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  oi: number;
+}
+
 export const CandleSchema = z.object({
   ts: z.string(),
   open: z.number(),

@@ -1,4 +1,4 @@
-import type { Candle, CandleQuery, Tick, Timeframe } from '../../../shared/domain/feed';
+import type { Candle, CandleQuery, OhlcvBar, Tick, Timeframe } from '../../../shared/domain/feed';
 import { IST_OFFSET_MINUTES } from '../../../shared/constants';
 import { createMarketKeys, type MarketKeys } from './market-keys';
 import type { Db } from './types';
@@ -15,26 +15,10 @@ const IST_MS = IST_OFFSET_MINUTES * MINUTE_MS;
 const VOLUME_GAP_MS = 60_000;
 
 /** The `candles_1m` columns that queries read. */
-interface DbCandle {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi: number | null;
-}
+type DbCandle = Omit<OhlcvBar, 'oi'> & { oi: number | null };
 
 /** A 1-minute bar from elsewhere (the intraday candle API); `ts` is the minute's start, epoch ms. */
-export interface MinuteBar {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi?: number | null;
-}
+export type MinuteBar = Omit<OhlcvBar, 'oi'> & { oi?: number | null };
 
 /** One candle row's share of a batch of ticks. */
 interface MinuteAggregate {

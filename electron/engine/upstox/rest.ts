@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { OhlcvBar } from '../../../shared/domain/feed';
 import { ISO_DATE } from '../../../shared/time';
 import type { Clock } from '../clock';
 import { backoffDelay } from '../jobs/eta';
@@ -25,15 +26,7 @@ export interface UpstoxRequest {
 }
 
 /** One candle; `ts` is the bar's start in epoch ms. */
-export interface RestCandle {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi: number;
-}
+export type RestCandle = OhlcvBar;
 
 export type IntradayUnit = 'minutes' | 'hours' | 'days';
 export type HistoricalUnit = IntradayUnit | 'weeks' | 'months';

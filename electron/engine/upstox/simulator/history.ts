@@ -1,18 +1,11 @@
+import type { OhlcvBar } from '../../../../shared/domain/feed';
 import { blackScholes, futuresFair, roundToTick, smileIv, YEAR_MS } from './pricing';
 import { gaussian, hashString, mix, normalHash, rngFor, unitHash, valueNoise } from './rng';
 import { dateToDay, dayStartMs, expiryCloseMs, istDayIndex, istMinuteMs, MINUTE_MS, previousTradingDay, SESSION_CLOSE_MINUTE, SESSION_MINUTES, SESSION_OPEN_MINUTE } from './time';
 import { MARKET_VOL, typicalVolume, VIX_KEY, type UniverseEntry } from './universe';
 
 /** One candle; `ts` is the bar's start (epoch ms). */
-export interface Bar {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi: number;
-}
+export type Bar = OhlcvBar;
 
 /** The day at which the table's price levels roughly hold; drift makes earlier years lower. */
 const ANCHOR_DAY = dateToDay('2026-01-01');
