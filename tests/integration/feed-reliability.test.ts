@@ -125,6 +125,20 @@ describe('feed reliability against the simulator', () => {
     expect(status(engine).message).toMatch(/403/);
   });
 
+  it('backs off a rate-limited authorize and gives up on handshakes that hang, then connects', async () => {
+    const sim = await simulator();
+    // Two authorize calls answer 429, then three handshakes hang past the client's 2 s timeout.
+    sim.faults.rateLimit(2);
+    sim.faults.slowHandshake(5_000, 3);
+    const engine = engineOn(sim);
+    await waitFor(() => connected(engine), 'connected after the 429s and the slow handshakes', 20_000);
+    const stats = sim.stats();
+    // No subscriptions, so the only REST calls were authorize: the two refused ones and one per handshake.
+    expect(stats.restCalls - stats.authorizeCalls).toBe(2);
+    expect(stats.upgrades).toBe(4);
+    expect(stats.maxConcurrentSockets).toBe(1);
+  }, 40_000);
+
   it('detects a stalled socket (no data, no pongs) and reconnects', async () => {
     const sim = await simulator();
     const engine = engineOn(sim);
