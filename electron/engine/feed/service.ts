@@ -1,4 +1,4 @@
-import type { FeedMode, FeedStatus, LatestTicks, MarketStatus, SubscribeResult } from '../../../shared/domain/feed';
+import type { FeedMode, FeedStatus, LatestTicks, MarketStatus, SubscribeResult, Tick } from '../../../shared/domain/feed';
 import type { Clock, TimerHandle } from '../clock';
 import type { Emit } from '../events';
 import type { Logger } from '../logger';
@@ -56,6 +56,10 @@ const DAY_MS = 86_400_000;
 /** Midnight IST of the day `ms` falls on (the intraday candle API serves that day). */
 export function istDayStart(ms: number): number {
   return Math.floor((ms + IST_OFFSET_MS) / DAY_MS) * DAY_MS - IST_OFFSET_MS;
+}
+
+function isUsable(tick: Tick): boolean {
+  return Number.isFinite(tick.ltp) && Number.isFinite(tick.cp) && Number.isFinite(tick.ltt) && Number.isFinite(tick.ltq);
 }
 
 /** Segment of an instrument key (`NSE_FO|43919` → `NSE_FO`). */
@@ -122,10 +126,17 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       marketStatus = { ...marketStatus, ...decoded.marketStatus };
       publish();
     }
-    if (decoded.ticks.length > 0) {
-      ticksReceived += decoded.ticks.length;
-      pipeline.ingest(decoded.ticks);
+    let ticks = decoded.ticks;
+    if (ticks.length === 0) return;
+    if (!ticks.every(isUsable)) {
+      // A price that is not a number cannot be stored, charted or traded on: the frame was corrupt.
+      const usable = ticks.filter(isUsable);
+      decodeErrors += ticks.length - usable.length;
+      logger.warn('feed ticks with non-finite prices dropped', { dropped: ticks.length - usable.length, decodeErrors });
+      ticks = usable;
     }
+    ticksReceived += ticks.length;
+    pipeline.ingest(ticks);
   }
 
   function expectsData(): boolean {

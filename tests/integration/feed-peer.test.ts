@@ -16,7 +16,7 @@ const schema = loadFeedSchema(RESOURCES);
  * A bare Upstox-shaped peer that sends `market_info` and then nothing: exactly the overnight feed, where only
  * WebSocket pings and pongs keep the link alive. `ws` answers the client's pings by itself.
  */
-async function silentPeer(segmentStatus: Record<string, MarketStatus>) {
+async function silentPeer(segmentStatus: Record<string, MarketStatus>, frames: Uint8Array[] = []) {
   const sockets = new Set<WebSocket>();
   let connections = 0;
   const wss = new WebSocketServer({ noServer: true });
@@ -33,6 +33,7 @@ async function silentPeer(segmentStatus: Record<string, MarketStatus>) {
       const statuses = Object.fromEntries(Object.entries(segmentStatus).map(([k, v]) => [k, schema.root.lookupEnum('MarketStatus').values[v]]));
       const frame = schema.FeedResponse.encode(schema.FeedResponse.fromObject({ type: 2, currentTs: Date.now(), marketInfo: { segmentStatus: statuses } })).finish();
       ws.send(frame, { binary: true });
+      for (const extra of frames) ws.send(extra, { binary: true });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -67,6 +68,31 @@ async function engineAgainst(status: MarketStatus) {
   await waitFor(() => engine.feed.status().state === 'connected' && engine.feed.status().marketStatus.NSE_EQ === status, 'connected with market_info');
   return { engine, peer };
 }
+
+describe('feed frames with impossible values', () => {
+  it('drops ticks whose price is not a number, counts them as decode errors and keeps the rest', async () => {
+    const frame = schema.FeedResponse.encode(
+      schema.FeedResponse.fromObject({
+        type: 1,
+        currentTs: Date.now(),
+        feeds: {
+          'NSE_EQ|GOOD1': { ltpc: { ltp: 101.5, ltt: Date.now(), ltq: 5, cp: 100 } },
+          'NSE_EQ|BAD': { ltpc: { ltp: Number.NaN, ltt: Date.now(), ltq: 5, cp: 100 } },
+          'NSE_EQ|GOOD2': { ltpc: { ltp: 99.5, ltt: Date.now(), ltq: 5, cp: Number.POSITIVE_INFINITY } },
+          'NSE_EQ|GOOD3': { ltpc: { ltp: 98, ltt: Date.now(), ltq: 1, cp: 97 } },
+        },
+      }),
+    ).finish();
+    const peer = await silentPeer({ NSE_EQ: 'NORMAL_CLOSE' }, [frame]);
+    peers.push(peer);
+    const { engine } = startEngine({ feed: true, env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url } });
+    engine.feed.subscribe(['NSE_EQ|GOOD1', 'NSE_EQ|BAD', 'NSE_EQ|GOOD3'], 'ltpc');
+    engine.start();
+    await waitFor(() => engine.feed.status().ticksTotal === 2, 'the two usable ticks');
+    expect(engine.feed.status().decodeErrors).toBe(2);
+    expect(Object.keys(engine.feed.latestTicks()).sort()).toEqual(['NSE_EQ|GOOD1', 'NSE_EQ|GOOD3']);
+  });
+});
 
 describe('feed watchdogs', () => {
   it('keeps a silent socket while the market is closed: pongs prove the link is alive', async () => {
