@@ -36,6 +36,7 @@ import { FEED_BACKFILL_KIND, feedBackfillKind } from './feed/backfill';
 import type { FeedSocketOptions } from './upstox/feed-socket';
 import { createInstrumentService } from './instruments/service';
 import { seedDemoMarket } from './feed/demo-seed';
+import { INSTRUMENTS_IMPORT_KIND } from './jobs/kinds/instruments-import';
 
 /** Path of the instrument master below the assets host (Upstox and the simulator alike). */
 const INSTRUMENT_MASTER_PATH = '/market-quote/instruments/exchange/complete.json.gz';
@@ -145,10 +146,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         ? openUpstoxSource({ ...sourceDeps, apiUrl: config.upstoxApiUrl, orderUrl: config.upstoxOrderUrl, token: () => settings.upstoxToken() ?? undefined })
         : await openDemoSource({ ...sourceDeps, resourcesDir: config.resourcesDir });
       source = opened;
-      if (opened.simulator) {
-        const simulator = opened.simulator;
-        seedDemoMarket({ simulator, subscriptions, instruments, jobs, hasMarketHistory: () => candles.hasAny(), instrumentSource: instrumentSource(), logger: feedLogger });
-      }
+      // The search box needs the instrument master: a first start fetches the open source's own.
+      if (instruments.count() === 0) jobs.enqueue(INSTRUMENTS_IMPORT_KIND, { source: instrumentSource() }, { priority: 'HIGH' });
+      if (opened.simulator) seedDemoMarket({ simulator: opened.simulator, subscriptions, hasMarketHistory: () => candles.hasAny(), logger: feedLogger });
       return {
         ...opened,
         close: async () => {

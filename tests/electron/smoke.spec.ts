@@ -72,6 +72,17 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
       .poll(() => app.evaluate(() => (globalThis as unknown as MainGlobals).openedExternally))
       .toEqual(['https://example.com/']);
 
+    // The market feed runs in the main process against the built-in simulator and reaches the window over IPC.
+    await expect(page.getByTestId('feed-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+    await expect
+      .poll(() => page.evaluate(() => new Promise<number>((resolve) => {
+        const off = (globalThis as unknown as PageGlobals).workstation!.on('market_ticks', (envelope) => {
+          off();
+          resolve(Object.keys(envelope.payload.ticks).length);
+        });
+      })), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+
     await expect(page.locator('#root > *').first()).toBeVisible();
     await page.screenshot({ path: path.join(ROOT, 'test-results', 'electron-smoke.png') });
     expect(pageErrors).toEqual([]);

@@ -61,7 +61,7 @@ async function engineAgainst(status: MarketStatus) {
   const { engine } = startEngine({
     feed: true,
     feedSocket: { backoffBaseMs: 10, backoffMaxMs: 50, pingIntervalMs: 100, pongTimeoutMs: 200, silenceTimeoutMs: 300 },
-    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url },
+    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url },
   });
   engine.feed.subscribe(['NSE_EQ|INE002A01018'], 'ltpc');
   engine.start();
@@ -85,7 +85,7 @@ describe('feed frames with impossible values', () => {
     ).finish();
     const peer = await silentPeer({ NSE_EQ: 'NORMAL_CLOSE' }, [frame]);
     peers.push(peer);
-    const { engine } = startEngine({ feed: true, env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url } });
+    const { engine } = startEngine({ feed: true, env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url } });
     engine.feed.subscribe(['NSE_EQ|GOOD1', 'NSE_EQ|BAD', 'NSE_EQ|GOOD3'], 'ltpc');
     engine.start();
     await waitFor(() => engine.feed.status().ticksTotal === 2, 'the two usable ticks');

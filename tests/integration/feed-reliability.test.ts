@@ -26,12 +26,12 @@ async function simulator(tickIntervalMs = 50): Promise<Simulator> {
 }
 
 /** The engine in live mode against the simulator: the same code path as against Upstox. */
-function engineOn(sim: Simulator, dataDir?: string): Engine {
+function engineOn(sim: Simulator, dataDir?: string, env: Record<string, string> = {}): Engine {
   const { engine } = startEngine({
     dataDir,
     feed: true,
     feedSocket: FAST_SOCKET,
-    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: sim.apiUrl, UPSTOX_ORDER_URL: sim.apiUrl },
+    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: sim.apiUrl, UPSTOX_ORDER_URL: sim.apiUrl, UPSTOX_ASSETS_URL: sim.apiUrl, ...env },
   });
   engine.start();
   return engine;
@@ -130,7 +130,8 @@ describe('feed reliability against the simulator', () => {
     // Two authorize calls answer 429, then three handshakes hang past the client's 2 s timeout.
     sim.faults.rateLimit(2);
     sim.faults.slowHandshake(5_000, 3);
-    const engine = engineOn(sim);
+    // The first-start instrument import goes to a closed port, so every simulator REST call counted here is authorize.
+    const engine = engineOn(sim, undefined, { UPSTOX_ASSETS_URL: 'http://127.0.0.1:9' });
     await waitFor(() => connected(engine), 'connected after the 429s and the slow handshakes', 20_000);
     const stats = sim.stats();
     // No subscriptions, so the only REST calls were authorize: the two refused ones and one per handshake.

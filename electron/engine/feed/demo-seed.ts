@@ -1,7 +1,4 @@
 import type { Logger } from '../logger';
-import type { InstrumentService } from '../instruments/service';
-import { INSTRUMENTS_IMPORT_KIND } from '../jobs/kinds/instruments-import';
-import type { JobService } from '../jobs/service';
 import type { Simulator } from '../upstox/simulator';
 import type { SubscriptionManager } from './subscriptions';
 
@@ -11,22 +8,13 @@ const DEMO_EQUITIES = ['RELIANCE', 'HDFCBANK', 'ICICIBANK', 'INFY', 'TCS', 'SBIN
 export interface DemoSeedDeps {
   simulator: Simulator;
   subscriptions: SubscriptionManager;
-  instruments: InstrumentService;
-  jobs: JobService;
   /** True when market data was ever stored: the user has used the feed, so an empty watchlist is their choice. */
   hasMarketHistory(): boolean;
-  instrumentSource: string;
   logger: Logger;
 }
 
-/**
- * A new user with no Upstox account sees a live market at once: the simulator's instrument master is imported
- * (for the search box) and, on a brand-new database only, a starter watchlist is subscribed.
- */
+/** A new user with no Upstox account sees a live market at once: a brand-new database gets a starter watchlist. */
 export function seedDemoMarket(deps: DemoSeedDeps): void {
-  if (deps.instruments.count() === 0) {
-    deps.jobs.enqueue(INSTRUMENTS_IMPORT_KIND, { source: deps.instrumentSource }, { priority: 'HIGH' });
-  }
   if (deps.subscriptions.list().length > 0 || deps.hasMarketHistory()) return;
   const all = deps.simulator.instruments();
   const indices = all.filter((i) => i.instrumentType === 'INDEX');
