@@ -96,6 +96,14 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
 
   // Market data: one rate limiter for every Upstox client of this user (Upstox counts per user).
   const limiter = createRateLimiter({ clock });
+  const applyRateSettings = () => {
+    limiter.setLimits('standard', { perSecond: settings.values().upstoxRequestsPerSecond });
+    limiter.setLimits('order', { perSecond: settings.values().upstoxOrdersPerSecond });
+  };
+  applyRateSettings();
+  events.subscribe((envelope) => {
+    if (envelope.event === 'settings_changed') applyRateSettings();
+  });
   const candles = createCandleStore(db);
   let source: OpenedSource | null = null;
   const instrumentSource = () => `${source?.simulator ? source.simulator.apiUrl : config.upstoxAssetsUrl}${INSTRUMENT_MASTER_PATH}`;

@@ -8,6 +8,10 @@ const SettingsFields = {
   jobRetentionDays: z.number().int().min(1).max(3650),
   /** Instrument keys per subscribe frame sent to the feed. */
   feedSubscribeBatchSize: z.number().int().min(1).max(500),
+  /** Upstox requests per second (quotes, candles, funds...); Upstox allows 50. */
+  upstoxRequestsPerSecond: z.number().int().min(1).max(50),
+  /** Upstox order requests per second: 10, or 50 for SEBI-registered algos. */
+  upstoxOrdersPerSecond: z.number().int().min(1).max(50),
   /** Confirm every order ticket before it is queued. */
   confirmOrders: z.boolean(),
 };
@@ -22,6 +26,8 @@ export const SETTINGS_DEFAULTS: Readonly<Settings> = {
   tickRetentionDays: 30,
   jobRetentionDays: 30,
   feedSubscribeBatchSize: 100,
+  upstoxRequestsPerSecond: 50,
+  upstoxOrdersPerSecond: 10,
   confirmOrders: true,
 };
 

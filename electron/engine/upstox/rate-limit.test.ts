@@ -37,6 +37,21 @@ describe('createRateLimiter', () => {
     expect(next.settled()).toBe('resolved');
   });
 
+  it('applies new limits at once, to requests already waiting too', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ clock });
+    for (let i = 0; i < 10; i++) await limiter.acquire('order');
+    const waiting = track(limiter.acquire('order'));
+    await flush();
+    expect(waiting.settled()).toBe('pending');
+    // A SEBI-registered algo account may send 50 orders a second.
+    limiter.setLimits('order', { perSecond: 50 });
+    await flush();
+    expect(waiting.settled()).toBe('resolved');
+    limiter.setLimits('order', { perSecond: 5 });
+    expect(limiter.tryAcquire('order')).toBeGreaterThan(0);
+  });
+
   it('caps the order family at 10 per second', () => {
     const limiter = createRateLimiter({ clock: new FakeClock() });
     const waits = Array.from({ length: 11 }, () => limiter.tryAcquire('order'));

@@ -25,6 +25,8 @@ export interface RateLimiter {
   tryAcquire(family: ApiFamily): number;
   /** Holds every caller of `family` back for `ms` (after a 429: the server is counting differently from us). */
   penalize(family: ApiFamily, ms: number): void;
+  /** Changes `family`'s limits from now on (a user setting); requests already counted stay counted. */
+  setLimits(family: ApiFamily, limits: Partial<BucketLimits>): void;
 }
 
 export interface RateLimiterOptions {
@@ -39,6 +41,7 @@ interface Waiter {
 }
 
 interface FamilyState {
+  limits: BucketLimits;
   windows: { ms: number; limit: number }[];
   /** Send times, oldest first, kept only as long as the longest finite window needs them. */
   stamps: number[];
@@ -59,17 +62,19 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   function stateOf(family: ApiFamily): FamilyState {
     let state = families.get(family);
     if (!state) {
-      const limits = { ...DEFAULT_LIMITS[family], ...options.limits?.[family] };
-      const windows = (Object.keys(WINDOWS_MS) as (keyof BucketLimits)[]).map((key) => {
-        const limit = limits[key];
-        if (!(limit >= 1)) throw new RangeError(`rate limit ${family}.${key} must be at least 1, got ${limit}`);
-        return { ms: WINDOWS_MS[key], limit: Number.isFinite(limit) ? Math.floor(limit) : limit };
-      });
-      const keepMs = Math.max(0, ...windows.filter((w) => Number.isFinite(w.limit)).map((w) => w.ms));
-      state = { windows, stamps: [], keepMs, blockedUntil: 0, queue: [], timer: undefined };
+      state = { ...windowsOf(family, { ...DEFAULT_LIMITS[family], ...options.limits?.[family] }), stamps: [], blockedUntil: 0, queue: [], timer: undefined };
       families.set(family, state);
     }
     return state;
+  }
+
+  function windowsOf(family: ApiFamily, limits: BucketLimits): Pick<FamilyState, 'limits' | 'windows' | 'keepMs'> {
+    const windows = (Object.keys(WINDOWS_MS) as (keyof BucketLimits)[]).map((key) => {
+      const limit = limits[key];
+      if (!(limit >= 1)) throw new RangeError(`rate limit ${family}.${key} must be at least 1, got ${limit}`);
+      return { ms: WINDOWS_MS[key], limit: Number.isFinite(limit) ? Math.floor(limit) : limit };
+    });
+    return { limits, windows, keepMs: Math.max(0, ...windows.filter((w) => Number.isFinite(w.limit)).map((w) => w.ms)) };
   }
 
   /** Milliseconds until `state` has room in every window (0 = now). */
@@ -140,6 +145,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (state.queue.length > 0) return Math.max(1, wait);
       if (wait === 0) take(state, now);
       return wait;
+    },
+
+    setLimits(family, limits) {
+      const state = stateOf(family);
+      Object.assign(state, windowsOf(family, { ...state.limits, ...limits }));
+      if (state.queue.length > 0) pump(state);
     },
 
     penalize(family, ms) {

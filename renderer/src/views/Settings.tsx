@@ -150,6 +150,8 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
         <NumberField name="tickRetentionDays" label="Keep raw ticks for (days)" hint="1-minute candles are kept for good." value={draft.tickRetentionDays} onChange={(v) => change('tickRetentionDays', v)} error={errors.tickRetentionDays} />
         <NumberField name="jobRetentionDays" label="Keep finished jobs for (days)" hint="Older finished jobs are removed by the cleanup schedule." value={draft.jobRetentionDays} onChange={(v) => change('jobRetentionDays', v)} error={errors.jobRetentionDays} />
         <NumberField name="feedSubscribeBatchSize" label="Instruments per subscribe frame" hint="How many keys go into one feed subscription message." value={draft.feedSubscribeBatchSize} onChange={(v) => change('feedSubscribeBatchSize', v)} error={errors.feedSubscribeBatchSize} />
+        <NumberField name="upstoxRequestsPerSecond" label="Upstox requests per second" hint="Quotes, candles and other REST calls; Upstox allows 50." value={draft.upstoxRequestsPerSecond} onChange={(v) => change('upstoxRequestsPerSecond', v)} error={errors.upstoxRequestsPerSecond} />
+        <NumberField name="upstoxOrdersPerSecond" label="Upstox orders per second" hint="10, or 50 for a SEBI-registered algo account." value={draft.upstoxOrdersPerSecond} onChange={(v) => change('upstoxOrdersPerSecond', v)} error={errors.upstoxOrdersPerSecond} />
         <label className="field checkbox">
           <input name="confirmOrders" type="checkbox" checked={draft.confirmOrders} onChange={(e) => change('confirmOrders', e.target.checked)} />
           <span className="field-label">Confirm every order before it is queued</span>
