@@ -60,18 +60,21 @@ function setup(options: Partial<TickPipelineOptions> = {}) {
   const hub = createEventHub({ clock, logger, validate: true });
   const events: EventEnvelope[] = [];
   hub.subscribe((e) => events.push(e));
-  // Counts the runs of every transaction body the pipeline creates.
+  // Counts the runs of every transaction body the pipeline creates; `beforeTransaction` may fail one.
   let transactions = 0;
+  let beforeTransaction = (_n: number): void => undefined;
   const transaction = db.transaction.bind(db);
   db.transaction = ((fn: (...args: never[]) => unknown) =>
     transaction((...args: never[]) => {
       transactions++;
+      beforeTransaction(transactions);
       return fn(...args);
     })) as typeof db.transaction;
   const pipeline = createTickPipeline({ db, clock, logger, emit: hub.emit, ...options });
   const count = (table: 'ticks' | 'candles_1m') => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
   const candleTicks = () => db.prepare<[], { n: number | null }>('SELECT SUM(tick_count) AS n FROM candles_1m').get()!.n ?? 0;
-  return { db, file, clock, logger, events, pipeline, count, candleTicks, transactions: () => transactions };
+  const onTransaction = (hook: (n: number) => void) => void (beforeTransaction = hook);
+  return { db, file, clock, logger, events, pipeline, count, candleTicks, transactions: () => transactions, onTransaction };
 }
 
 const ticksEvents = (events: EventEnvelope[]) => events.filter((e) => e.event === 'market_ticks');
@@ -160,6 +163,143 @@ describe('tick pipeline: persistence', () => {
     expect(clock.pendingTimers()).toBe(0);
     clock.advance(1_000);
     expect(ticksEvents(events)).toEqual([]);
+  });
+});
+
+describe('tick pipeline: ticks the database rejects', () => {
+  const candles = (db: Database.Database) =>
+    db
+      .prepare(
+        `SELECT k.instrument_key AS key, c.ts, c.open, c.high, c.low, c.close, c.volume, c.oi, c.tick_count
+         FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id ORDER BY key, c.ts`,
+      )
+      .all();
+  const rejectedLogs = (logger: ReturnType<typeof setup>['logger']) => logger.entries.filter((e) => e.message.startsWith('ticks rejected'));
+  const warnings = (events: EventEnvelope[]) => events.filter((e) => e.event === 'critical_error' && (e.payload as { severity: string }).severity === 'warning');
+
+  /** 1,000 good ticks of 3 instruments over ~2 minutes, with a NaN price and an infinite volume among them. */
+  function feed(clock: FakeClock) {
+    const good: Tick[] = [];
+    const all: Tick[] = [];
+    for (let i = 0; i < 1_000; i++) {
+      clock.advance(100);
+      const t = tick(clock, KEYS[i % 3]);
+      good.push(t);
+      all.push(t);
+      if (i === 300) all.push(tick(clock, KEYS[0], { ltp: NaN }));
+      if (i === 700) all.push(tick(clock, KEYS[2], { volume: Infinity }));
+    }
+    return { good, all };
+  }
+
+  it('stores every good tick, sets aside the refused ones, builds candles from the good ones only and carries on', () => {
+    const { db, clock, logger, events, pipeline, count, candleTicks, transactions } = setup();
+    const { good, all } = feed(clock);
+    pipeline.ingest(all);
+    clock.advance(100);
+    expect(count('ticks')).toBe(1_000);
+    expect(candleTicks()).toBe(1_000);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 1_002, ticksStored: 1_000, ticksRejected: 2, buffered: 0, flushes: 1 });
+
+    // The same candles as a pipeline that never saw the bad ticks: neither their prices nor their volumes count.
+    const reference = setup();
+    feed(reference.clock);
+    reference.pipeline.ingest(good);
+    reference.clock.advance(100);
+    expect(candles(db)).toEqual(candles(reference.db));
+
+    const [log] = rejectedLogs(logger);
+    expect(rejectedLogs(logger)).toHaveLength(1);
+    expect(log!.fields).toMatchObject({
+      rejected: 2,
+      samples: [
+        { code: 'SQLITE_CONSTRAINT_NOTNULL', values: { instrumentKey: KEYS[0], ltp: 'NaN' } },
+        { code: 'SQLITE_CONSTRAINT_DATATYPE', values: { instrumentKey: KEYS[2], volume: 'Infinity' } },
+      ],
+    });
+    expect(warnings(events).map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        component: 'feed',
+        errorCode: 'TICKS_REJECTED',
+        message: expect.stringMatching(/^2 ticks .*\(NSE_EQ\|INE002A01018: NOT NULL constraint failed: ticks\.ltp\)/),
+        recoveryAction: expect.stringMatching(/./),
+      }),
+    ]);
+
+    // Later flushes take the one-transaction path again, and a bad tick soon after is counted without more noise.
+    const before = transactions();
+    pipeline.ingest([tick(clock), tick(clock, KEYS[1])]);
+    clock.advance(100);
+    expect(transactions()).toBe(before + 1);
+    pipeline.ingest([tick(clock), tick(clock, KEYS[1], { ltq: 2.5 })]);
+    clock.advance(100);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 1_006, ticksStored: 1_003, ticksRejected: 3, buffered: 0 });
+    expect(rejectedLogs(logger)).toHaveLength(1);
+    expect(warnings(events)).toHaveLength(1);
+
+    // A minute on, a new streak: logged again, and warned about again.
+    clock.advance(60_000);
+    pipeline.ingest([tick(clock, KEYS[2], { ltt: 0.5 })]);
+    clock.advance(100);
+    expect(rejectedLogs(logger)).toHaveLength(2);
+    expect(warnings(events)).toHaveLength(2);
+    const stats = pipeline.stats();
+    expect(stats.ticksTotal).toBe(stats.ticksStored + stats.ticksRejected);
+    expect(count('ticks')).toBe(stats.ticksStored);
+  });
+
+  it('keeps the whole batch through a transient failure, then stores the good ticks and sets aside the bad', () => {
+    const { db, file, clock, events, pipeline, count, candleTicks } = setup({ criticalAfterMs: 1_000 });
+    db.pragma('busy_timeout = 0');
+    const other = new Database(file);
+    dbs.push(other);
+    other.exec('BEGIN IMMEDIATE');
+    const { all } = feed(clock);
+    pipeline.ingest(all);
+    clock.advance(2_000);
+    expect(pipeline.stats()).toMatchObject({ ticksStored: 0, ticksRejected: 0, buffered: 1_002 });
+    expect(events.filter((e) => e.event === 'critical_error').map((e) => (e.payload as { errorCode: string }).errorCode)).toEqual(['SQLITE_BUSY']);
+
+    other.exec('ROLLBACK');
+    clock.advance(100);
+    expect(count('ticks')).toBe(1_000);
+    expect(candleTicks()).toBe(1_000);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 1_002, ticksStored: 1_000, ticksRejected: 2, buffered: 0 });
+    expect(warnings(events)).toHaveLength(1);
+  });
+
+  it('sets aside a tick whose candle the database refuses, though its row alone would fit', () => {
+    const { db, clock, pipeline, count } = setup();
+    // Without day volume, a minute's volume is the sum of trade quantities: two of 9e18 overflow 64 bits.
+    const huge = (ltt: number) => tick(clock, KEYS[1], { mode: 'ltpc', volume: null, ltq: 9e18, ltt });
+    const batch = [tick(clock), huge(START - 3_000), tick(clock, KEYS[2]), huge(START - 2_000), tick(clock)];
+    pipeline.ingest(batch);
+    clock.advance(100);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 5, ticksStored: 4, ticksRejected: 1, buffered: 0 });
+    expect(count('ticks')).toBe(4);
+    const volumes = db.prepare<[string], { volume: number }>("SELECT c.volume FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id WHERE k.instrument_key = ?");
+    expect(volumes.all(KEYS[1])).toEqual([{ volume: 9e18 }]);
+  });
+
+  it('keeps the ticks not yet settled buffered when another failure interrupts setting aside', () => {
+    const { clock, logger, pipeline, count, candleTicks, transactions, onTransaction } = setup();
+    const huge = (ltt: number) => tick(clock, KEYS[1], { mode: 'ltpc', volume: null, ltq: 9e18, ltt });
+    pipeline.ingest([huge(START - 3_000), huge(START - 2_000), tick(clock), tick(clock, KEYS[2])]);
+    // The batch, the batch tick by tick, then one transaction per tick: the first stored, the second rejected, and
+    // the third meets a locked database.
+    const first = transactions() + 1;
+    onTransaction((n) => {
+      if (n === first + 4) throw new Database.SqliteError('database is locked', 'SQLITE_BUSY');
+    });
+    clock.advance(100);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 4, ticksStored: 1, ticksRejected: 1, buffered: 2 });
+    expect(logger.entries.find((e) => e.level === 'error' && e.message.startsWith('tick flush failed'))!.fields).toMatchObject({ errorCode: 'SQLITE_BUSY' });
+
+    clock.advance(100);
+    expect(pipeline.stats()).toMatchObject({ ticksTotal: 4, ticksStored: 3, ticksRejected: 1, buffered: 0 });
+    expect(count('ticks')).toBe(3);
+    expect(candleTicks()).toBe(3);
   });
 });
 

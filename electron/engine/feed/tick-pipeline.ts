@@ -4,7 +4,7 @@ import type { Emit } from '../events';
 import type { Logger } from '../logger';
 import { createCandleStore, type CandleStore } from '../store/candles';
 import { createMarketKeys } from '../store/market-keys';
-import { createTickStore, type TickStore } from '../store/ticks';
+import { createTickStore, isRowRejection, type TickStore } from '../store/ticks';
 import type { Db } from '../store/types';
 import { createCoalescer } from './coalescer';
 import { toLatestTick } from './tick-view';
@@ -29,6 +29,8 @@ export interface TickPipelineStats {
   ticksTotal: number;
   /** Ticks committed to the database. */
   ticksStored: number;
+  /** Ticks the database refused for their values (a NaN price): dropped, never retried. Total = stored + rejected + buffered. */
+  ticksRejected: number;
   buffered: number;
   /** Over the last few seconds. */
   ticksPerSecond: number;
@@ -46,7 +48,10 @@ export interface TickPipeline {
   latest(keys?: readonly string[]): Map<string, Tick>;
   /** Every ingested batch, in order (paper broker, positions). A handler that throws is logged, never fatal. */
   onTicks(handler: (ticks: readonly Tick[]) => void): () => void;
-  /** Writes everything buffered, ticks and candles, in one transaction; on failure the ticks stay buffered. */
+  /**
+   * Writes everything buffered, ticks and candles, in one transaction. When the database refuses some ticks for
+   * their values, the rest are stored and those are set aside; on any other failure the ticks stay buffered.
+   */
   flush(): void;
   stats(): TickPipelineStats;
   /** Flushes and clears the timers. */
@@ -57,6 +62,28 @@ export interface TickPipeline {
 const RATE_WINDOW_S = 5;
 /** At most one log line per this interval for a repeating problem (a throwing handler, slow flushes). */
 const LOG_EVERY_MS = 10_000;
+/** Least time between two `critical_error` warnings about rejected ticks. */
+const REJECTED_WARN_EVERY_MS = 60_000;
+/** Rejected ticks described in the log line that opens a streak of rejections. */
+const REJECTED_SAMPLES = 3;
+
+interface Rejected {
+  tick: Tick;
+  error: unknown;
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** A rejected tick as a log field; JSON would print a NaN or an infinite value as null, hiding the very fault. */
+function describeRejected({ tick, error }: Rejected): Record<string, unknown> {
+  const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+  const values: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(tick)) {
+    if (field === 'depth') continue;
+    values[field] = field === 'greeks' && v ? Object.fromEntries(Object.entries(v as object).map(([k, g]) => [k, show(g)])) : show(v);
+  }
+  return { reason: reasonOf(error), code: (error as { code?: unknown } | null)?.code, values };
+}
 
 export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
   const { db, clock, logger, emit, flushIntervalMs = 100, maxBufferedTicks = 10_000, coalesceMs = 200, criticalAfterMs = 5_000 } = options;
@@ -67,6 +94,25 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
     tickStore.insertMany(batch);
     candleStore.applyTicks(batch);
   });
+  // After `write` refused a batch: one INSERT per tick, so that a refused one undoes only itself (SQLite rolls back
+  // the failing statement, not the transaction), then candles from the ticks that went in. One transaction, so
+  // that any other failure keeps the whole batch buffered, as `write` does.
+  const writeSorting = db.transaction((batch: readonly Tick[]): Rejected[] => {
+    const stored: Tick[] = [];
+    const rejected: Rejected[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const tick = batch[i]!;
+      try {
+        tickStore.insertMany([tick]);
+        stored.push(tick);
+      } catch (error) {
+        if (!isRowRejection(error)) throw error;
+        rejected.push({ tick, error });
+      }
+    }
+    candleStore.applyTicks(stored);
+    return rejected;
+  });
 
   const cache = new Map<string, Tick>();
   const handlers = new Set<(ticks: readonly Tick[]) => void>();
@@ -76,6 +122,7 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
 
   let ticksTotal = 0;
   let ticksStored = 0;
+  let ticksRejected = 0;
   let flushes = 0;
   let lastFlushMs = 0;
   let lastTickAt: number | null = null;
@@ -86,6 +133,11 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
   let failingSince: number | null = null;
   let failures = 0;
   let criticalRaised = false;
+
+  // Rejected ticks: a streak runs until LOG_EVERY_MS pass without one, and is logged once, when it starts.
+  let lastRejectedAt = -Infinity;
+  let rejectedWarnedAt = -Infinity;
+  let rejectedSinceWarning = 0;
 
   // Ticks per second: one counter per clock second, in a ring.
   const rateCounts = new Array<number>(RATE_WINDOW_S).fill(0);
@@ -119,6 +171,7 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
   function flush(): void {
     if (buffer.length === 0) return;
     const started = performance.now();
+    let rejected: readonly Rejected[] = [];
     try {
       // IMMEDIATE takes the write lock before the first statement, so a busy database is waited for (busy_timeout)
       // instead of failing when a read turns into a write.
@@ -126,15 +179,26 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
     } catch (error) {
       // Also re-reads the interned keys, which the tick store shares.
       candleStore.revert();
-      onFlushFailure(error);
-      return;
+      if (!isRowRejection(error)) {
+        onFlushFailure(error);
+        return;
+      }
+      // Retrying the batch as it is would fail the same way on every interval while the buffer grows.
+      const sorted = setAside(buffer);
+      rejected = sorted.rejected;
+      if (sorted.failure) {
+        settle(sorted.settled, rejected);
+        onFlushFailure(sorted.failure.error);
+        return;
+      }
     }
     const elapsed = performance.now() - started;
-    ticksStored += buffer.length;
+    const ticks = buffer.length;
+    settle(ticks, rejected);
     flushes++;
     lastFlushMs = elapsed;
     if (failingSince !== null) {
-      logger.info('tick persistence recovered', { failures, ticks: buffer.length, failedForMs: clock.now() - failingSince });
+      logger.info('tick persistence recovered', { failures, ticks, failedForMs: clock.now() - failingSince });
       failingSince = null;
       failures = 0;
       criticalRaised = false;
@@ -143,12 +207,77 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
     if (elapsed > flushIntervalMs) {
       slowCount++;
       if (clock.now() - slowLogAt >= LOG_EVERY_MS) {
-        logger.warn('slow tick flush', { ms: Math.round(elapsed), ticks: buffer.length, slowFlushes: slowCount });
+        logger.warn('slow tick flush', { ms: Math.round(elapsed), ticks, slowFlushes: slowCount });
         slowLogAt = clock.now();
         slowCount = 0;
       }
     }
-    buffer = [];
+  }
+
+  /** Counts the first `settled` buffered ticks as stored or rejected and drops them from the buffer. */
+  function settle(settled: number, rejected: readonly Rejected[]): void {
+    ticksStored += settled - rejected.length;
+    buffer = settled === buffer.length ? [] : buffer.slice(settled);
+    if (rejected.length > 0) onRejected(rejected);
+  }
+
+  /**
+   * Stores what the database accepts of a batch that `write` refused, and returns the ticks it refused. `settled`
+   * ticks from the start are done (stored or rejected); `failure` is an error of another kind that stopped it.
+   */
+  function setAside(batch: readonly Tick[]): { settled: number; rejected: Rejected[]; failure?: { error: unknown } } {
+    try {
+      return { settled: batch.length, rejected: writeSorting.immediate(batch) };
+    } catch (error) {
+      candleStore.revert();
+      if (!isRowRejection(error)) return { settled: 0, rejected: [], failure: { error } };
+    }
+    // The ticks went in but a candle row refused them (a volume overflowing 64 bits): one transaction per tick
+    // finds which, each tick with its candle. Slow, but only values no exchange sends lead here.
+    const rejected: Rejected[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const tick = batch[i]!;
+      try {
+        write.immediate([tick]);
+      } catch (error) {
+        candleStore.revert();
+        if (!isRowRejection(error)) return { settled: i, rejected, failure: { error } };
+        rejected.push({ tick, error });
+      }
+    }
+    return { settled: batch.length, rejected };
+  }
+
+  function onRejected(rejected: readonly Rejected[]): void {
+    ticksRejected += rejected.length;
+    rejectedSinceWarning += rejected.length;
+    const now = clock.now();
+    if (now - lastRejectedAt >= LOG_EVERY_MS) {
+      logger.error('ticks rejected by the database; set aside, the other ticks are stored', {
+        rejected: rejected.length,
+        rejectedTotal: ticksRejected,
+        samples: rejected.slice(0, REJECTED_SAMPLES).map(describeRejected),
+      });
+    }
+    lastRejectedAt = now;
+    if (now - rejectedWarnedAt < REJECTED_WARN_EVERY_MS) return;
+    rejectedWarnedAt = now;
+    const { tick, error } = rejected[0]!;
+    try {
+      emit('critical_error', {
+        severity: 'warning',
+        component: 'feed',
+        errorCode: 'TICKS_REJECTED',
+        message:
+          `${rejectedSinceWarning} ticks with values the database refuses were not saved ` +
+          `(${tick.instrumentKey}: ${reasonOf(error)}); all other ticks are saved.`,
+        recoveryAction:
+          'No action is needed: the feed and the other ticks carry on. If this keeps appearing, report it with the log file, which names the values.',
+      });
+    } catch (emitError) {
+      logger.error('critical_error emit failed', { error: emitError });
+    }
+    rejectedSinceWarning = 0;
   }
 
   function onFlushFailure(error: unknown): void {
@@ -247,7 +376,7 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
       };
     },
     flush,
-    stats: () => ({ ticksTotal, ticksStored, buffered: buffer.length, ticksPerSecond: ticksPerSecond(), lastTickAt, flushes, lastFlushMs }),
+    stats: () => ({ ticksTotal, ticksStored, ticksRejected, buffered: buffer.length, ticksPerSecond: ticksPerSecond(), lastTickAt, flushes, lastFlushMs }),
     stop() {
       clock.clearTimeout(flushTimer);
       flushTimer = undefined;

@@ -5,7 +5,7 @@ import { makeTempDir, removeTempDirs } from '../../../tests/helpers/temp-dir';
 import { createInstrumentService } from '../instruments/service';
 import { createMemoryLogger } from '../logger';
 import { UPSTOX_COMPLETE_MASTER_URL } from '../upstox/instruments-import';
-import { createInstrumentStore, REPLACE_BATCH, SEARCH_RANKS, type InstrumentRecord, type InstrumentStore } from './instruments';
+import { createInstrumentStore, REPLACE_BATCH, SEARCH_RANKS, searchRanks, type InstrumentRecord, type InstrumentStore } from './instruments';
 import { openDatabase } from './open';
 import type { Db } from './types';
 
@@ -112,8 +112,8 @@ const symbols = (q: string, limit = 50, segment?: string) => store.search({ q, l
 const keys = (q: string, limit = 50) => store.search({ q, limit }).map((i) => i.instrumentKey);
 
 describe('instrument store', () => {
-  it('stores the master and returns DTOs by key, in the order asked, leaving unknown keys out', () => {
-    expect(store.replaceAll(fixture())).toBe(34);
+  it('stores the master and returns DTOs by key, in the order asked, leaving unknown keys out', async () => {
+    expect(await store.replaceAll(fixture())).toBe(34);
     expect(store.count()).toBe(34);
     const [reliance, nifty, future] = store.get([RELIANCE, 'NSE_EQ|UNKNOWN', NIFTY_50, 'NSE_FO|40022']);
     expect(reliance).toEqual({
@@ -135,30 +135,31 @@ describe('instrument store', () => {
     expect(store.get([])).toEqual([]);
   });
 
-  it('replaces the whole master: a row missing from the new one is gone and search no longer finds it', () => {
-    store.replaceAll(fixture());
+  it('replaces the whole master: a row missing from the new one is gone and search no longer finds it', async () => {
+    await store.replaceAll(fixture());
     const next = fixture().filter((r) => r.tradingSymbol !== 'RELIGARE');
-    expect(store.replaceAll(next)).toBe(33);
+    expect(await store.replaceAll(next)).toBe(33);
     expect(store.count()).toBe(33);
     expect(store.get(['NSE_EQ|INE621H01010'])).toEqual([]);
     expect(symbols('religare')).toEqual([]);
     expect(symbols('reli')).toContain('RELINFRA');
   });
 
-  it('keeps the old master when the new one fails half-way, or when progress throws to cancel between batches', () => {
-    store.replaceAll(fixture());
+  it('keeps the old master when the new one fails half-way, or when progress throws to cancel between batches', async () => {
+    await store.replaceAll(fixture());
     const duplicate = [...fixture(), equity('RELIANCE', 'RELIANCE INDUSTRIES LTD', 'INE002A01018')];
-    expect(() => store.replaceAll(duplicate)).toThrow(/UNIQUE constraint failed: instruments.instrument_key/);
+    // The new master is written into the other table set (instruments_alt), hence the name.
+    await expect(store.replaceAll(duplicate)).rejects.toThrow(/UNIQUE constraint failed: instruments_alt.instrument_key/);
     expect(store.count()).toBe(34);
 
     const big = Array.from({ length: REPLACE_BATCH * 2 + 5 }, (_v, i) => equity(`SYM${i}`, `COMPANY ${i}`, `INE${String(i).padStart(9, '0')}`));
     const seen: [number, number][] = [];
-    expect(() =>
+    await expect(
       store.replaceAll(big, (stored, total) => {
         seen.push([stored, total]);
         if (stored >= REPLACE_BATCH * 2) throw new Error('cancelled');
       }),
-    ).toThrow('cancelled');
+    ).rejects.toThrow('cancelled');
     expect(seen).toEqual([
       [REPLACE_BATCH, big.length],
       [REPLACE_BATCH * 2, big.length],
@@ -168,8 +169,64 @@ describe('instrument store', () => {
     expect(symbols('nifty', 1)).toEqual(['NIFTY 50']);
   });
 
+  it('answers searches from the whole old master while an import runs, and from the whole new one once it is done', async () => {
+    await store.replaceAll(fixture());
+    const before = symbols('reli');
+    // RELIGARE goes, and thousands of new REL* equities come, spread over several batches.
+    const next = [
+      ...fixture().filter((r) => r.tradingSymbol !== 'RELIGARE'),
+      ...Array.from({ length: REPLACE_BATCH * 3 }, (_v, i) => equity(`REL${i}`, `RELIABLE ${i} LTD`, `INE${String(i).padStart(9, '0')}`)),
+    ];
+    const staged = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instruments_alt');
+    const seen: { reli: string[]; count: number; staged: number }[] = [];
+    let running = true;
+    // Other event-loop work (an IPC search, the Local API) runs between the import's batches.
+    const poll = () => {
+      if (!running) return;
+      seen.push({ reli: symbols('reli'), count: store.count(), staged: staged.get()!.n });
+      setImmediate(poll);
+    };
+    setImmediate(poll);
+    const batches: number[] = [];
+    const imported = await store.replaceAll(next, (stored) => batches.push(stored));
+    running = false;
+
+    expect(imported).toBe(33 + REPLACE_BATCH * 3);
+    expect(batches).toEqual([REPLACE_BATCH, REPLACE_BATCH * 2, REPLACE_BATCH * 3, imported]);
+    // Searches ran while the new master was half written, and saw only the old one.
+    expect(seen.some((s) => s.staged > 0 && s.staged < imported)).toBe(true);
+    for (const s of seen) expect(s).toMatchObject({ reli: before, count: 34 });
+
+    expect(store.count()).toBe(imported);
+    expect(symbols('religare')).toEqual([]);
+    expect(symbols('rel1234')).toEqual(['REL1234']);
+    // The old master's rows are gone from the set that held them.
+    expect(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instruments').get()!.n).toBe(0);
+  });
+
+  it('alternates between the two table sets, emptying the one left behind', async () => {
+    const rows = (table: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
+    const live = () => db.prepare<[], { live: string | null }>('SELECT live FROM instruments_master').get()!.live;
+    expect(live()).toBeNull();
+    expect(store.count()).toBe(0);
+    expect(symbols('reli')).toEqual([]);
+    for (const [i, table] of ['instruments', 'instruments_alt', 'instruments', 'instruments_alt'].entries()) {
+      const master = fixture().slice(i);
+      await store.replaceAll(master);
+      expect(live()).toBe(table);
+      expect([rows('instruments'), rows('instruments_alt')]).toEqual(table === 'instruments' ? [master.length, 0] : [0, master.length]);
+      expect(store.count()).toBe(master.length);
+      expect(symbols('nifty', 1)).toEqual(['NIFTY 50']);
+      expect(store.get([RELIANCE])).toHaveLength(1);
+    }
+    // Another store object on the same database follows the switch.
+    expect(createInstrumentStore(db).count()).toBe(31);
+  });
+
   describe('search', () => {
-    beforeEach(() => void store.replaceAll(fixture()));
+    beforeEach(async () => {
+      await store.replaceAll(fixture());
+    });
 
     it('"reli" puts the RELIANCE equity first, equities before its future before its options', () => {
       expect(keys('reli').slice(0, 2)).toEqual([RELIANCE, 'BSE_EQ|INE002A01018']);
@@ -250,14 +307,23 @@ describe('instrument store', () => {
       expect(plan(prefix.aliasPrefix)[0]).toBe('SEARCH instruments USING INDEX instruments_by_alias (search_alias>? AND search_alias<?)');
       expect(plan(words.words)).toEqual([expect.stringMatching(/^SCAN w VIRTUAL TABLE INDEX/), 'SEARCH i USING INTEGER PRIMARY KEY (rowid=?)']);
       expect(plan(contains.contains)[0]).toBe('SCAN instruments USING INDEX instruments_contains');
+
+      // The other table set, which every second import fills, is searched through its own indexes the same way.
+      const alt = searchRanks('instruments_alt');
+      SEARCH_RANKS.forEach((rank, r) => {
+        for (const [step, sql] of Object.entries(rank)) {
+          const expected = plan(sql).map((detail) => detail.replace(/instruments/g, 'instruments_alt'));
+          expect(plan((alt[r] as Record<string, string>)[step]!), step).toEqual(expected);
+        }
+      });
     });
   });
 });
 
 describe('instrument service', () => {
-  it('validates queries as the contract does, and names the default master when an import names no source', () => {
+  it('validates queries as the contract does, and names the default master when an import names no source', async () => {
     const service = createInstrumentService({ db, fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch, logger: createMemoryLogger() });
-    store.replaceAll(fixture());
+    await store.replaceAll(fixture());
     expect(service.count()).toBe(34);
     expect(service.search({ q: 'reli', limit: '2' }).map((i) => i.instrumentKey)).toEqual([RELIANCE, 'BSE_EQ|INE002A01018']);
     expect(service.search({ q: 'nifty' })).toHaveLength(20);

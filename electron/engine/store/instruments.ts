@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Instrument } from '../../../shared/domain/instruments';
 import type { Db } from './types';
 
@@ -52,8 +53,15 @@ export interface InstrumentSearch {
   limit: number;
 }
 
-/** Rows written per batch inside the replacing transaction; progress is reported (and may abort) between batches. */
-export const REPLACE_BATCH = 10_000;
+/**
+ * Rows an import writes per transaction. The event loop runs between two (IPC, the feed socket, a cancel), and
+ * progress is reported (and may abort) there. 2,000 rows take ~35 ms (up to ~55 ms with a WAL checkpoint);
+ * 5,000 took ~100 ms, for a whole import only ~10% faster.
+ */
+export const REPLACE_BATCH = 2_000;
+
+/** The two table sets that take turns holding the master (migrations 0005 and 0007). */
+type TableSet = 'instruments' | 'instruments_alt';
 
 /** Upper case, letters and digits only: how symbols are compared, whatever spacing or punctuation was typed. */
 const compact = (text: string): string => text.toUpperCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -150,9 +158,16 @@ function familiesOf(records: readonly InstrumentRecord[]): Map<string, string> {
 
 const symbolOf = (r: InstrumentRecord) => compact(r.tradingSymbol) || compact(r.instrumentKey);
 
-/** Indexes into `records`, in search order. */
-function searchOrderOf(records: readonly InstrumentRecord[], families: ReadonlyMap<string, string>): Int32Array {
-  const keyed = records.map((r, i) => ({ i, key: orderKeyOf(r, symbolOf(r), families.has(r.instrumentKey)) }));
+/** Indexes into `records`, in search order. The keys take ~90 ms on a 150k master: built in chunks, between yields. */
+async function searchOrderOf(records: readonly InstrumentRecord[], families: ReadonlyMap<string, string>): Promise<Int32Array> {
+  const keyed: { i: number; key: string }[] = [];
+  for (let from = 0; from < records.length; from += REPLACE_BATCH) {
+    for (let i = from; i < Math.min(records.length, from + REPLACE_BATCH); i++) {
+      const r = records[i]!;
+      keyed.push({ i, key: orderKeyOf(r, symbolOf(r), families.has(r.instrumentKey)) });
+    }
+    await yieldToEventLoop();
+  }
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return Int32Array.from(keyed, (k) => k.i);
 }
@@ -184,78 +199,141 @@ function toRow(r: InstrumentRecord, searchOrder: number, families: ReadonlyMap<s
 }
 
 const BY_SEGMENT = 'AND (@segment IS NULL OR segment = @segment)';
-const stepSql = (where: string, from = 'instruments') =>
-  `SELECT search_order FROM ${from} WHERE ${where} ${BY_SEGMENT} ORDER BY search_order LIMIT @limit`;
+const stepSql = (where: string, from: string) => `SELECT search_order FROM ${from} WHERE ${where} ${BY_SEGMENT} ORDER BY search_order LIMIT @limit`;
 
 /**
- * The search steps by rank, best first. Each returns its first `@limit` matches in search order, walking an index
- * (exported for the query-plan test, so that a lost index fails a test rather than a trader's patience).
+ * The search steps of one table set by rank, best first. Each returns its first `@limit` matches in search order,
+ * walking an index (exported for the query-plan test, so that a lost index fails a test rather than a trader's
+ * patience).
  */
-export const SEARCH_RANKS = [
-  {
-    exactSymbol: stepSql('search_symbol = @q'),
-    exactRoot: stepSql('search_root = @q'),
-    exactAlias: stepSql('search_alias = @q'),
-  },
-  {
-    symbolPrefix: stepSql('search_symbol >= @q AND search_symbol < @qEnd'),
-    rootPrefix: stepSql('search_root >= @q AND search_root < @qEnd'),
-    aliasPrefix: stepSql('search_alias >= @q AND search_alias < @qEnd'),
-  },
-  {
-    words: `SELECT w.rowid AS search_order FROM instruments_words w JOIN instruments i ON i.search_order = w.rowid
-            WHERE instruments_words MATCH @words AND (@segment IS NULL OR i.segment = @segment) ORDER BY w.rowid LIMIT @limit`,
-  },
-  {
-    // Without table statistics the planner prefers walking the whole table in search order; the partial index
-    // (its WHERE repeated here, as the planner requires) is ~20 times faster on a real-sized master.
-    contains: stepSql(
-      "instrument_type NOT IN ('CE', 'PE') AND (search_symbol LIKE @qLike OR name LIKE @textLike ESCAPE '\\')",
-      'instruments INDEXED BY instruments_contains',
-    ),
-  },
-] as const;
+export function searchRanks(table: TableSet) {
+  return [
+    {
+      exactSymbol: stepSql('search_symbol = @q', table),
+      exactRoot: stepSql('search_root = @q', table),
+      exactAlias: stepSql('search_alias = @q', table),
+    },
+    {
+      symbolPrefix: stepSql('search_symbol >= @q AND search_symbol < @qEnd', table),
+      rootPrefix: stepSql('search_root >= @q AND search_root < @qEnd', table),
+      aliasPrefix: stepSql('search_alias >= @q AND search_alias < @qEnd', table),
+    },
+    {
+      words: `SELECT w.rowid AS search_order FROM ${table}_words w JOIN ${table} i ON i.search_order = w.rowid
+              WHERE ${table}_words MATCH @words AND (@segment IS NULL OR i.segment = @segment) ORDER BY w.rowid LIMIT @limit`,
+    },
+    {
+      // Without table statistics the planner prefers walking the whole table in search order; the partial index
+      // (its WHERE repeated here, as the planner requires) is ~20 times faster on a real-sized master.
+      contains: stepSql(
+        "instrument_type NOT IN ('CE', 'PE') AND (search_symbol LIKE @qLike OR name LIKE @textLike ESCAPE '\\')",
+        `${table} INDEXED BY ${table}_contains`,
+      ),
+    },
+  ] as const;
+}
 
-export function createInstrumentStore(db: Db) {
-  const ranks = SEARCH_RANKS.map((rank) => Object.values(rank).map((sql) => db.prepare<Record<string, unknown>, { search_order: number }>(sql)));
-  const s = {
+export const SEARCH_RANKS = searchRanks('instruments');
+
+function prepareSet(db: Db, table: TableSet) {
+  return {
+    table,
+    ranks: searchRanks(table).map((rank) => Object.values(rank).map((sql) => db.prepare<Record<string, unknown>, { search_order: number }>(sql))),
     insert: db.prepare<DbInstrument>(
-      `INSERT INTO instruments (search_order, instrument_key, trading_symbol, name, segment, exchange, instrument_type, lot_size, tick_size,
+      `INSERT INTO ${table} (search_order, instrument_key, trading_symbol, name, segment, exchange, instrument_type, lot_size, tick_size,
          expiry, strike_price, underlying_key, isin, exchange_token, freeze_quantity, weekly, search_symbol, search_root, search_alias)
        VALUES (@search_order, @instrument_key, @trading_symbol, @name, @segment, @exchange, @instrument_type, @lot_size, @tick_size,
          @expiry, @strike_price, @underlying_key, @isin, @exchange_token, @freeze_quantity, @weekly, @search_symbol, @search_root, @search_alias)`,
     ),
-    insertWords: db.prepare<[number, string]>('INSERT INTO instruments_words (rowid, words) VALUES (?, ?)'),
-    clear: db.prepare('DELETE FROM instruments'),
-    clearWords: db.prepare("INSERT INTO instruments_words (instruments_words) VALUES ('delete-all')"),
-    count: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instruments'),
-    byKey: db.prepare<[string], DbInstrument>('SELECT * FROM instruments WHERE instrument_key = ?'),
-    byOrder: db.prepare<[number], DbInstrument>('SELECT * FROM instruments WHERE search_order = ?'),
+    insertWords: db.prepare<[number, string]>(`INSERT INTO ${table}_words (rowid, words) VALUES (?, ?)`),
+    clear: db.prepare(`DELETE FROM ${table}`),
+    clearWords: db.prepare(`INSERT INTO ${table}_words (${table}_words) VALUES ('delete-all')`),
+    count: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`),
+    byKey: db.prepare<[string], DbInstrument>(`SELECT * FROM ${table} WHERE instrument_key = ?`),
+    byOrder: db.prepare<[number], DbInstrument>(`SELECT * FROM ${table} WHERE search_order = ?`),
   };
+}
+type PreparedSet = ReturnType<typeof prepareSet>;
 
-  const replace = db.transaction((records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): number => {
-    const families = familiesOf(records);
-    const order = searchOrderOf(records, families);
-    s.clear.run();
-    s.clearWords.run();
-    for (let i = 0; i < order.length; i++) {
-      // Rows are built one at a time: a second copy of the whole master would add tens of MB to the import's peak.
-      const row = toRow(records[order[i]!]!, i + 1, families);
-      s.insert.run(row);
-      const words = new Set([...searchWords(row.trading_symbol), ...searchWords(row.name), row.search_root]);
-      s.insertWords.run(row.search_order, [...words].join(' '));
-      if ((i + 1) % REPLACE_BATCH === 0 || i + 1 === order.length) onProgress?.(i + 1, order.length);
-    }
-    return order.length;
+export function createInstrumentStore(db: Db) {
+  const sets: Readonly<Record<TableSet, PreparedSet>> = { instruments: prepareSet(db, 'instruments'), instruments_alt: prepareSet(db, 'instruments_alt') };
+  const liveName = db.prepare<[], TableSet | null>('SELECT live FROM instruments_master WHERE id = 1').pluck();
+  const makeLive = db.prepare<[TableSet, TableSet | null]>('UPDATE instruments_master SET live = ? WHERE id = 1 AND live IS ?');
+  // Read at every call, not cached: another store object on this database may have switched it.
+  const live = (): PreparedSet | undefined => {
+    const name = liveName.get();
+    return name ? sets[name] : undefined;
+  };
+  let importing = false;
+
+  const clear = db.transaction((set: PreparedSet) => {
+    set.clear.run();
+    set.clearWords.run();
   });
+  const writeRows = db.transaction(
+    (set: PreparedSet, records: readonly InstrumentRecord[], order: Int32Array, from: number, to: number, families: ReadonlyMap<string, string>) => {
+      for (let i = from; i < to; i++) {
+        // Rows are built one at a time: a second copy of the whole master would add tens of MB to the import's peak.
+        const row = toRow(records[order[i]!]!, i + 1, families);
+        set.insert.run(row);
+        const words = new Set([...searchWords(row.trading_symbol), ...searchWords(row.name), row.search_root]);
+        set.insertWords.run(row.search_order, [...words].join(' '));
+      }
+    },
+  );
+
+  async function replace(records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): Promise<number> {
+    const old = liveName.get() ?? null;
+    const next = sets[old === 'instruments' ? 'instruments_alt' : 'instruments'];
+    // Normally empty already; not after a crash in the middle of an import.
+    clear(next);
+    let total: number;
+    try {
+      const families = familiesOf(records);
+      const order = await searchOrderOf(records, families);
+      // The sort just done was one block of its own: the first batch waits for the next turn.
+      await yieldToEventLoop();
+      total = order.length;
+      for (let from = 0; from < total; from += REPLACE_BATCH) {
+        const to = Math.min(total, from + REPLACE_BATCH);
+        writeRows(next, records, order, from, to, families);
+        await yieldToEventLoop();
+        // After the yield, so that a cancel that arrived meanwhile stops the import before another batch.
+        onProgress?.(to, total);
+      }
+      if (makeLive.run(next.table, old).changes !== 1) throw new Error('the instrument master was replaced by another import meanwhile');
+    } catch (error) {
+      emptyQuietly(next);
+      throw error;
+    }
+    if (old) emptyQuietly(sets[old]);
+    return total;
+  }
+
+  /** Empties a set no search reads; should that fail, the next import empties it before writing anyway. */
+  function emptyQuietly(set: PreparedSet): void {
+    try {
+      clear(set);
+    } catch {
+      // Only disk space is held until then.
+    }
+  }
 
   return {
     /**
-     * Replaces the whole master in one transaction: readers see the old master until it commits, and any failure
-     * (a duplicate key, or `onProgress` throwing to cancel) leaves the old one in place.
+     * Replaces the whole master. The new one is written into the table set that searches do not read, REPLACE_BATCH
+     * rows per transaction with a turn of the event loop between two, then made live by a one-row update: searches
+     * see the whole old master until then and the whole new one after. `onProgress` runs between batches and may
+     * throw to cancel; that, or any failure (a duplicate key), leaves the old master live and the other set empty.
      */
-    replaceAll(records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): number {
-      return replace(records, onProgress);
+    async replaceAll(records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): Promise<number> {
+      if (importing) throw new Error('an instrument import is already running on this store');
+      importing = true;
+      try {
+        return await replace(records, onProgress);
+      } finally {
+        importing = false;
+      }
     },
 
     /**
@@ -277,8 +355,10 @@ export function createInstrumentStore(db: Db) {
         words: wordsQuery(searchWords(text)),
         segment: segment ?? null,
       };
+      const set = live();
+      if (!set) return [];
       const taken = new Set<number>();
-      for (const rank of ranks) {
+      for (const rank of set.ranks) {
         // `limit` rows from each step, not just the number still missing: some may be rows an earlier rank took.
         const found = rank.flatMap((stmt) => stmt.all({ ...params, limit }).map((h) => h.search_order)).sort((a, b) => a - b);
         for (const order of found) {
@@ -287,18 +367,20 @@ export function createInstrumentStore(db: Db) {
         }
         if (taken.size >= limit) break;
       }
-      return [...taken].map((order) => toDto(s.byOrder.get(order)!));
+      return [...taken].map((order) => toDto(set.byOrder.get(order)!));
     },
 
     /** The instruments of `keys` that the master knows, in the order asked. */
     get(keys: readonly string[]): Instrument[] {
+      const set = live();
+      if (!set) return [];
       return keys.flatMap((k) => {
-        const row = s.byKey.get(k);
+        const row = set.byKey.get(k);
         return row ? [toDto(row)] : [];
       });
     },
 
-    count: (): number => s.count.get()!.n,
+    count: (): number => live()?.count.get()!.n ?? 0,
   };
 }
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import type { Tick } from '../../../shared/domain/feed';
 import { createMarketKeys, type MarketKeys } from './market-keys';
 import type { Db } from './types';
@@ -26,6 +27,18 @@ export interface DbTick {
   gamma: number | null;
   vega: number | null;
   rho: number | null;
+}
+
+/**
+ * Whether a failed write was refused for the values of a row, so that the same row fails on every try: a
+ * constraint (NaN bound as NULL into a NOT NULL column, a fraction or an out-of-range number in a STRICT INTEGER
+ * column), a type mismatch or an oversized value. Anything else (SQLITE_BUSY, SQLITE_FULL, I/O errors, a closed
+ * connection) depends on the database's state and may pass.
+ */
+export function isRowRejection(error: unknown): boolean {
+  if (!(error instanceof Database.SqliteError)) return false;
+  const { code } = error;
+  return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG';
 }
 
 export interface TickStore {

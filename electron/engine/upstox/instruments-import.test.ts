@@ -12,7 +12,7 @@ import { createMemoryLogger } from '../logger';
 import { createInstrumentStore, REPLACE_BATCH, type InstrumentStore } from '../store/instruments';
 import { openDatabase } from '../store/open';
 import type { Db } from '../store/types';
-import { importInstruments, InstrumentImportError, type ImportProgress } from './instruments-import';
+import { importInstruments, InstrumentImportError, parseJsonArray, type ImportProgress } from './instruments-import';
 
 const IST_OFFSET_MS = 5.5 * 3600_000;
 /** An instant given as an IST wall-clock time, in epoch ms as the master files carry it. */
@@ -217,6 +217,51 @@ describe('importInstruments', () => {
   });
 });
 
+describe('parseJsonArray', () => {
+  // Commas, brackets, braces, quotes and backslashes inside strings, nesting, and whitespace, across run boundaries.
+  const tricky = [
+    { s: 'a,b', t: '],[', u: '}{', q: 'say "hi", then \\ leave', e: '\\', n: null },
+    [1, [2, [3, { x: ']' }]], '\\"', {}],
+    -1.5e3,
+    'ünï, cødé ✓',
+    true,
+    { nested: { deeper: [{ k: ',' }, [], {}] } },
+    '',
+    0,
+  ];
+
+  it('gives what JSON.parse gives, however the elements are cut into runs', async () => {
+    for (const text of [JSON.stringify(tricky), JSON.stringify(tricky, null, 2), ` \n${JSON.stringify(tricky)}\r\n\t`, '[]', ' [ ] ', '[7]']) {
+      for (const chunk of [1, 2, 3, 1_000]) expect(await parseJsonArray(text, { chunk }), `${chunk}: ${text.slice(0, 20)}`).toEqual(JSON.parse(text));
+    }
+  });
+
+  it('refuses what JSON.parse refuses, wherever the runs are cut', async () => {
+    const bad = ['[1,2,]', '[,1,2]', '[1,,2]', '[1,2', '[1,2}', '[{"a":1]}', '[1,2] x', '[1,2]]', '["a,b', '[1,{"a":[2}],3]', '[\'a\']', '\uFEFF[1]', ''];
+    for (const text of bad) {
+      expect(() => JSON.parse(text), text).toThrow();
+      for (const chunk of [1, 2, 3, 1_000]) {
+        await expect(parseJsonArray(text, { chunk }), `${chunk}: ${text}`).rejects.toMatchObject({ code: 'NOT_JSON_ARRAY', message: expect.stringMatching(/not valid JSON/) });
+      }
+    }
+    await expect(parseJsonArray('{"data": []}')).rejects.toMatchObject({ code: 'NOT_JSON_ARRAY', message: expect.stringMatching(/not a JSON array/) });
+  });
+
+  it('lets other work run between runs, and stops there when aborted', async () => {
+    const text = JSON.stringify(Array.from({ length: 10 }, (_v, i) => ({ i })));
+    let ranMeanwhile = false;
+    const parsing = parseJsonArray(text, { chunk: 2 });
+    setImmediate(() => (ranMeanwhile = true));
+    expect(await parsing).toHaveLength(10);
+    expect(ranMeanwhile).toBe(true);
+
+    const controller = new AbortController();
+    const stopped = parseJsonArray(text, { chunk: 2, signal: controller.signal });
+    setImmediate(() => controller.abort('cancel'));
+    await expect(stopped).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
 /** A job context with just what the kind uses; `checkpoint` throws once `controller` is aborted, as the runner's does. */
 function fakeContext(payload: { source: string }, controller: AbortController, onProgress: (update: ProgressUpdate) => void = () => undefined) {
   return {
@@ -269,6 +314,35 @@ describe('instruments.import job kind', () => {
     expect(stored).toEqual([`store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`, `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`]);
     expect(store.count()).toBe(6);
     expect(store.get(['NSE_FO|100000'])).toEqual([]);
+  });
+
+  it('stops at the next batch when a cancel arrives while the store is being written, keeping the previous master', async () => {
+    await importInstruments({ source: write('old.json.gz', gz(masterRows())), fetch: noFetch, store });
+    const before = store.search({ q: 'nifty', limit: 10 });
+    const total = REPLACE_BATCH * 5;
+    const source = write('big.json.gz', gz(manyOptions(total)));
+    const controller = new AbortController();
+    const staged = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instruments_alt');
+    // The cancel comes from elsewhere on the event loop (the runner, on an IPC request), not from a progress callback.
+    let stagedAtCancel = 0;
+    const watch = () => {
+      stagedAtCancel = staged.get()!.n;
+      if (stagedAtCancel > 0) controller.abort('cancel');
+      else setImmediate(watch);
+    };
+    const stored: number[] = [];
+    const ctx = fakeContext({ source }, controller, (u) => {
+      if (u.phase !== 'store') return;
+      stored.push(Number(/store: (\d+) of/.exec(u.message!)![1]));
+      if (stored.length === 1) setImmediate(watch);
+    });
+    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => 'unused.json.gz' }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
+    expect(stagedAtCancel).toBe(REPLACE_BATCH);
+    expect(stored).toEqual([0]);
+    expect(store.count()).toBe(6);
+    expect(store.search({ q: 'nifty', limit: 10 })).toEqual(before);
+    expect(store.get(['NSE_FO|100000'])).toEqual([]);
+    expect(staged.get()!.n).toBe(0);
   });
 
   it('fails a bad file permanently and a server error transiently, with the import error code', async () => {

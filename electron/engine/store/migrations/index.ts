@@ -5,6 +5,7 @@ import schedules from './0003-schedules';
 import marketData from './0004-market-data';
 import instruments from './0005-instruments';
 import jobsStatusIndex from './0006-jobs-status-index';
+import instrumentsAlt from './0007-instruments-alt';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'market-data', up: marketData },
   { version: 5, name: 'instruments', up: instruments },
   { version: 6, name: 'jobs-status-index', up: jobsStatusIndex },
+  { version: 7, name: 'instruments-alt', up: instrumentsAlt },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
