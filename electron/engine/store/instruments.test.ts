@@ -8,6 +8,7 @@ import { UPSTOX_COMPLETE_MASTER_URL } from '../upstox/instruments-import';
 import { createInstrumentStore, REPLACE_BATCH, SEARCH_RANKS, searchRanks, type InstrumentRecord, type InstrumentStore } from './instruments';
 import { openDatabase } from './open';
 import type { Db } from './types';
+import { queryPlan } from '../../../tests/helpers/schema';
 
 const base: InstrumentRecord = {
   instrumentKey: '',
@@ -297,7 +298,7 @@ describe('instrument store', () => {
 
     it('answers every search step from an index, never by scanning the table', () => {
       const params = { q: 'NIFTY', qEnd: 'NIFTZ', qLike: '%NIFTY%', textLike: '%NIFTY%', words: '"NIFTY"*', segment: null, limit: 20 };
-      const plan = (sql: string) => db.prepare<typeof params, { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`).all(params).map((r) => r.detail);
+      const plan = (sql: string) => queryPlan(db, sql, [params]);
       const [exact, prefix, words, contains] = SEARCH_RANKS;
       expect(plan(exact.exactSymbol)).toEqual(['SEARCH instruments USING INDEX instruments_by_symbol (search_symbol=?)']);
       expect(plan(exact.exactRoot)).toEqual(['SEARCH instruments USING INDEX instruments_by_root (search_root=?)']);

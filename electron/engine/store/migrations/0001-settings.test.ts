@@ -1,8 +1,7 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
-import { migrate, openDatabase, schemaVersion } from '../open';
-import type { Db } from '../types';
+import { closeTestDbs, openAtVersion } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { migrate, schemaVersion } from '../open';
 
 interface ColumnInfo {
   name: string;
@@ -11,28 +10,20 @@ interface ColumnInfo {
   pk: number;
 }
 
-let db: Db | undefined;
-
 afterEach(() => {
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
-function openAtVersion0(): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 0 });
-  return db;
-}
-
 describe('migration 0001-settings', () => {
   it('starts from an empty version-0 database', () => {
-    const db = openAtVersion0();
+    const db = openAtVersion(0);
     expect(schemaVersion(db)).toBe(0);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'settings'").get()).toBeUndefined();
   });
 
   it('creates the STRICT settings table with its columns and sets user_version to 1', () => {
-    const db = openAtVersion0();
+    const db = openAtVersion(0);
     migrate(db, undefined, 1);
 
     expect(db.pragma('user_version', { simple: true })).toBe(1);
@@ -47,7 +38,7 @@ describe('migration 0001-settings', () => {
   });
 
   it('keeps rows and refuses wrong types, missing values and duplicate keys', () => {
-    const db = openAtVersion0();
+    const db = openAtVersion(0);
     migrate(db, undefined, 1);
     const insert = db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)');
 

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { closeTestDbs, columnNames, openAtVersion, queryPlan } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
 import { createJobStore } from '../jobs';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
 
 interface TableInfo {
@@ -10,25 +10,22 @@ interface TableInfo {
   wr: number;
 }
 
-let db: Db | undefined;
-
 afterEach(() => {
   vi.restoreAllMocks();
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
 /** A database at version 1 holding a settings row, migrated to 2. */
 function migratedFrom1(): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 1 });
+  const db = openAtVersion(1);
   expect(schemaVersion(db)).toBe(1);
   db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)').run('theme', '"dark"', 1_700_000_000_000);
   migrate(db, undefined, 2);
   return db;
 }
 
-const columns = (db: Db, table: string) => db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table).map((c) => c.name);
+const columns = columnNames;
 const tableInfo = (db: Db, table: string) => db.prepare<[string], TableInfo>('SELECT strict, wr FROM pragma_table_list WHERE name = ?').get(table);
 
 const insertJob = (db: Db, fields: { status?: string; priority?: number; kind?: string; key?: string | null; runAt?: number } = {}) =>
@@ -144,12 +141,7 @@ describe('migration 0002-jobs', () => {
       return sql;
     }
 
-    function plan(db: Db, sql: string, args: unknown[]): string[] {
-      return db
-        .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-        .all(...args)
-        .map((r) => r.detail);
-    }
+    const plan = queryPlan;
 
     function expectClaimIndex(details: string[]): void {
       const text = details.join('\n');

@@ -1,28 +1,17 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { closeTestDbs, openAtVersion, tableColumns } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
 
-interface ColumnInfo {
-  name: string;
-  type: string;
-  notnull: number;
-  dflt_value: string | null;
-  pk: number;
-}
-
-let db: Db | undefined;
-
 afterEach(() => {
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
 /** A database at version 2 holding a job with an item, migrated to 3. */
 function migratedFrom2(): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 2 });
+  const db = openAtVersion(2);
   expect(schemaVersion(db)).toBe(2);
   db.prepare(
     `INSERT INTO jobs (id, kind, payload, status, priority, max_attempts, run_at, idempotency_key, created_at, updated_at)
@@ -33,8 +22,7 @@ function migratedFrom2(): Db {
   return db;
 }
 
-const columns = (db: Db, table: string) =>
-  db.prepare<[string], ColumnInfo>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid').all(table);
+const columns = tableColumns;
 
 const insertSchedule = (db: Db, name: string, fields: Record<string, unknown> = {}) =>
   db

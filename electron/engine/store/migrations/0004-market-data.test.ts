@@ -1,38 +1,29 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { closeTestDbs, columnNames, openAtVersion, queryPlan } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
 import { createCandleStore } from '../candles';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
-
-let db: Db | undefined;
 
 afterEach(() => {
   vi.restoreAllMocks();
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
 /** A database at version 3 holding a schedule, migrated to 4. */
 function migratedFrom3(): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 3 });
+  const db = openAtVersion(3);
   expect(schemaVersion(db)).toBe(3);
   db.prepare("INSERT INTO schedules (name, job_kind, cron, enabled, created_at, updated_at) VALUES ('eod', 'maintenance.database', '0 3 * * *', 1, 1, 1)").run();
   migrate(db, undefined, 4);
   return db;
 }
 
-const columns = (db: Db, table: string) => db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table).map((c) => c.name);
+const columns = columnNames;
 const tableInfo = (db: Db, table: string) => db.prepare<[string], { strict: number; wr: number }>('SELECT strict, wr FROM pragma_table_list WHERE name = ?').get(table);
 
-function plan(db: Db, sql: string, args: unknown[]): string {
-  return db
-    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(...args)
-    .map((r) => r.detail)
-    .join('\n');
-}
+const plan = (db: Db, sql: string, args: unknown[]): string => queryPlan(db, sql, args).join('\n');
 
 describe('migration 0004-market-data', () => {
   it('keeps the rows of version 3 and sets user_version to 4', () => {

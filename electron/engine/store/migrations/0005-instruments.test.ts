@@ -1,21 +1,18 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { closeTestDbs, openAtVersion } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
 import { MIGRATIONS } from '.';
 
-let db: Db | undefined;
-
 afterEach(() => {
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
 /** A database at the version before this one, holding a setting and a schedule, migrated to 5. */
 function migratedFrom4(): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 4 });
+  const db = openAtVersion(4);
   expect(schemaVersion(db)).toBe(4);
   db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('theme', '\"dark\"', 1)").run();
   db.prepare(

@@ -1,17 +1,14 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JOB_STATUSES, type JobStatus } from '../../../../shared/domain/jobs';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { closeTestDbs, openAtVersion, queryPlan } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
 import { createJobStore } from '../jobs';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
-
-let db: Db | undefined;
 
 afterEach(() => {
   vi.restoreAllMocks();
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
@@ -31,7 +28,7 @@ function insertJobs(db: Db, count: number): void {
 
 /** A database at version 5 holding jobs, migrated to 6. */
 function migratedFrom5(jobs = 40): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 5 });
+  const db = openAtVersion(5);
   expect(schemaVersion(db)).toBe(5);
   insertJobs(db, jobs);
   migrate(db, undefined, 6);
@@ -44,12 +41,7 @@ const indexes = (db: Db) =>
     .all()
     .map((r) => r.name);
 
-const plan = (db: Db, sql: string, args: unknown[] = []) =>
-  db
-    .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
-    .all(...args)
-    .map((r) => r.detail)
-    .join('\n');
+const plan = (db: Db, sql: string, args: unknown[] = []) => queryPlan(db, sql, args).join('\n');
 
 /** Each step of the plan that reads jobs goes through an index: no step reads the whole table. */
 function expectIndexed(details: string): void {

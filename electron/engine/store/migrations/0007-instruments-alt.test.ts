@@ -1,21 +1,18 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '../../../../tests/helpers/temp-dir';
-import { migrate, openDatabase, schemaVersion } from '../open';
+import { closeTestDbs, openAtVersion, tableColumns } from '../../../../tests/helpers/schema';
+import { removeTempDirs } from '../../../../tests/helpers/temp-dir';
+import { migrate, schemaVersion } from '../open';
 import type { Db } from '../types';
 import { MIGRATIONS } from '.';
 
-let db: Db | undefined;
-
 afterEach(() => {
-  db?.close();
-  db = undefined;
+  closeTestDbs();
   removeTempDirs();
 });
 
 /** A database at version 6, with an imported master of one row or none, migrated to 7. */
 function migratedFrom6(withMaster: boolean): Db {
-  db = openDatabase(path.join(makeTempDir('tickdesk-mig-'), 'test.db'), { targetVersion: 6 });
+  const db = openAtVersion(6);
   expect(schemaVersion(db)).toBe(6);
   if (withMaster) {
     db.prepare(
@@ -28,7 +25,7 @@ function migratedFrom6(withMaster: boolean): Db {
   return db;
 }
 
-const columnsOf = (db: Db, table: string) => db.prepare(`SELECT name, type, "notnull", pk, dflt_value FROM pragma_table_info('${table}')`).all();
+const columnsOf = tableColumns;
 const indexesOf = (db: Db, table: string) =>
   db
     .prepare<[string], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name")
