@@ -229,9 +229,11 @@ export class JobExecution implements ContextHost {
     const backoff = kind.backoff ?? DEFAULT_BACKOFF;
     if (failure.transient && record.attempts < record.maxAttempts) {
       const runAt = clock.now() + backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, host.random);
-      if (failure.code === 'ITEMS_FAILED') host.store.resetFailedItems(record.id, clock.now());
       tracker.update({ phase: 'retrying', message: `${failure.message}; retrying` });
-      if (this.finish({ status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message })) {
+      const requeued = this.finishWithItems({ status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message }, () => {
+        if (failure.code === 'ITEMS_FAILED') host.store.resetFailedItems(record.id, clock.now());
+      });
+      if (requeued) {
         this.publish('QUEUED', tracker.current());
         const error = { code: failure.code, message: failure.message };
         host.emit('job_failed', { jobId: record.id, kind: record.kind, error, attempts: record.attempts, willRetry: true, nextRunAt: new Date(runAt).toISOString() });
@@ -246,25 +248,21 @@ export class JobExecution implements ContextHost {
 
   private stopped(reason: StopReason): void {
     const { record, host, tracker } = this;
-    const { db, store, clock } = host;
+    const { store, clock } = host;
     if (reason === 'lease-lost') {
       tracker.dispose();
       return;
     }
     if (reason === 'shutdown') {
       tracker.update({ phase: 'paused', message: 'paused: the app was closing; resumes at next start' });
-      const paused = db.transaction(() => {
-        store.pauseItems(record.id, clock.now());
-        return this.finish({ status: 'QUEUED', refundAttempt: true });
-      })();
+      const paused = this.finishWithItems({ status: 'QUEUED', refundAttempt: true }, () => store.pauseItems(record.id, clock.now()));
       if (paused) this.publish('QUEUED', tracker.current(), record.attempts - 1);
       return;
     }
     tracker.update({ phase: 'cancelled', message: 'cancelled', currentItem: null, estimatedCompletion: null });
-    const cancelled = db.transaction(() => {
-      store.cancelItems(record.id, clock.now());
-      return this.finish({ status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' });
-    })();
+    const cancelled = this.finishWithItems({ status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' }, () =>
+      store.cancelItems(record.id, clock.now()),
+    );
     if (cancelled) this.publish('CANCELLED', tracker.current());
   }
 
@@ -274,6 +272,18 @@ export class JobExecution implements ContextHost {
     const ok = this.host.store.finish(this.record.id, this.lease, this.host.clock.now(), { ...fields, progress: this.tracker.current() });
     if (!ok) this.host.logger.warn('lease lost before the job finished; another runner owns it now', { jobId: this.record.id });
     return ok;
+  }
+
+  /**
+   * Finishes the job and changes its items in one transaction, the items only if the lease still held: the item
+   * writes carry no fence of their own, and a runner that lost the job must not touch the new owner's items.
+   */
+  private finishWithItems(fields: FinishFields, changeItems: () => void): boolean {
+    return this.host.db.transaction(() => {
+      if (!this.finish(fields)) return false;
+      changeItems();
+      return true;
+    })();
   }
 
   private release(): void {
