@@ -50,6 +50,8 @@ const LATENCY_WARMUP_SECONDS = 5;
 const LATENCY_INTERVAL_MS = intFromEnv('BENCH_FEED_LATENCY_INTERVAL_MS', 2);
 const LATENCY_PER_INTERVAL: number | 'all' =
   (process.env.BENCH_FEED_LATENCY_PER_INTERVAL ?? '45') === 'all' ? 'all' : intFromEnv('BENCH_FEED_LATENCY_PER_INTERVAL', 45);
+/** The load the issue states the latency bar at; the verdict requires at least 90% of it to have been reached. */
+const LATENCY_TARGET_TICKS_PER_SECOND = 20_000;
 const SIM_IN_PROCESS = process.env.BENCH_FEED_SIM_IN_PROCESS === '1';
 
 const logger = createProblemLogger();
@@ -244,7 +246,15 @@ async function latencySection(): Promise<void> {
     console.log(`  frame receipt -> market_ticks emit (${int(receipt.length)} instrument samples in ${int(samples.events)} events): ${dist(receipt)}`);
     console.log(`  simulator market step (ltt) -> market_ticks emit, for reference (includes encode, send and socket): ${dist(sent)}`);
     console.log(`  gap between market_ticks events (bounds how long any change waits for an event): ${dist(gaps)}`);
-    console.log(`  bar (p99 receipt -> emit <= ${BAR_P99_MS} ms at ~20,000 ticks/s): ${verdict(p99 <= BAR_P99_MS)} (p99 ${p99} ms at ${int(ticks / seconds)} ticks/s)`);
+    // An event carries each instrument's newest tick, so receipt -> emit alone looks fresher than the wait of the
+    // first change after the previous event; that wait is at most the gap between events, judged here as well.
+    const gapP99 = percentileSorted(gaps, 99);
+    const rate = ticks / seconds;
+    const loadReached = rate >= 0.9 * LATENCY_TARGET_TICKS_PER_SECOND;
+    console.log(
+      `  bar (p99 <= ${BAR_P99_MS} ms at ~${int(LATENCY_TARGET_TICKS_PER_SECOND)} ticks/s, both for receipt -> emit and for the longest wait of a change, bounded by the event gap): ` +
+        `${verdict(p99 <= BAR_P99_MS && gapP99 <= BAR_P99_MS && loadReached)} (p99 ${p99} ms and ${gapP99} ms at ${int(rate)} ticks/s${loadReached ? '' : ': load NOT reached'})`,
+    );
   } finally {
     collector.stop();
     await engine.shutdown();
