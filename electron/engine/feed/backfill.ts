@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { TransientJobError } from '../jobs/errors';
 import { defineJobKind } from '../jobs/registry';
 import type { CandleStore } from '../store/candles';
-import { asJobError } from '../upstox/job-errors';
 import type { UpstoxRest } from '../upstox/rest';
 
 const MINUTE_MS = 60_000;
@@ -42,12 +41,8 @@ export function feedBackfillKind(deps: FeedBackfillDeps) {
         async (key) => {
           const rest = deps.rest();
           if (!rest) throw new TransientJobError('FEED_SOURCE_CLOSED', 'no market data source is open');
-          let rows;
-          try {
-            rows = await rest.intradayCandles(key, 'minutes', 1, ctx.signal);
-          } catch (error) {
-            throw asJobError(error);
-          }
+          // Upstox errors say themselves whether a retry can help; the runner classifies them.
+          const rows = await rest.intradayCandles(key, 'minutes', 1, ctx.signal);
           // The current minute is still forming: live ticks build it, a partial REST bar would count volume twice.
           const current = Math.floor(ctx.clock.now() / MINUTE_MS) * MINUTE_MS;
           const missed = rows.filter((row) => row.ts >= from && row.ts < current);

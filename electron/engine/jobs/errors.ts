@@ -36,9 +36,23 @@ export interface ClassifiedError {
   transient: boolean;
 }
 
+/**
+ * An error from a client that knows whether trying again can help (Upstox REST, the instrument import): the runner
+ * retries or fails it by that, under `jobCode`, so job kinds need not translate their clients' errors.
+ */
+export interface SelfClassifyingError extends Error {
+  readonly retryable: boolean;
+  readonly jobCode: string;
+}
+
+function isSelfClassifying(error: unknown): error is SelfClassifyingError {
+  return error instanceof Error && typeof (error as Partial<SelfClassifyingError>).retryable === 'boolean' && typeof (error as Partial<SelfClassifyingError>).jobCode === 'string';
+}
+
 export function classifyError(error: unknown, retryUnknown: boolean): ClassifiedError {
   if (error instanceof TransientJobError) return { code: error.code, message: error.message, transient: true };
   if (error instanceof PermanentJobError) return { code: error.code, message: error.message, transient: false };
+  if (isSelfClassifying(error)) return { code: error.jobCode, message: error.message, transient: error.retryable };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'UNEXPECTED', message, transient: retryUnknown };
 }

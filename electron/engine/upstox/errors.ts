@@ -45,6 +45,11 @@ export class UpstoxApiError extends WorkstationError {
     this.retryable = RETRYABLE_KINDS.has(init.kind);
     if (init.cause !== undefined) this.cause = init.cause;
   }
+
+  /** How a job that hit this error reports it (the runner retries it when `retryable`). */
+  get jobCode(): string {
+    return `UPSTOX_${this.kind.toUpperCase()}`;
+  }
 }
 
 /** True when the token is missing, expired or lacks permission: retrying cannot help, the user must log in again. */

@@ -37,6 +37,10 @@ export class InstrumentImportError extends Error {
     super(message);
     this.name = 'InstrumentImportError';
   }
+
+  get jobCode(): string {
+    return `INSTRUMENTS_${this.code}`;
+  }
 }
 
 /** A row of complete.json.gz. Keys the engine does not use (short_name, minimum_lot, ...) are ignored. */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { InstrumentStore } from '../../store/instruments';
-import { importInstruments, InstrumentImportError, type ImportPhase, type ImportProgress } from '../../upstox/instruments-import';
-import { PermanentJobError, TransientJobError } from '../errors';
+import { importInstruments, type ImportPhase, type ImportProgress } from '../../upstox/instruments-import';
 import { defineJobKind } from '../registry';
 
 export const INSTRUMENTS_IMPORT_KIND = 'instruments.import';
@@ -64,9 +63,7 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
       } catch (error) {
         // Stopped inside the import (its own abort checks): report it as the stop it is, not as a failure.
         ctx.checkpoint();
-        if (!(error instanceof InstrumentImportError)) throw error;
-        const code = `INSTRUMENTS_${error.code}`;
-        throw error.retryable ? new TransientJobError(code, error.message) : new PermanentJobError(code, error.message);
+        throw error;
       }
     },
   });
