@@ -155,7 +155,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
         : await openDemoSource({ ...sourceDeps, resourcesDir: config.resourcesDir });
       source = opened;
       // The search box needs the instrument master: a first start fetches the open source's own.
-      if (instruments.count() === 0) jobs.enqueue(INSTRUMENTS_IMPORT_KIND, { source: instrumentSource() }, { priority: 'HIGH' });
+      // Sources reopen on every token change: one pending import is enough, and it takes the source open when it runs.
+      const importPending = (['QUEUED', 'RUNNING'] as const).some((status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0);
+      if (instruments.count() === 0 && !importPending) jobs.enqueue(INSTRUMENTS_IMPORT_KIND, {}, { priority: 'HIGH' });
       if (opened.simulator) seedDemoMarket({ simulator: opened.simulator, subscriptions, hasMarketHistory: () => candles.hasAny(), logger: feedLogger });
       return {
         ...opened,

@@ -47,6 +47,12 @@ export const InstrumentKeySchema = z
   .max(128)
   .regex(/^[A-Z][A-Z0-9_]*\|[^|]+$/, 'expected an instrument key SEGMENT|ID, e.g. NSE_EQ|INE002A01018');
 
+/** Segment of an instrument key (`NSE_FO|43919` → `NSE_FO`). */
+export function segmentOf(instrumentKey: string): string {
+  const bar = instrumentKey.indexOf('|');
+  return bar < 0 ? instrumentKey : instrumentKey.slice(0, bar);
+}
+
 export const SubscriptionSchema = z.object({ instrumentKey: z.string(), mode: FeedModeSchema });
 export type Subscription = z.infer<typeof SubscriptionSchema>;
 

@@ -1,4 +1,6 @@
-import type { FeedMode, FeedStatus, LatestTicks, MarketStatus, SubscribeResult, Tick } from '../../../shared/domain/feed';
+import { segmentOf, type FeedMode, type FeedStatus, type LatestTicks, type MarketStatus, type SubscribeResult } from '../../../shared/domain/feed';
+import { istDayStart } from '../../../shared/time';
+import { isAuthError } from '../upstox/errors';
 import type { Clock, TimerHandle } from '../clock';
 import type { Emit } from '../events';
 import type { Logger } from '../logger';
@@ -12,7 +14,6 @@ import { toLatestTick } from './tick-view';
 export interface MarketSource {
   kind: 'upstox' | 'demo';
   authorizeFeed(signal: AbortSignal): Promise<string>;
-  isAuthError(error: unknown): boolean;
   close(): Promise<void>;
 }
 
@@ -50,24 +51,6 @@ export interface FeedService {
   counters(): { framesReceived: number; ticksReceived: number; decodeErrors: number; openSockets: number };
 }
 
-const IST_OFFSET_MS = 330 * 60_000;
-const DAY_MS = 86_400_000;
-
-/** Midnight IST of the day `ms` falls on (the intraday candle API serves that day). */
-export function istDayStart(ms: number): number {
-  return Math.floor((ms + IST_OFFSET_MS) / DAY_MS) * DAY_MS - IST_OFFSET_MS;
-}
-
-function isUsable(tick: Tick): boolean {
-  return Number.isFinite(tick.ltp) && Number.isFinite(tick.cp) && Number.isFinite(tick.ltt) && Number.isFinite(tick.ltq);
-}
-
-/** Segment of an instrument key (`NSE_FO|43919` → `NSE_FO`). */
-export function segmentOf(instrumentKey: string): string {
-  const bar = instrumentKey.indexOf('|');
-  return bar < 0 ? instrumentKey : instrumentKey.slice(0, bar);
-}
-
 export function createFeedService(deps: FeedServiceDeps): FeedService {
   const { clock, logger, emit, subscriptions, pipeline, decoder } = deps;
   let source: MarketSource | null = null;
@@ -76,9 +59,10 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
   let message: string | undefined;
   let reconnectsBefore = 0;
   let framesReceived = 0;
-  let ticksReceived = 0;
   let decodeErrors = 0;
   let marketStatus: Record<string, MarketStatus> = {};
+  /** Segments NORMAL_OPEN in the last market_info: the data-silence watchdog applies only to them. */
+  let openSegments = new Set<string>();
   let statusTimer: TimerHandle | undefined;
   let generation = 0;
   let starting: Promise<void> | null = null;
@@ -89,13 +73,14 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const result: FeedStatus = {
       state,
       source: source?.kind ?? 'demo',
-      subscriptions: { ...counts },
+      subscriptions: counts,
       ticksPerSecond: Math.round(stats.ticksPerSecond * 10) / 10,
-      ticksTotal: ticksReceived,
+      ticksTotal: stats.ticksTotal,
       lastTickAt: stats.lastTickAt === null ? null : new Date(stats.lastTickAt).toISOString(),
       reconnects: reconnectsBefore + (socket?.reconnects() ?? 0),
       decodeErrors,
-      marketStatus: { ...marketStatus },
+      // Replaced, never changed in place, so the status may share it.
+      marketStatus,
     };
     if (message) result.message = message;
     return result;
@@ -122,27 +107,23 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       if (decodeErrors === 1 || decodeErrors % 100 === 0) logger.warn('undecodable feed frame', { decodeErrors, bytes: frame.length, error: String(error) });
       return;
     }
-    if (decoded.marketStatus) {
-      marketStatus = { ...marketStatus, ...decoded.marketStatus };
-      publish();
+    if (decoded.marketStatus) setMarketStatus({ ...marketStatus, ...decoded.marketStatus });
+    if (decoded.dropped > 0) {
+      decodeErrors += decoded.dropped;
+      logger.warn('feed ticks with non-finite prices dropped', { dropped: decoded.dropped, decodeErrors });
     }
-    let ticks = decoded.ticks;
-    if (ticks.length === 0) return;
-    if (!ticks.every(isUsable)) {
-      // A price that is not a number cannot be stored, charted or traded on: the frame was corrupt.
-      const usable = ticks.filter(isUsable);
-      decodeErrors += ticks.length - usable.length;
-      logger.warn('feed ticks with non-finite prices dropped', { dropped: ticks.length - usable.length, decodeErrors });
-      ticks = usable;
-    }
-    ticksReceived += ticks.length;
-    pipeline.ingest(ticks);
+    if (decoded.ticks.length > 0) pipeline.ingest(decoded.ticks);
+  }
+
+  function setMarketStatus(next: Record<string, MarketStatus>): void {
+    marketStatus = next;
+    openSegments = new Set(Object.keys(next).filter((segment) => next[segment] === 'NORMAL_OPEN'));
+    publish();
   }
 
   function expectsData(): boolean {
-    const open = new Set(Object.entries(marketStatus).filter(([, s]) => s === 'NORMAL_OPEN').map(([segment]) => segment));
-    if (open.size === 0) return false;
-    for (const key of subscriptions.keys()) if (open.has(segmentOf(key))) return true;
+    if (openSegments.size === 0) return false;
+    for (const key of subscriptions.keys()) if (openSegments.has(segmentOf(key))) return true;
     return false;
   }
 
@@ -162,15 +143,16 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     const current = source;
     socket = createFeedSocket({
       authorize: (signal) => current.authorizeFeed(signal),
-      isAuthError: (error) => current.isAuthError(error),
+      isAuthError,
       resubscribeRequests: () => subscriptions.resubscribeRequests(),
       expectsData,
       onMessage,
       onStateChange(next, detail) {
         state = next;
         message = detail.message;
-        if (next !== 'connected') marketStatus = next === 'auth_failed' || next === 'stopped' ? {} : marketStatus;
-        publish();
+        // A stopped feed knows nothing of the market; a reconnecting one keeps the last word until the next market_info.
+        if (next === 'auth_failed' || next === 'stopped') setMarketStatus({});
+        else publish();
       },
       onConnected({ reconnected, disconnectedAt }) {
         const keys = [...subscriptions.keys()];
@@ -232,11 +214,9 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     status,
     subscriptions: () => subscriptions.list(),
     subscribe(keys, mode) {
-      const known = new Set(subscriptions.keys());
       const change = subscriptions.subscribe(keys, mode);
       send(change.requests);
-      const added = keys.filter((key) => !known.has(key) && subscriptions.has(key));
-      if (added.length > 0 && state === 'connected') deps.requestBackfill?.({ since: istDayStart(clock.now()), keys: added, reason: 'subscribe' });
+      if (change.added.length > 0 && state === 'connected') deps.requestBackfill?.({ since: istDayStart(clock.now()), keys: change.added, reason: 'subscribe' });
       if (change.result.subscribed > 0) publish();
       return change.result;
     },
@@ -252,6 +232,6 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       for (const [key, tick] of pipeline.latest(keys ?? [...subscriptions.keys()])) result[key] = toLatestTick(tick);
       return result;
     },
-    counters: () => ({ framesReceived, ticksReceived, decodeErrors, openSockets: socket?.openSockets() ?? 0 }),
+    counters: () => ({ framesReceived, ticksReceived: pipeline.stats().ticksTotal, decodeErrors, openSockets: socket?.openSockets() ?? 0 }),
   };
 }

@@ -1,6 +1,5 @@
 import type { Clock } from '../clock';
 import type { Logger } from '../logger';
-import { isAuthError } from '../upstox/errors';
 import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
 import type { RateLimiter } from '../upstox/rate-limit';
 import { startUpstoxSimulator, type Simulator } from '../upstox/simulator';
@@ -20,10 +19,14 @@ export interface SourceDeps {
   limiter: RateLimiter;
 }
 
+function restFor(deps: SourceDeps, apiUrl: string, orderUrl: string, token: () => string | undefined): UpstoxRest {
+  return createUpstoxRest({ apiUrl, orderUrl, token, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
+}
+
 /** The real Upstox, with the user's token read at each request (a new login applies at once). */
 export function openUpstoxSource(deps: SourceDeps & { apiUrl: string; orderUrl: string; token: () => string | undefined }): OpenedSource {
-  const rest = createUpstoxRest({ apiUrl: deps.apiUrl, orderUrl: deps.orderUrl, token: deps.token, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
-  return { kind: 'upstox', rest, authorizeFeed: (signal) => rest.authorizeFeed(signal), isAuthError, close: async () => {} };
+  const rest = restFor(deps, deps.apiUrl, deps.orderUrl, deps.token);
+  return { kind: 'upstox', rest, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: async () => {} };
 }
 
 /** Demo token: the simulator accepts any bearer; this one only ever travels over loopback. */
@@ -35,6 +38,6 @@ const DEMO_TOKEN = 'tickdesk-demo-session';
  */
 export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
   const simulator = await startUpstoxSimulator({ resourcesDir: deps.resourcesDir, port: 0, seed: deps.seed ?? 20_260_105, clock: deps.clock, logger: deps.logger.child('simulator') });
-  const rest = createUpstoxRest({ apiUrl: simulator.apiUrl, orderUrl: simulator.apiUrl, token: () => DEMO_TOKEN, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
-  return { kind: 'demo', rest, simulator, authorizeFeed: (signal) => rest.authorizeFeed(signal), isAuthError, close: () => simulator.close() };
+  const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, () => DEMO_TOKEN);
+  return { kind: 'demo', rest, simulator, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
 }

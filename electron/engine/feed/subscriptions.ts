@@ -4,6 +4,8 @@ import type { SubscriptionStore } from '../store/subscriptions';
 
 export interface SubscriptionChange {
   result: SubscribeResult;
+  /** Keys that were not subscribed in any mode before (a mode change is not an addition). */
+  added: string[];
   /** Frames that apply the change to a live socket. */
   requests: FeedRequest[];
 }
@@ -71,6 +73,7 @@ export function createSubscriptionManager(deps: { store: SubscriptionStore; now:
       for (const key of accepted) desired.set(key, mode);
       return {
         result: { subscribed: accepted.length, rejected },
+        added: fresh,
         requests: [...frames('sub', fresh, mode), ...frames('change_mode', moved, mode)],
       };
     },

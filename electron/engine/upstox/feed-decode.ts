@@ -13,6 +13,8 @@ export interface DecodedFrame {
   ticks: Tick[];
   /** Segment -> status; only on market_info frames, null otherwise. */
   marketStatus: Record<string, MarketStatus> | null;
+  /** Entries left out because a price was not a finite number: a corrupt frame, counted as a decode error. */
+  dropped: number;
 }
 
 export class FeedDecodeError extends Error {
@@ -226,15 +228,19 @@ export function createFeedDecoder(schema: FeedSchema): FeedDecoder {
           if (status !== undefined) marketStatus[segment] = status;
         }
       }
-      return { type, currentTs, ticks: [], marketStatus };
+      return { type, currentTs, ticks: [], marketStatus, dropped: 0 };
     }
     const ticks: Tick[] = [];
+    let dropped = 0;
     const feeds = msg.feeds;
     for (const key of Object.keys(feeds)) {
       const tick = tickOf(key, feeds[key] as FeedMsg, currentTs, receivedAt);
-      if (tick !== null) ticks.push(tick);
+      if (tick === null) continue;
+      // ltt and ltq are int64, always finite; a price that is not a number cannot be stored, charted or traded on.
+      if (Number.isFinite(tick.ltp) && Number.isFinite(tick.cp)) ticks.push(tick);
+      else dropped++;
     }
-    return { type, currentTs, ticks, marketStatus: null };
+    return { type, currentTs, ticks, marketStatus: null, dropped };
   }
 
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { FeedMode } from '../../../shared/domain/feed';
 import type { Clock, TimerHandle } from '../clock';
+import { backoffDelay } from '../jobs/eta';
 import type { Logger } from '../logger';
 
 export type FeedSocketState = 'stopped' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed';
@@ -94,15 +95,9 @@ export function createFeedSocket(deps: FeedSocketDeps): FeedSocket {
     deps.onStateChange(next, message === undefined ? { reconnects } : { reconnects, message });
   }
 
-  function backoffDelay(): number {
-    const exp = Math.min(options.backoffMaxMs, options.backoffBaseMs * 2 ** Math.min(attempt, 20));
-    // "Equal jitter": at least half the exponential delay, so a storm of clients never lines up again.
-    return Math.round(exp / 2 + random() * (exp / 2));
-  }
-
   function scheduleConnect(): void {
     if (!running) return;
-    const delay = everConnected || attempt > 0 ? backoffDelay() : 0;
+    const delay = everConnected || attempt > 0 ? backoffDelay(attempt + 1, options.backoffBaseMs, options.backoffMaxMs, random) : 0;
     attempt++;
     clock.clearTimeout(retryTimer);
     retryTimer = clock.setTimeout(() => void connect(), delay);
