@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tick } from '../../../shared/domain/feed';
 import { FeedDecodeError, createFeedDecoder, toNumber } from './feed-decode';
 import { loadFeedSchema } from './proto';
+import { createRng } from './simulator/rng';
 
 const schema = loadFeedSchema(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources'));
 const decoder = createFeedDecoder(schema);
@@ -25,16 +26,6 @@ const NOT_CARRIED = { volume: null, oi: null, iv: null, atp: null, bid: null, as
 const quotes = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ bidQ: String(100 + i), bidP: 2450 - i * 0.05, askQ: String(200 + i), askP: 2450.1 + i * 0.05 }));
 const GREEKS = { delta: 0.52, theta: -12.4, gamma: 0.0011, vega: 9.8, rho: 0.03 };
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('feed frame decoder', () => {
   it('reads int64 values on both sides of the fast path (2^49) and negatives exactly as protobufjs does', () => {
@@ -125,10 +116,20 @@ describe('feed frame decoder', () => {
     expect(tick.depth?.[29]).toEqual({ bidQty: 129, bid: 2450 - 29 * 0.05, askQty: 229, ask: 2450.1 + 29 * 0.05 });
   });
 
+  it('leaves out ticks whose price is not a finite number and counts them', () => {
+    const frame = live({
+      'NSE_EQ|A': { ltpc: { ltp: 10, ltt: TS, ltq: '1', cp: 9 } },
+      'NSE_EQ|B': { ltpc: { ltp: Number.NaN, ltt: TS, ltq: '1', cp: 9 } },
+      'NSE_EQ|C': { ltpc: { ltp: 11, ltt: TS, ltq: '1', cp: Number.NEGATIVE_INFINITY } },
+    });
+    expect(frame.ticks.map((t) => t.instrumentKey)).toEqual(['NSE_EQ|A']);
+    expect(frame.dropped).toBe(2);
+  });
+
   it('maps market_info segment statuses to names and skips unknown enum numbers', () => {
     const frame = decode({ type: 'market_info', currentTs: TS, marketInfo: { segmentStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' } } });
     expect(frame).toEqual({
-      type: 'market_info', currentTs: 1_740_729_566_039, ticks: [],
+      type: 'market_info', currentTs: 1_740_729_566_039, ticks: [], dropped: 0,
       marketStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' },
     });
     const entry = (key: string, status: number) => protobuf.Writer.create().uint32(10).string(key).uint32(16).uint32(status).finish();
@@ -141,7 +142,7 @@ describe('feed frame decoder', () => {
     const frame = decode({ type: 'initial_feed', currentTs: TS, feeds: { 'NSE_EQ|A': { ltpc: { ltp: 3 } } } });
     expect(frame.type).toBe('initial_feed');
     expect(only(frame.ticks)).toMatchObject({ instrumentKey: 'NSE_EQ|A', ltp: 3 });
-    expect(decoder.decode(new Uint8Array(0), RECEIVED)).toEqual({ type: 'initial_feed', currentTs: 0, ticks: [], marketStatus: null });
+    expect(decoder.decode(new Uint8Array(0), RECEIVED)).toEqual({ type: 'initial_feed', currentTs: 0, ticks: [], marketStatus: null, dropped: 0 });
   });
 
   it('skips unknown fields appended to a valid frame', () => {
@@ -198,7 +199,7 @@ describe('feed frame decoder', () => {
     }
 
     it('random bytes', () => {
-      const rand = mulberry32(0x7ead);
+      const rand = createRng(0x7ead);
       let rejected = 0;
       for (let i = 0; i < 200; i++) {
         const bytes = Uint8Array.from({ length: 1 + Math.floor(rand() * 256) }, () => Math.floor(rand() * 256));
