@@ -214,21 +214,29 @@ function itemsApi(host: ContextHost): JobItems {
       const concurrency = Math.max(1, options.concurrency ?? 1);
       host.tracker.setConcurrency(concurrency);
       const summary: ItemsSummary = { succeeded: 0, failed: 0, allFailuresTransient: true };
+      // Counted once, then kept in memory: only the lease holder changes this job's items, so a count query per
+      // item (quadratic over a long job) would only ever confirm these.
+      const counts = store.itemCounts(job.id);
+      const publish = (currentItem?: string | null) =>
+        host.tracker.items({ completed: counts.succeeded, failed: counts.failed, total: counts.total, currentItem });
       let next = 0;
       let stoppedBy: { error: unknown } | undefined;
       const worker = async () => {
         try {
           while (next < pending.length && !stoppedBy) {
             const key = pending[next++]!;
-            publishCounts(host, key);
+            host.tracker.update({ currentItem: key });
             const outcome = await runOne(host, key, handler, options);
-            if (outcome === 'ok') summary.succeeded++;
-            else {
+            if (outcome === 'ok') {
+              summary.succeeded++;
+              counts.succeeded++;
+            } else {
               summary.failed++;
+              counts.failed++;
               host.failures[outcome]++;
               if (outcome === 'permanent') summary.allFailuresTransient = false;
             }
-            publishCounts(host);
+            publish();
           }
         } catch (error) {
           stoppedBy ??= { error };
@@ -239,7 +247,7 @@ function itemsApi(host: ContextHost): JobItems {
       await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));
       if (stoppedBy) throw stoppedBy.error;
       checkpoint(host);
-      publishCounts(host, null);
+      publish(null);
       return summary;
     },
   };
