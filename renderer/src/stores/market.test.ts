@@ -25,7 +25,7 @@ const tick = (ltp: number, receivedAt: string): LatestTick => ({
 });
 
 describe('market store', () => {
-  beforeEach(() => useMarketStore.setState({ subscriptions: [], subscriptionsLoaded: false, ticks: {}, selectedKey: null, chartKey: null }));
+  beforeEach(() => useMarketStore.setState(useMarketStore.getInitialState(), true));
 
   it('marks the direction of each move and keeps untouched instruments identical, so their rows do not re-render', () => {
     applyTicks({ 'NSE_EQ|A': tick(100, '2025-06-02T04:00:00.000Z'), 'NSE_EQ|B': tick(50, '2025-06-02T04:00:00.000Z') });
@@ -41,6 +41,14 @@ describe('market store', () => {
     applyTicks({ 'NSE_EQ|A': tick(105, '2025-06-02T04:00:05.000Z') });
     applyTicks({ 'NSE_EQ|A': tick(100, '2025-06-02T04:00:01.000Z') });
     expect(useMarketStore.getState().ticks['NSE_EQ|A']?.ltp).toBe(105);
+  });
+
+  it('leaves the state object as it is when a batch has nothing newer, so no subscriber wakes', () => {
+    applyTicks({ 'NSE_EQ|A': tick(105, '2025-06-02T04:00:05.000Z') });
+    const before = useMarketStore.getState();
+    applyTicks({});
+    applyTicks({ 'NSE_EQ|A': tick(100, '2025-06-02T04:00:01.000Z') });
+    expect(useMarketStore.getState()).toBe(before);
   });
 
   it('keeps the selection on a subscribed instrument and notices subscriptions changed elsewhere', () => {

@@ -41,18 +41,24 @@ export function replaceSubscriptions(subscriptions: Subscription[]): void {
   });
 }
 
-/** Merges a coalesced batch; instruments absent from it keep their object identity, so their rows do not re-render. */
+/**
+ * Merges a coalesced batch; instruments absent from it keep their object identity, so their rows do not re-render.
+ * A batch with nothing to apply (empty, or only ticks older than those shown) leaves the state object as it is, so no
+ * subscriber wakes.
+ */
 export function applyTicks(batch: LatestTicks): void {
   useMarketStore.setState((s) => {
-    const next: Record<string, WatchTick> = { ...s.ticks };
+    let next: Record<string, WatchTick> | undefined;
     for (const [key, tick] of Object.entries(batch)) {
       const previous = s.ticks[key];
-      // A snapshot answered after a newer pushed tick must not wind the row back.
-      if (previous && Date.parse(previous.receivedAt) > Date.parse(tick.receivedAt)) continue;
+      // A snapshot answered after a newer pushed tick must not wind the row back. receivedAt is always an ISO string of
+      // the same format (toISOString), so the strings order as the times do.
+      if (previous && previous.receivedAt > tick.receivedAt) continue;
       const move = !previous || previous.ltp === tick.ltp ? 0 : tick.ltp > previous.ltp ? 1 : -1;
+      next ??= { ...s.ticks };
       next[key] = { ...tick, move };
     }
-    return { ticks: next };
+    return next ? { ticks: next } : s;
   });
 }
 

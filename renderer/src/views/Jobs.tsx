@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import type { Job, JobStatus } from '../../../shared/domain/jobs';
 import { useBridge } from '../bridge-context';
 import { ProgressBar } from '../components/ProgressBar';
@@ -36,7 +36,14 @@ function StatsCards() {
   );
 }
 
-function JobRow({ job, now }: { job: Job; now: number }) {
+/** The ETA (running) or retry countdown (queued again): the only part of a row that changes with the clock. */
+function JobCountdown({ at }: { at: string | null }) {
+  const now = useNow(1000);
+  return <>{formatEta(at, now)}</>;
+}
+
+/** Re-renders only when its job changes; the countdowns tick on their own. */
+const JobRow = memo(function JobRow({ job }: { job: Job }) {
   const bridge = useBridge();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -76,11 +83,15 @@ function JobRow({ job, now }: { job: Job; now: number }) {
       <td data-testid="job-eta">
         {job.status === 'RUNNING' ? (
           <>
-            <div>{formatEta(p.estimatedCompletion, now)}</div>
+            <div>
+              <JobCountdown at={p.estimatedCompletion} />
+            </div>
             <div className="muted small">{p.estimatedCompletion ? `at ${formatClock(p.estimatedCompletion)}` : 'estimating…'}</div>
           </>
         ) : job.status === 'QUEUED' && job.attempts > 0 ? (
-          <div className="muted small">retry {formatEta(job.runAt, now)}</div>
+          <div className="muted small">
+            retry <JobCountdown at={job.runAt} />
+          </div>
         ) : (
           <span className="muted">—</span>
         )}
@@ -103,14 +114,13 @@ function JobRow({ job, now }: { job: Job; now: number }) {
       </td>
     </tr>
   );
-}
+});
 
 export function JobsView() {
   const bridge = useBridge();
   const byId = useJobsStore((s) => s.byId);
   const loaded = useJobsStore((s) => s.loaded);
   const jobs = useMemo(() => jobsNewestFirst(byId), [byId]);
-  const now = useNow(1000);
   const [starting, setStarting] = useState(false);
 
   const startDemo = async () => {
@@ -154,7 +164,7 @@ export function JobsView() {
           </thead>
           <tbody>
             {jobs.map((job) => (
-              <JobRow key={job.id} job={job} now={now} />
+              <JobRow key={job.id} job={job} />
             ))}
           </tbody>
         </table>

@@ -1,9 +1,7 @@
 import { formatClock } from '../../lib/format';
 import { segmentOfKey, useMarketStore } from '../../stores/market';
-import { formatGreek, formatIv, formatPrice, formatQuantity, isDerivativeSegment, isOption } from './format';
+import { formatGreek, formatIv, formatPrice, formatQuantity, INTEGER, isDerivativeSegment, isOption } from './format';
 import { useInstrument } from './instrument-lookup';
-
-const INTEGER = new Intl.NumberFormat('en-IN');
 
 /** A quote detail; one the feed does not carry for this instrument (an index's volume) is left out. */
 function Stat({ label, value }: { label: string; value: string }) {

@@ -48,7 +48,7 @@ export const WatchRow = memo(function WatchRow({ sub, index, start, selected, ch
     >
       <div role="gridcell" className="wl-symbol" title={instrument ? `${instrument.name} · ${key}` : key}>
         <span className="wl-ticker">{symbol}</span>
-        <span className="wl-name">{instrument && instrument.name !== symbol ? instrument.name : key.slice(0, key.indexOf('|'))}</span>
+        <span className="wl-name">{instrument && instrument.name !== symbol ? instrument.name : segmentOfKey(key)}</span>
       </div>
       <div role="gridcell" className={`num wl-ltp ${tone}`}>
         {/* A new key restarts the flash animation on every tick that moved the price. */}

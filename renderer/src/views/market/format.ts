@@ -1,9 +1,10 @@
 import type { Instrument } from '../../../../shared/domain/instruments';
 import type { LatestTick } from '../../../../shared/domain/feed';
 
+/** Two decimals: prices, and volumes in lakh or crore. */
 const PRICE = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const INTEGER = new Intl.NumberFormat('en-IN', { maximumFractionDigits: 0 });
-const SHORT = new Intl.NumberFormat('en-IN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** Whole numbers with Indian grouping: quantities, lot sizes, strikes. */
+export const INTEGER = new Intl.NumberFormat('en-IN', { maximumFractionDigits: 0 });
 
 export function formatPrice(value: number | null | undefined): string {
   return value === null || value === undefined ? '' : PRICE.format(value);
@@ -19,8 +20,8 @@ export function formatSigned(value: number | null | undefined, suffix = ''): str
 export function formatQuantity(value: number | null | undefined): string {
   if (value === null || value === undefined) return '';
   const abs = Math.abs(value);
-  if (abs >= 1e7) return `${SHORT.format(value / 1e7)} Cr`;
-  if (abs >= 1e5) return `${SHORT.format(value / 1e5)} L`;
+  if (abs >= 1e7) return `${PRICE.format(value / 1e7)} Cr`;
+  if (abs >= 1e5) return `${PRICE.format(value / 1e5)} L`;
   return INTEGER.format(value);
 }
 
