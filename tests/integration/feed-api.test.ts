@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { SUBSCRIPTION_LIMITS } from '../../shared/domain/feed';
 import { startUpstoxSimulator, type Simulator } from '../../electron/engine/upstox/simulator';
 import { startApi, stopAll, type TestApi } from '../helpers/engine';
+import { closeSockets, connectSocket, nextMessage } from '../helpers/net';
 import { removeTempDirs } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';
 
 const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
 const simulators: Simulator[] = [];
 afterEach(async () => {
+  closeSockets();
   await stopAll();
   for (const sim of simulators.splice(0)) await sim.close();
   removeTempDirs();
@@ -35,9 +36,9 @@ describe('Local API: live feed routes', () => {
   it('subscribes, serves latest ticks and 1-minute candles, and pushes coalesced market_ticks', async () => {
     const { app, sim } = await liveApi();
     const [a, b] = sim.instruments().filter((i) => i.instrumentType === 'EQ').map((i) => i.instrumentKey) as [string, string];
-    const events: Loose[] = [];
-    const socket = new WebSocket(`${app.origin.replace('http', 'ws')}/api/v1/events?token=${app.token}`);
-    socket.on('message', (data) => events.push(JSON.parse(String(data))));
+    const connected = await connectSocket(`${app.origin.replace('http', 'ws')}/api/v1/events?token=${app.token}`);
+    if (connected.kind !== 'open') throw new Error(`the events socket was refused with ${connected.statusCode}`);
+    const socket = connected.socket;
 
     const subscribed = await json(await app.call('/api/v1/feed/subscriptions', { method: 'POST', body: JSON.stringify({ instrumentKeys: [a, b], mode: 'full' }), headers: { 'content-type': 'application/json' } }));
     expect(subscribed).toEqual({ status: 200, body: { subscribed: 2, rejected: [] } });
@@ -61,7 +62,8 @@ describe('Local API: live feed routes', () => {
     expect(status).toMatchObject({ state: 'connected', source: 'upstox', subscriptions: { full: 2 }, decodeErrors: 0 });
     expect(status.marketStatus.NSE_EQ).toBe('NORMAL_OPEN');
 
-    const marketTicks = await waitFor(() => events.find((e) => e.event === 'market_ticks' && e.payload.ticks[a]), 'a market_ticks event');
+    // The simulator moves every instrument every 50 ms: the next market_ticks event carrying `a` comes soon.
+    const marketTicks = await nextMessage<Loose>(socket, (e) => e.event === 'market_ticks' && !!e.payload.ticks[a], 10_000);
     expect(marketTicks.version).toBe('1.0');
     expect(marketTicks.payload.ticks[a].ltp).toBeGreaterThan(0);
 
@@ -71,7 +73,6 @@ describe('Local API: live feed routes', () => {
     }, '1-minute candles built from ticks');
     expect(candles[0].ts).toMatch(/\+05:30$/);
     expect(candles[0].high).toBeGreaterThanOrEqual(candles[0].low);
-    socket.close();
 
     const removed = await json(await app.call('/api/v1/feed/subscriptions', { method: 'DELETE', body: JSON.stringify({ instrumentKeys: [a] }), headers: { 'content-type': 'application/json' } }));
     expect(removed.body).toEqual({ unsubscribed: 1 });

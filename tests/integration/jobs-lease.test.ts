@@ -102,9 +102,11 @@ describe('job runner: leases fence every write', () => {
     await vi.waitFor(() => expect(stops).toHaveLength(1), { timeout: 5_000, interval: 5 });
     expect(stops[0]).toBeInstanceOf(JobStoppedError);
     expect((stops[0] as JobStoppedError).reason).toBe('lease-lost');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // anything A still wrote would land by now
+    // Shutting A down waits for its in-flight handlers: anything A still wrote has landed once it returns.
+    engines.delete(a.engine);
+    await a.engine.shutdown();
 
-    const effects = a.engine.db.prepare<[number], { item_key: string; runner: string }>('SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key').all(id);
+    const effects = b.engine.db.prepare<[number], { item_key: string; runner: string }>('SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key').all(id);
     expect(effects).toEqual(KEYS.map((key) => ({ item_key: key, runner: KEYS.indexOf(key) < 3 ? 'A' : 'B' })));
     const job = b.engine.jobs.get(id);
     expect(job).toMatchObject({ status: 'SUCCEEDED', result: { runner: 'B' }, error: null, attempts: 1 });
