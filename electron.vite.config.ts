@@ -14,7 +14,7 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
-      // A sandboxed preload can require only 'electron': bundle the contract's zod into it.
+      // A sandboxed preload can require only 'electron': bundle what it imports (the contract's names) into it.
       externalizeDeps: false,
       rolldownOptions: {
         input: { index: resolve(__dirname, 'electron/preload/index.ts') },

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalApi } from './engine/api/server';
 import { loadOrCreateApiToken, API_TOKEN_FILE } from './engine/api/token';
 import { loadConfig } from './engine/config';
-import { createEngine, SNAPSHOT_EVENTS } from './engine';
+import { createEngine } from './engine';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.resolve(here, '..', 'out', 'renderer');
@@ -23,7 +23,6 @@ async function main(): Promise<void> {
     token,
     port: config.apiPort,
     staticDir: rendererDir,
-    snapshotEvents: SNAPSHOT_EVENTS,
   });
   const mode = (await engine.router.call('system.status', {})).mode;
 

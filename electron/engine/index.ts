@@ -1,5 +1,4 @@
 import path from 'node:path';
-import type { EventName } from '../../shared/contract';
 import { createSystemClock, type Clock } from './clock';
 import type { EngineConfig } from './config';
 import { createEventHub, type EventHub } from './events';
@@ -40,9 +39,6 @@ import { INSTRUMENTS_IMPORT_KIND } from './jobs/kinds/instruments-import';
 
 /** Path of the instrument master below the assets host (Upstox and the simulator alike). */
 const INSTRUMENT_MASTER_PATH = '/market-quote/instruments/exchange/complete.json.gz';
-
-/** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
-export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set<EventName>(['feed_status', 'settings_changed', 'job_progress_update']);
 
 export interface EngineDeps {
   clock?: Clock;

@@ -1,19 +1,11 @@
 /**
- * Builds `window.workstation` from the contract and exposes nothing else: no ipcRenderer, no channel names,
+ * Builds `window.workstation` from the contract's names and exposes nothing else: no ipcRenderer, no channel names,
  * no Node. Runs sandboxed, so it builds as CommonJS (electron.vite.config.ts).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  IPC_CHANNELS,
-  isCommandName,
-  isEventName,
-  type CommandInput,
-  type CommandName,
-  type CommandOutput,
-  type EventEnvelope,
-  type EventName,
-  type WorkstationApi,
-} from '../../shared/contract';
+import type { CommandInput, CommandOutput, EventEnvelope, WorkstationApi } from '../../shared/contract';
+// Names only: the schemas (and zod) stay out of the preload; the engine's router validates every call.
+import { IPC_CHANNELS, isCommandName, isEventName, type CommandName, type EventName } from '../../shared/contract/names';
 import type { ErrorBody, Outcome } from '../../shared/errors';
 
 /**

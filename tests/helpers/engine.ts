@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLocalApi, type LocalApi } from '../../electron/engine/api/server';
 import { loadConfig } from '../../electron/engine/config';
-import { createEngine, SNAPSHOT_EVENTS, type Engine, type EngineDeps } from '../../electron/engine';
+import { createEngine, type Engine, type EngineDeps } from '../../electron/engine';
 import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/logger';
 import { makeTempDir } from './temp-dir';
 
@@ -75,7 +75,6 @@ export async function startApi(options: StartEngineOptions = {}): Promise<TestAp
     token: TEST_API_TOKEN,
     port: 0,
     staticDir,
-    snapshotEvents: SNAPSHOT_EVENTS,
   });
   apis.add(api);
   const call = (pathAndQuery: string, init: RequestInit & { auth?: boolean } = {}) => {

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventEnvelope } from '../../../shared/contract';
+import { deliveryOf } from '../../../shared/contract';
 import type { EventHub } from '../events';
 import type { Logger } from '../logger';
 
@@ -13,12 +13,10 @@ const DEAD_CLIENT_BYTES = 64 * 1024 * 1024;
 export interface EventSocketOptions {
   events: EventHub;
   logger: Logger;
-  /** Events whose newest value replaces older ones, so skipping one loses nothing. */
-  isSnapshot: (event: EventEnvelope['event']) => boolean;
 }
 
 /** `/api/v1/events`: pushes every engine event as its envelope to each authorised client. */
-export function createEventSocket({ events, logger, isSnapshot }: EventSocketOptions) {
+export function createEventSocket({ events, logger }: EventSocketOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const clients = new Set<WebSocket>();
 
@@ -31,7 +29,7 @@ export function createEventSocket({ events, logger, isSnapshot }: EventSocketOpt
         socket.terminate();
         continue;
       }
-      if (socket.bufferedAmount > SLOW_CLIENT_BYTES && isSnapshot(envelope.event)) continue;
+      if (socket.bufferedAmount > SLOW_CLIENT_BYTES && deliveryOf(envelope.event) === 'snapshot') continue;
       socket.send(text);
     }
   });

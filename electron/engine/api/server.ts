@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { API_PATHS, isCommandName, type EventName } from '../../../shared/contract';
+import { API_PATHS, isCommandName } from '../../../shared/contract';
 import { LOCAL_API_PREFIX } from '../../../shared/constants';
 import { WorkstationError } from '../../../shared/errors';
 import type { EventHub } from '../events';
@@ -24,7 +24,6 @@ export interface LocalApiOptions {
   /** The built renderer, served at `/`; none serves the API alone. */
   staticDir?: string;
   bodyLimitBytes?: number;
-  snapshotEvents?: ReadonlySet<EventName>;
 }
 
 export interface LocalApi {
@@ -55,8 +54,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const { router, events, logger, token, staticDir } = options;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const routes = compileRoutes();
-  const snapshots = options.snapshotEvents ?? new Set<EventName>();
-  const eventSocket = createEventSocket({ events, logger, isSnapshot: (name) => snapshots.has(name) });
+  const eventSocket = createEventSocket({ events, logger });
   const commandPath = new RegExp(`^${API_PATHS.command.replace(':name', '([^/]+)')}$`);
 
   const authorised = (req: IncomingMessage, url: URL) =>

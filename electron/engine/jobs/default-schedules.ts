@@ -1,3 +1,4 @@
+import { JOB_KINDS } from '../../../shared/job-kinds';
 import type { ScheduleDefinition } from './scheduler';
 
 /** The schedules a new install starts with; users edit them in the Jobs view. */
@@ -5,7 +6,7 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'ohlcv-daily-import',
     description: 'Daily OHLCV import of the NIFTY 50, after the close on trading days',
-    jobKind: 'ohlcv.import',
+    jobKind: JOB_KINDS.ohlcvImport,
     cron: '30 16 * * 1-5',
     enabled: false,
     tradingDaysOnly: true,
@@ -14,7 +15,7 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'instrument-master-refresh',
     description: 'Morning refresh of the Upstox instrument master (published around 06:00 IST) on trading days',
-    jobKind: 'instruments.import',
+    jobKind: JOB_KINDS.instrumentsImport,
     cron: '45 7 * * 1-5',
     enabled: true,
     tradingDaysOnly: true,
@@ -23,7 +24,7 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'database-maintenance',
     description: 'Weekly database maintenance: ANALYZE, and VACUUM when worth it',
-    jobKind: 'maintenance.database',
+    jobKind: JOB_KINDS.databaseMaintenance,
     cron: '0 3 * * 0',
     enabled: true,
     tradingDaysOnly: false,
@@ -32,7 +33,7 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'tick-retention',
     description: 'Daily cleanup of raw ticks older than the retention setting',
-    jobKind: 'maintenance.tick-retention',
+    jobKind: JOB_KINDS.tickRetention,
     cron: '15 2 * * *',
     enabled: true,
     tradingDaysOnly: false,
@@ -41,7 +42,7 @@ export const DEFAULT_SCHEDULES: readonly ScheduleDefinition[] = [
   {
     name: 'job-cleanup',
     description: 'Daily removal of finished jobs older than the retention setting',
-    jobKind: 'maintenance.job-cleanup',
+    jobKind: JOB_KINDS.jobCleanup,
     cron: '30 2 * * *',
     enabled: true,
     tradingDaysOnly: false,

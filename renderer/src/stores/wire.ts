@@ -1,3 +1,4 @@
+import { JOB_KINDS } from '../../../shared/job-kinds';
 import type { Bridge } from '../bridge';
 import { useAppStore } from './app';
 import { applyProgress, replaceJobs, upsertJob, useJobsStore } from './jobs';
@@ -84,7 +85,7 @@ export function wireStores(bridge: Bridge): () => void {
     bridge.on('job_completed', ({ payload }) => {
       void refreshJob(payload.jobId);
       // A new instrument master names watchlist rows that were only keys before.
-      if (payload.kind === 'instruments.import') {
+      if (payload.kind === JOB_KINDS.instrumentsImport) {
         const keys = useMarketStore.getState().subscriptions.map((s) => s.instrumentKey);
         if (keys.length > 0) bridge.invoke('instruments.get', { keys }).then(rememberInstruments, () => undefined);
       }

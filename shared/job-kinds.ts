@@ -1,0 +1,15 @@
+/**
+ * The name of every job kind, written once: the engine registers its kinds under these, default schedules name
+ * them, and the renderer recognises their jobs by them. Stored in job rows and schedules: never rename one.
+ */
+export const JOB_KINDS = {
+  demo: 'demo.work',
+  databaseMaintenance: 'maintenance.database',
+  jobCleanup: 'maintenance.job-cleanup',
+  tickRetention: 'maintenance.tick-retention',
+  feedBackfill: 'feed.backfill',
+  instrumentsImport: 'instruments.import',
+  ohlcvImport: 'ohlcv.import',
+} as const;
+
+export type JobKindName = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];
