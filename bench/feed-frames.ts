@@ -1,8 +1,8 @@
 /** Pre-generated feed frames for the live-feed benchmark, built with the simulator's own market model and encoder. */
 import path from 'node:path';
 import { loadFeedSchema, type FeedSchema } from '../electron/engine/upstox/proto';
-import { FrameEncoder } from '../electron/engine/upstox/simulator/frames';
-import { MarketModel } from '../electron/engine/upstox/simulator/market';
+import { FrameEncoder } from '../electron/engine/sim/frames';
+import { MarketModel } from '../electron/engine/sim/market';
 
 export const RESOURCES_DIR = path.resolve(import.meta.dirname, '..', 'resources');
 

@@ -9,8 +9,8 @@ import path from 'node:path';
 import type { LatestTick } from '../shared/domain/feed';
 import { loadConfig } from '../electron/engine/config';
 import { createEngine, type Engine } from '../electron/engine/index';
-import type { Logger } from '../electron/engine/logger';
-import { startUpstoxSimulator } from '../electron/engine/upstox/simulator';
+import type { Logger } from '../electron/engine/common/logger';
+import { startUpstoxSimulator } from '../electron/engine/sim';
 import { RESOURCES_DIR } from './feed-frames';
 import type { FeedSimMessage, FeedSimOptions } from './feed-sim';
 

@@ -7,7 +7,7 @@
  * answers `{ type: 'stats' }` with `{ type: 'stats', stats }` and closes on `{ type: 'close' }` or when the
  * parent goes away.
  */
-import { startUpstoxSimulator } from '../electron/engine/upstox/simulator';
+import { startUpstoxSimulator } from '../electron/engine/sim';
 import { RESOURCES_DIR } from './feed-frames';
 
 export interface FeedSimOptions {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Logger } from '../electron/engine/logger';
+import type { Logger } from '../electron/engine/common/logger';
 
 export function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

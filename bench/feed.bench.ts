@@ -22,12 +22,13 @@
  * BENCH_FEED_SIM_IN_PROCESS=1 (run the simulator inside this process), BENCH_FEED_SKIP_THROUGHPUT=1,
  * BENCH_FEED_SKIP_LATENCY=1.
  */
+import { createStores } from '../electron/engine/store';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Tick } from '../shared/domain/feed';
-import { FakeClock } from '../electron/engine/clock';
-import type { Emit } from '../electron/engine/events';
+import { FakeClock } from '../tests/helpers/fake-clock';
+import type { Emit } from '../electron/engine/common/events';
 import { createTickPipeline } from '../electron/engine/feed/tick-pipeline';
 import { DB_FILE_NAME, openDatabase } from '../electron/engine/store/open';
 import { createFeedDecoder, type FeedDecoder } from '../electron/engine/upstox/feed-decode';
@@ -87,7 +88,7 @@ function pipelineRun(set: FrameSet, decoder: FeedDecoder, frames: readonly Uint8
     const emit: Emit = (name) => {
       if (name === 'market_ticks') events++;
     };
-    const pipeline = createTickPipeline({ db, clock, logger, emit });
+    const pipeline = createTickPipeline({ db, stores: createStores(db), clock, logger, emit });
     let decoded = 0;
     const started = performance.now();
     for (let i = 0; i < frames.length; i++) {

@@ -23,7 +23,7 @@ import { z } from 'zod';
 import { loadConfig } from '../electron/engine/config';
 import { createEngine, type Engine } from '../electron/engine/index';
 import { defineJobKind } from '../electron/engine/jobs/registry';
-import type { Logger } from '../electron/engine/logger';
+import type { Logger } from '../electron/engine/common/logger';
 import { migrate } from '../electron/engine/store/open';
 import { emptyProgress } from '../electron/engine/store/jobs';
 

@@ -3,8 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { APP_NAME } from '../../shared/constants';
-import { WorkstationError } from '../../shared/errors';
-import { zodDetails } from './router';
+import { parseOrThrow } from './common/parse';
 
 export const DEFAULT_API_PORT = 7420;
 
@@ -55,13 +54,7 @@ const EnvSchema = z.object({
 
 /** Reads the configuration from the environment (DESIGN.md "Configuration"); a bad value names its variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<EngineConfig> = {}): EngineConfig {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const details = zodDetails(parsed.error);
-    const first = details[0];
-    throw new WorkstationError('VALIDATION_FAILED', `bad configuration: ${first?.path.join('.')}: ${first?.message}`, details);
-  }
-  const e = parsed.data;
+  const e = parseOrThrow(EnvSchema, env, 'bad configuration');
   return {
     dataDir: path.resolve(e.TICKDESK_DATA_DIR ?? defaultDataDir()),
     resourcesDir: DEFAULT_RESOURCES_DIR,

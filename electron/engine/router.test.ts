@@ -5,8 +5,9 @@ import { SETTINGS_DEFAULTS } from '../../shared/domain/settings';
 import { startEngine, stopAll } from '../../tests/helpers/engine';
 import { removeTempDirs } from '../../tests/helpers/temp-dir';
 import type { Engine } from './index';
-import { createMemoryLogger } from './logger';
-import { createRouter, type CommandHandlers, type Router } from './router';
+import { createMemoryLogger } from './common/logger';
+import type { CommandHandlers } from './common/commands';
+import { createRouter, type Router } from './router';
 
 let engine: Engine;
 let logger: ReturnType<typeof createMemoryLogger>;

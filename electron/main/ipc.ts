@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { IPC_CHANNELS } from '../../shared/contract';
 import { WorkstationError, type ErrorBody, type Outcome } from '../../shared/errors';
 import type { Engine } from '../engine';
-import type { Logger } from '../engine/logger';
-import { zodDetails } from '../engine/router';
+import type { Logger } from '../engine/common/logger';
+import { zodDetails } from '../engine/common/parse';
 import { isTrustedSender, type AppOrigin } from './security';
 
 /** What the preload sends on the invoke channel; the router then validates `input` against the command. */

@@ -4,7 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { shell, type BrowserWindow, type IpcMainInvokeEvent, type Session } from 'electron';
-import type { Logger } from '../engine/logger';
+import type { Logger } from '../engine/common/logger';
 
 /**
  * The page's Content-Security-Policy, added as a response header to the built app. `renderer/index.html` carries

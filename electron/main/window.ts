@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BrowserWindow } from 'electron';
 import { APP_NAME } from '../../shared/constants';
-import type { Logger } from '../engine/logger';
+import type { Logger } from '../engine/common/logger';
 import { hardenWindow, type AppOrigin } from './security';
 
 // Main builds as ESM (package.json "type": "module") into out/main, so there is no __dirname; the preload and the

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { EVENT_ENVELOPE_VERSION } from '../constants';
 import type { CommandSpec, EventDelivery, EventSpec } from './define';
+import { calendarCommands, calendarEvents } from './calendar';
 import { feedCommands, feedEvents } from './feed';
 import { instrumentsCommands, instrumentsEvents } from './instruments';
 import { jobsCommands, jobsEvents } from './jobs';
@@ -30,8 +31,8 @@ export function mergeDomains<const Parts extends readonly Record<string, unknown
   return merged as UnionToIntersection<Parts[number]>;
 }
 
-export const commands = mergeDomains('command', [systemCommands, settingsCommands, jobsCommands, feedCommands, instrumentsCommands]);
-export const events = mergeDomains('event', [systemEvents, settingsEvents, jobsEvents, feedEvents, instrumentsEvents]);
+export const commands = mergeDomains('command', [systemCommands, settingsCommands, jobsCommands, calendarCommands, feedCommands, instrumentsCommands]);
+export const events = mergeDomains('event', [systemEvents, settingsEvents, jobsEvents, calendarEvents, feedEvents, instrumentsEvents]);
 
 export type Commands = typeof commands;
 export type Events = typeof events;

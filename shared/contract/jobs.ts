@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import {
   DemoJobPayloadSchema,
-  HolidayDateSchema,
-  HolidayInputSchema,
-  HolidaySchema,
   JobCompletedEventSchema,
   JobFailedEventSchema,
   JobIdInputSchema,
@@ -21,7 +18,7 @@ import {
 } from '../domain/jobs';
 import { command, NoInput, snapshot, stream } from './define';
 
-/** The job runner, the scheduler and the trading calendar the scheduler runs by. */
+/** The job runner and the scheduler. */
 export const jobsCommands = {
   'jobs.list': command(JobListQuerySchema, z.array(JobSchema), { method: 'GET', path: '/jobs' }),
   'jobs.stats': command(NoInput, JobStatsSchema, { method: 'GET', path: '/jobs/stats' }),
@@ -34,10 +31,6 @@ export const jobsCommands = {
   'schedules.list': command(NoInput, z.array(ScheduleSchema), { method: 'GET', path: '/schedules' }),
   'schedules.update': command(ScheduleUpdateSchema, ScheduleSchema, { method: 'PUT', path: '/schedules/:name' }),
   'schedules.runNow': command(ScheduleNameSchema, ScheduleRunSchema, { method: 'POST', path: '/schedules/:name/run', status: 202 }),
-
-  'calendar.holidays': command(NoInput, z.array(HolidaySchema), { method: 'GET', path: '/calendar/holidays' }),
-  'calendar.addHoliday': command(HolidayInputSchema, z.array(HolidaySchema), { method: 'POST', path: '/calendar/holidays' }),
-  'calendar.removeHoliday': command(HolidayDateSchema, z.array(HolidaySchema), { method: 'DELETE', path: '/calendar/holidays/:date' }),
 } as const;
 
 export const jobsEvents = {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { startLocalApi, type LocalApi } from '../../electron/engine/api/server';
 import { loadConfig } from '../../electron/engine/config';
 import { createEngine, type Engine, type EngineDeps } from '../../electron/engine';
-import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/logger';
+import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/common/logger';
 import { makeTempDir } from './temp-dir';
 
 export const TEST_API_TOKEN = 'test-api-token-0123456789abcdefghijklmnop';

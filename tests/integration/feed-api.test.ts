@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SUBSCRIPTION_LIMITS } from '../../shared/domain/feed';
-import { startUpstoxSimulator, type Simulator } from '../../electron/engine/upstox/simulator';
+import { startUpstoxSimulator, type Simulator } from '../../electron/engine/sim';
 import { startApi, stopAll, type TestApi } from '../helpers/engine';
 import { closeSockets, connectSocket, nextMessage } from '../helpers/net';
 import { removeTempDirs } from '../helpers/temp-dir';

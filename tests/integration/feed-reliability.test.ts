@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FeedStatus } from '../../shared/domain/feed';
 import type { Engine } from '../../electron/engine';
-import { startUpstoxSimulator, type Simulator } from '../../electron/engine/upstox/simulator';
+import { startUpstoxSimulator, type Simulator } from '../../electron/engine/sim';
 import { startEngine, stopAll, stopEngine } from '../helpers/engine';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';

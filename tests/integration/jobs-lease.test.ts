@@ -6,7 +6,7 @@ import { loadConfig } from '../../electron/engine/config';
 import { JobStoppedError, TransientJobError } from '../../electron/engine/jobs/errors';
 import { defineJobKind, type AnyJobKind } from '../../electron/engine/jobs/registry';
 import type { RunnerOptions } from '../../electron/engine/jobs/runner';
-import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/logger';
+import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/common/logger';
 import { createJobStore, emptyProgress } from '../../electron/engine/store/jobs';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 

@@ -11,7 +11,7 @@ import { loadConfig } from '../../electron/engine/config';
 import { PermanentJobError, TransientJobError } from '../../electron/engine/jobs/errors';
 import { defineJobKind, type AnyJobKind } from '../../electron/engine/jobs/registry';
 import type { RunnerOptions } from '../../electron/engine/jobs/runner';
-import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/logger';
+import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/common/logger';
 import { DB_FILE_NAME } from '../../electron/engine/store/open';
 import { createRecordKind, createTestTables, killAllWorkers, RECORD_KIND, spawnJobWorker } from '../fixtures/job-worker';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';

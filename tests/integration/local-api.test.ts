@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../shared/contract';
 import { SETTINGS_DEFAULTS, type SettingsView } from '../../shared/domain/settings';
 import type { ErrorBody } from '../../shared/errors';
-import { APP_VERSION } from '../../electron/engine/version';
+import { APP_VERSION } from '../../electron/engine/common/version';
 import { APP_JS, INDEX_HTML, startApi, stopAll, type TestApi } from '../helpers/engine';
 import { closeSockets, connectSocket, nextMessage, rawRequest } from '../helpers/net';
 import { removeTempDirs } from '../helpers/temp-dir';

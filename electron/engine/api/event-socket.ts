@@ -2,8 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { deliveryOf } from '../../../shared/contract';
-import type { EventHub } from '../events';
-import type { Logger } from '../logger';
+import type { EventHub } from '../common/events';
+import type { Logger } from '../common/logger';
 
 /** Past this many unsent bytes a client is slow: snapshot events are skipped for it (the next one supersedes them). */
 const SLOW_CLIENT_BYTES = 4 * 1024 * 1024;

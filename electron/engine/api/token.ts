@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writePrivateFile } from '../settings/vault';
+import { writePrivateFile } from '../common/files';
 
 export const API_TOKEN_FILE = 'api-token';
 

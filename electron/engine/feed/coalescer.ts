@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../common/clock';
 
 export interface Coalescer {
   /** Notes that an instrument changed; the next emit, at most `intervalMs` from now, carries it. */

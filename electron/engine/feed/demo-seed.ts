@@ -1,5 +1,5 @@
-import type { Logger } from '../logger';
-import type { Simulator } from '../upstox/simulator';
+import type { Logger } from '../common/logger';
+import type { Simulator } from '../sim';
 import type { SubscriptionManager } from './subscriptions';
 
 /** Equities on the first demo watchlist, beside the indices, the nearest futures and the at-the-money options. */

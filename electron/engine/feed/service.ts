@@ -1,9 +1,9 @@
 import { segmentOf, type FeedMode, type FeedStatus, type LatestTicks, type MarketStatus, type SubscribeResult } from '../../../shared/domain/feed';
 import { istDayStart } from '../../../shared/time';
 import { isAuthError } from '../upstox/errors';
-import type { Clock, TimerHandle } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
+import type { Clock, TimerHandle } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
 import type { FeedDecoder } from '../upstox/feed-decode';
 import { createFeedSocket, type FeedSocket, type FeedSocketOptions, type FeedSocketState } from '../upstox/feed-socket';
 import type { SubscriptionManager } from './subscriptions';

@@ -1,13 +1,15 @@
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
 import type { RateLimiter } from '../upstox/rate-limit';
-import { startUpstoxSimulator, type Simulator } from '../upstox/simulator';
+import { startUpstoxSimulator, type Simulator } from '../sim';
 import type { MarketSource } from './service';
 
 /** A market source with the REST client that goes with it (candle backfill, imports). */
 export interface OpenedSource extends MarketSource {
   rest: UpstoxRest;
+  /** Host of the instrument master files (`/market-quote/instruments/exchange/complete.json.gz`). */
+  assetsUrl: string;
   /** The built-in simulator, in demo mode. */
   simulator?: Simulator;
 }
@@ -24,9 +26,9 @@ function restFor(deps: SourceDeps, apiUrl: string, orderUrl: string, token: () =
 }
 
 /** The real Upstox, with the user's token read at each request (a new login applies at once). */
-export function openUpstoxSource(deps: SourceDeps & { apiUrl: string; orderUrl: string; token: () => string | undefined }): OpenedSource {
+export function openUpstoxSource(deps: SourceDeps & { apiUrl: string; orderUrl: string; assetsUrl: string; token: () => string | undefined }): OpenedSource {
   const rest = restFor(deps, deps.apiUrl, deps.orderUrl, deps.token);
-  return { kind: 'upstox', rest, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: async () => {} };
+  return { kind: 'upstox', rest, assetsUrl: deps.assetsUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: async () => {} };
 }
 
 /** Demo token: the simulator accepts any bearer; this one only ever travels over loopback. */
@@ -39,5 +41,5 @@ const DEMO_TOKEN = 'tickdesk-demo-session';
 export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
   const simulator = await startUpstoxSimulator({ resourcesDir: deps.resourcesDir, port: 0, seed: deps.seed ?? 20_260_105, clock: deps.clock, logger: deps.logger.child('simulator') });
   const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, () => DEMO_TOKEN);
-  return { kind: 'demo', rest, simulator, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
+  return { kind: 'demo', rest, simulator, assetsUrl: simulator.apiUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
 }

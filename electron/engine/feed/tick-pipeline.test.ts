@@ -1,12 +1,13 @@
+import { createStores } from '../store';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../shared/contract';
 import type { Tick } from '../../../shared/domain/feed';
 import { makeTempDir, removeTempDirs } from '../../../tests/helpers/temp-dir';
-import { FakeClock } from '../clock';
-import { createEventHub } from '../events';
-import { createMemoryLogger } from '../logger';
+import { FakeClock } from '../../../tests/helpers/fake-clock';
+import { createEventHub } from '../common/events';
+import { createMemoryLogger } from '../common/logger';
 import { openDatabase } from '../store/open';
 import { createTickPipeline, type TickPipelineOptions } from './tick-pipeline';
 import { toLatestTick } from './tick-view';
@@ -70,7 +71,7 @@ function setup(options: Partial<TickPipelineOptions> = {}) {
       beforeTransaction(transactions);
       return fn(...args);
     })) as typeof db.transaction;
-  const pipeline = createTickPipeline({ db, clock, logger, emit: hub.emit, ...options });
+  const pipeline = createTickPipeline({ db, stores: createStores(db), clock, logger, emit: hub.emit, ...options });
   const count = (table: 'ticks' | 'candles_1m') => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
   const candleTicks = () => db.prepare<[], { n: number | null }>('SELECT SUM(tick_count) AS n FROM candles_1m').get()!.n ?? 0;
   const onTransaction = (hook: (n: number) => void) => void (beforeTransaction = hook);

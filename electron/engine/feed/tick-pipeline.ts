@@ -1,16 +1,17 @@
 import type { LatestTick, Tick } from '../../../shared/domain/feed';
-import type { Clock, TimerHandle } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
-import { createCandleStore, type CandleStore } from '../store/candles';
-import { createMarketKeys } from '../store/market-keys';
-import { createTickStore, isRowRejection, type TickStore } from '../store/ticks';
+import type { Clock, TimerHandle } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
+import type { CandleStore } from '../store/candles';
+import { isRowRejection, type TickStore } from '../store/ticks';
 import type { Db } from '../store/types';
 import { createCoalescer } from './coalescer';
 import { toLatestTick } from './tick-view';
 
 export interface TickPipelineOptions {
   db: Db;
+  /** The tick and candle stores of `db`, sharing one instrument-key cache (candle reverts re-read it for both). */
+  stores: { ticks: TickStore; candles: CandleStore };
   clock: Clock;
   logger: Logger;
   emit: Emit;
@@ -86,10 +87,8 @@ function describeRejected({ tick, error }: Rejected): Record<string, unknown> {
 }
 
 export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
-  const { db, clock, logger, emit, flushIntervalMs = 100, maxBufferedTicks = 10_000, coalesceMs = 200, criticalAfterMs = 5_000 } = options;
-  const keys = createMarketKeys(db);
-  const tickStore: TickStore = createTickStore(db, keys);
-  const candleStore: CandleStore = createCandleStore(db, keys);
+  const { db, stores, clock, logger, emit, flushIntervalMs = 100, maxBufferedTicks = 10_000, coalesceMs = 200, criticalAfterMs = 5_000 } = options;
+  const { ticks: tickStore, candles: candleStore } = stores;
   const write = db.transaction((batch: readonly Tick[]) => {
     tickStore.insertMany(batch);
     candleStore.applyTicks(batch);

@@ -1,10 +1,10 @@
 import type { JobPriority } from '../../../shared/domain/jobs';
-import type { Clock } from '../clock';
-import type { Logger } from '../logger';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 import type { ItemCounts, ItemFields, JobStore, Lease } from '../store/jobs';
 import type { Db } from '../store/types';
 import { classifyError, JobStoppedError, sleepUnlessStopped, stopReasonOf } from './errors';
-import { backoffDelay } from './eta';
+import { backoffDelay } from '../common/backoff';
 import type { ProgressTracker, ProgressUpdate } from './progress';
 
 /** What an item handler may hand back: figures for the item's row, and writes to commit atomically with it. */
@@ -128,10 +128,7 @@ function checkpoint(host: ContextHost): void {
 }
 
 function sleep(host: ContextHost, ms: number): Promise<void> {
-  return sleepUnlessStopped(ms, host.signal, (fn, delay) => {
-    const handle = host.clock.setTimeout(fn, delay);
-    return () => host.clock.clearTimeout(handle);
-  });
+  return sleepUnlessStopped(host.clock, ms, host.signal);
 }
 
 function leaseLost(host: ContextHost): never {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InstrumentImportError } from '../upstox/instruments-import';
+import { InstrumentImportError } from '../instruments/master-import';
 import { UpstoxApiError } from '../upstox/errors';
 import { classifyError, PermanentJobError, TransientJobError } from './errors';
 

@@ -1,3 +1,6 @@
+import { delay } from '../common/backoff';
+import type { Clock } from '../common/clock';
+
 /** A failure worth trying again later (rate limit, timeout, network): retried with backoff up to maxAttempts. */
 export class TransientJobError extends Error {
   readonly code: string;
@@ -62,18 +65,9 @@ export function stopReasonOf(signal: AbortSignal): StopReason {
   return reason === 'cancel' || reason === 'shutdown' || reason === 'lease-lost' ? reason : 'cancel';
 }
 
-/** Waits `ms`, or rejects with JobStoppedError as soon as the job is asked to stop. */
-export function sleepUnlessStopped(ms: number, signal: AbortSignal, setTimer: (fn: () => void, ms: number) => () => void): Promise<void> {
-  if (signal.aborted) return Promise.reject(new JobStoppedError(stopReasonOf(signal)));
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      cancelTimer();
-      reject(new JobStoppedError(stopReasonOf(signal)));
-    };
-    const cancelTimer = setTimer(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
+/** Waits `ms` on `clock`, or rejects with JobStoppedError as soon as the job is asked to stop. */
+export function sleepUnlessStopped(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return delay(clock, ms, signal).catch((error: unknown) => {
+    throw signal.aborted ? new JobStoppedError(stopReasonOf(signal)) : error;
   });
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock';
-import { backoffDelay, EtaEstimator } from './eta';
+import { FakeClock } from '../../../tests/helpers/fake-clock';
+import { backoffDelay } from '../common/backoff';
+import { EtaEstimator } from './eta';
 
 describe('EtaEstimator', () => {
   it('knows nothing before the first item has finished', () => {

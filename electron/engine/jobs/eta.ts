@@ -22,9 +22,3 @@ export class EtaEstimator {
     return Math.round(now + (this.average * remaining) / Math.max(1, concurrency));
   }
 }
-
-/** Delay before retry `attempt` (1-based): exponential, capped, with "equal jitter" so retries of many jobs spread out. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
-}

@@ -1,12 +1,13 @@
+import { describeDetails, zodDetails } from '../common/parse';
 import type { JobProgress, JobStatus } from '../../../shared/domain/jobs';
-import type { Clock } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
+import type { Clock } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
 import { emptyProgress, type FinishFields, type JobRecord, type JobStore, type Lease } from '../store/jobs';
 import type { Db } from '../store/types';
 import { createJobContext, type ContextHost, type JobContext } from './context';
 import { classifyError, JobStoppedError, PermanentJobError, TransientJobError, type StopReason } from './errors';
-import { backoffDelay } from './eta';
+import { backoffDelay } from '../common/backoff';
 import { LazyAbortController } from './lease';
 import { ProgressTracker } from './progress';
 import { DEFAULT_BACKOFF, type JobKind } from './registry';
@@ -112,9 +113,7 @@ export class JobExecution implements ContextHost {
     }
     const parsed = kind.payload.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = ['payload', ...(issue?.path ?? []).map(String)].join('.');
-      return { code: 'PAYLOAD_INVALID', message: `stored payload no longer matches ${record.kind}: ${where}: ${issue?.message ?? 'invalid'}` };
+      return { code: 'PAYLOAD_INVALID', message: describeDetails(`stored payload no longer matches ${record.kind}`, zodDetails(parsed.error, ['payload'])) };
     }
     this.payload = parsed.data;
     return null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../../shared/domain/jobs';
-import { FakeClock } from '../clock';
+import { FakeClock } from '../../../tests/helpers/fake-clock';
 import { emptyProgress } from '../store/jobs';
 import { PROGRESS_EVENTS_PER_SECOND, ProgressTracker } from './progress';
 

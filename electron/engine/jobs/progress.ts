@@ -1,5 +1,5 @@
 import type { JobProgress } from '../../../shared/domain/jobs';
-import type { Clock, TimerHandle } from '../clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import { EtaEstimator } from './eta';
 
 /** Most progress events a job publishes per second; ticks of progress in between are merged. */

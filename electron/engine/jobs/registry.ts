@@ -29,13 +29,18 @@ export function defineJobKind<P>(kind: JobKind<P>): JobKind<P> {
 export interface JobRegistry {
   get(kind: string): JobKind | undefined;
   kinds(): string[];
+  /** Adds kinds before the runner starts; a name registered twice is a startup error. */
+  register(kinds: readonly AnyJobKind[]): void;
 }
 
-export function createJobRegistry(kinds: readonly AnyJobKind[]): JobRegistry {
+export function createJobRegistry(initial: readonly AnyJobKind[] = []): JobRegistry {
   const byName = new Map<string, JobKind>();
-  for (const kind of kinds) {
-    if (byName.has(kind.kind)) throw new Error(`job kind registered twice: ${kind.kind}`);
-    byName.set(kind.kind, kind);
-  }
-  return { get: (name) => byName.get(name), kinds: () => [...byName.keys()] };
+  const register = (kinds: readonly AnyJobKind[]) => {
+    for (const kind of kinds) {
+      if (byName.has(kind.kind)) throw new Error(`job kind registered twice: ${kind.kind}`);
+      byName.set(kind.kind, kind);
+    }
+  };
+  register(initial);
+  return { get: (name) => byName.get(name), kinds: () => [...byName.keys()], register };
 }

@@ -1,6 +1,6 @@
-import type { Clock, TimerHandle } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
+import type { Clock, TimerHandle } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
 import type { JobStore } from '../store/jobs';
 import type { Db } from '../store/types';
 import { JobExecution, type ExecutionHost, type JobFailure } from './execution';

@@ -2,9 +2,9 @@ import { Cron } from 'croner';
 import type { Schedule } from '../../../shared/domain/jobs';
 import { IST_TIMEZONE } from '../../../shared/constants';
 import { WorkstationError } from '../../../shared/errors';
-import type { Clock, TimerHandle } from '../clock';
-import type { Logger } from '../logger';
-import type { TradingCalendar } from '../market/calendar';
+import { parseOrThrow } from '../common/parse';
+import type { Clock, TimerHandle } from '../common/clock';
+import type { Logger } from '../common/logger';
 import type { ScheduleRecord, ScheduleStore } from '../store/schedules';
 import type { JobRegistry } from './registry';
 import type { JobService } from './service';
@@ -19,14 +19,21 @@ export interface ScheduleDefinition {
   payload: unknown;
 }
 
+/** The trading calendar as the scheduler needs it. */
+export interface TradingDays {
+  /** Whether NSE trades on the IST date of this instant. */
+  isTradingDay(ms: number): boolean;
+}
+
 export interface SchedulerDeps {
   store: ScheduleStore;
   jobs: JobService;
   registry: JobRegistry;
-  calendar: TradingCalendar;
+  calendar: TradingDays;
   clock: Clock;
   logger: Logger;
-  definitions: readonly ScheduleDefinition[];
+  /** The schedules a new install starts with; capabilities add theirs with `define` before `start`. */
+  definitions?: readonly ScheduleDefinition[];
   /** A run missed while the app was closed is made up at start only if it is at most this old. */
   catchUpWindowMs?: number;
 }
@@ -54,7 +61,16 @@ export function parseCron(cron: string): Cron {
 export function createScheduler(deps: SchedulerDeps) {
   const { store, jobs, registry, calendar, clock, logger } = deps;
   const catchUpWindow = deps.catchUpWindowMs ?? DEFAULT_CATCH_UP_WINDOW_MS;
-  const descriptions = new Map(deps.definitions.map((d) => [d.name, d.description]));
+  const definitions: ScheduleDefinition[] = [];
+  const descriptions = new Map<string, string>();
+  const define = (added: readonly ScheduleDefinition[]) => {
+    for (const definition of added) {
+      if (descriptions.has(definition.name)) throw new Error(`schedule defined twice: ${definition.name}`);
+      definitions.push(definition);
+      descriptions.set(definition.name, definition.description);
+    }
+  };
+  define(deps.definitions ?? []);
   let timer: TimerHandle | undefined;
   let running = false;
 
@@ -143,10 +159,11 @@ export function createScheduler(deps: SchedulerDeps) {
   }
 
   return {
+    define,
     /** Seeds the default schedules, makes up runs missed while closed (once each), and starts the timer. */
     start(): void {
       const now = clock.now();
-      store.seed(deps.definitions, now);
+      store.seed(definitions, now);
       for (const record of store.all()) {
         if (!record.enabled || !registry.get(record.jobKind)) {
           store.setNextRun(record.name, record.enabled ? nextOccurrence(record, now) : null, now);
@@ -173,15 +190,7 @@ export function createScheduler(deps: SchedulerDeps) {
         throw new WorkstationError('CONFLICT', `schedule ${name} runs "${next.jobKind}" jobs, which this version of the app cannot run yet`);
       }
       const kind = registry.get(next.jobKind);
-      if (kind && changes.payload !== undefined) {
-        const parsed = kind.payload.safeParse(next.payload);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new WorkstationError('VALIDATION_FAILED', `invalid payload for ${next.jobKind}: ${issue?.message}`, [
-            { path: ['payload', ...(issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue?.message ?? 'invalid' },
-          ]);
-        }
-      }
+      if (kind && changes.payload !== undefined) parseOrThrow(kind.payload, next.payload, `invalid payload for ${next.jobKind}`, { at: ['payload'] });
       const now = clock.now();
       store.update(name, { cron: next.cron, enabled: next.enabled, payload: next.payload, nextRunAt: next.enabled ? nextOccurrence(next, now) : null }, now);
       logger.info('schedule changed', { schedule: name, cron: next.cron, enabled: next.enabled });

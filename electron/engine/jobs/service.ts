@@ -1,10 +1,12 @@
 import type { Job, JobItem, JobItemStatus, JobPriority, JobStats, JobStatus } from '../../../shared/domain/jobs';
 import { WorkstationError } from '../../../shared/errors';
-import type { Clock } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
-import { zodDetails } from '../router';
+import type { Clock } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
+import { parseOrThrow } from '../common/parse';
 import { emptyProgress, type JobStore, type NewJob } from '../store/jobs';
+import { afterTransaction } from '../store/transaction';
+import type { Db } from '../store/types';
 import { DEFAULT_MAX_ATTEMPTS, type JobRegistry } from './registry';
 import type { JobRunner } from './runner';
 
@@ -24,6 +26,7 @@ export interface EnqueueRequest extends EnqueueOptions {
 }
 
 export interface JobServiceDeps {
+  db: Db;
   store: JobStore;
   registry: JobRegistry;
   runner: JobRunner;
@@ -36,19 +39,15 @@ export interface JobServiceDeps {
 const NO_ITEMS_PROGRESS = Object.freeze(emptyProgress());
 
 /** The job API the rest of the engine and the commands use: enqueue, inspect, cancel, retry. */
-export function createJobService({ store, registry, runner, clock, logger, emit }: JobServiceDeps) {
+export function createJobService({ db, store, registry, runner, clock, logger, emit }: JobServiceDeps) {
   function prepare(request: EnqueueRequest, index: number | null, now: number): NewJob {
     const kind = registry.get(request.kind);
     const at = (path: (string | number)[]) => (index === null ? path : [index, ...path]);
     if (!kind) throw new WorkstationError('VALIDATION_FAILED', `unknown job kind: ${request.kind}`, [{ path: at(['kind']), message: 'unknown job kind' }]);
-    const parsed = kind.payload.safeParse(request.payload);
-    if (!parsed.success) {
-      const details = zodDetails(parsed.error).map((d) => ({ ...d, path: at(['payload', ...d.path]) }));
-      throw new WorkstationError('VALIDATION_FAILED', `invalid payload for ${request.kind}: ${details[0]?.path.join('.')}: ${details[0]?.message}`, details);
-    }
+    const payload: unknown = parseOrThrow(kind.payload, request.payload, `invalid payload for ${request.kind}`, { at: at(['payload']) });
     return {
       kind: request.kind,
-      payload: parsed.data,
+      payload,
       priority: request.priority ?? 'NORMAL',
       maxAttempts: request.maxAttempts ?? kind.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       runAt: request.runAt ?? now,
@@ -68,7 +67,10 @@ export function createJobService({ store, registry, runner, clock, logger, emit 
   }
 
   return {
-    /** Validates every request first: one bad payload stores nothing of the batch. */
+    /**
+     * Validates every request first: one bad payload stores nothing of the batch. Called inside a transaction, the
+     * jobs are part of it (a savepoint) and are announced only once it has committed.
+     */
     enqueueMany(requests: readonly EnqueueRequest[]): { id: number; created: boolean }[] {
       // One time for the whole batch: jobs due at once are alike, and the store inserts alike jobs together.
       const now = clock.now();
@@ -81,10 +83,20 @@ export function createJobService({ store, registry, runner, clock, logger, emit 
       const [{ id, created }] = this.enqueueMany([{ kind, payload, ...options }]) as [{ id: number; created: boolean }];
       const job = mustGet(id);
       if (created) {
-        logger.info('job enqueued', { jobId: id, kind, priority: job.priority });
-        announce(job);
+        // Inside a caller's transaction (an order and its job written together), only once it has committed.
+        afterTransaction(db, () => {
+          const committed = store.getDto(id);
+          if (!committed) return;
+          logger.info('job enqueued', { jobId: id, kind, priority: committed.priority });
+          announce(committed);
+        });
       }
       return { job, created };
+    },
+    /** Enqueues a job for a command that starts work: the answer a `202` carries. */
+    start(kind: string, payload: unknown, options: EnqueueOptions = {}): { jobId: number; status: JobStatus } {
+      const { job } = this.enqueue(kind, payload, options);
+      return { jobId: job.id, status: job.status };
     },
     get: mustGet,
     list: (query: { status?: JobStatus | undefined; kind?: string | undefined; limit: number }) => store.list(query),

@@ -6,9 +6,9 @@ import {
   type SettingsView,
   type UpstoxTokenStatus,
 } from '../../../shared/domain/settings';
-import type { Clock } from '../clock';
-import type { Emit } from '../events';
-import type { Logger } from '../logger';
+import type { Clock } from '../common/clock';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
 import type { SettingsStore } from '../store/settings';
 import type { SecretVault } from './vault';
 
@@ -29,8 +29,17 @@ function hintOf(token: string): string {
   return `…${token.slice(-4)}`;
 }
 
+export type TokenChangeListener = () => void | Promise<void>;
+
 export function createSettingsService({ store, vault, clock, logger, emit, dataDir, environmentToken }: SettingsServiceDeps) {
   let values: Settings = load();
+  const changeListeners = new Set<(values: Settings) => void>();
+  const tokenListeners = new Set<TokenChangeListener>();
+
+  /** Everyone who depends on the token has acted on the new one (the feed has switched source) before this returns. */
+  async function tokenChanged(): Promise<void> {
+    for (const listener of tokenListeners) await listener();
+  }
 
   function load(): Settings {
     const stored = store.readAll();
@@ -69,22 +78,35 @@ export function createSettingsService({ store, vault, clock, logger, emit, dataD
     values: () => values,
     upstoxToken,
     mode,
+    /** Called after every saved change, with the new values; returns the unsubscribe function. */
+    onChange(listener: (values: Settings) => void): () => void {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
+    /** Called, and awaited in order, after the Upstox token is set or removed. */
+    onUpstoxTokenChange(listener: TokenChangeListener): () => void {
+      tokenListeners.add(listener);
+      return () => tokenListeners.delete(listener);
+    },
     update(patch: SettingsPatch): SettingsView {
       const next = SettingsSchema.parse({ ...values, ...patch });
       store.writeMany(patch, clock.now());
       values = next;
       logger.info('settings changed', { keys: Object.keys(patch) });
+      for (const listener of changeListeners) listener(values);
       emit('settings_changed', values);
       return view();
     },
-    setUpstoxToken(token: string): SettingsView {
+    async setUpstoxToken(token: string): Promise<SettingsView> {
       vault.write(UPSTOX_TOKEN, token, clock.now());
       logger.info('upstox token stored', { storage: vault.storage });
+      await tokenChanged();
       return view();
     },
-    clearUpstoxToken(): SettingsView {
+    async clearUpstoxToken(): Promise<SettingsView> {
       vault.remove(UPSTOX_TOKEN);
       logger.info('upstox token removed');
+      await tokenChanged();
       return view();
     },
   };

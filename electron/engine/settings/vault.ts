@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { writePrivateFile } from '../common/files';
 
 /**
  * Where secrets (the Upstox access token) are kept, outside the database. The desktop app passes a vault
@@ -15,15 +16,6 @@ export interface SecretVault {
 interface StoredSecret {
   value: string;
   updatedAt: number;
-}
-
-/** Writes atomically with mode 0600, so a crash never leaves a half-written or world-readable file. */
-export function writePrivateFile(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temp, data, { mode: 0o600 });
-  fs.chmodSync(temp, 0o600);
-  fs.renameSync(temp, file);
 }
 
 /** Headless vault: one JSON file, mode 0600, in the data folder. */

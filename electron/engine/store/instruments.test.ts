@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkstationError } from '../../../shared/errors';
 import { makeTempDir, removeTempDirs } from '../../../tests/helpers/temp-dir';
 import { createInstrumentService } from '../instruments/service';
-import { createMemoryLogger } from '../logger';
-import { UPSTOX_COMPLETE_MASTER_URL } from '../upstox/instruments-import';
+import { createMemoryLogger } from '../common/logger';
+import { UPSTOX_COMPLETE_MASTER_URL } from '../instruments/master-import';
 import { createInstrumentStore, REPLACE_BATCH, SEARCH_RANKS, searchRanks, type InstrumentRecord, type InstrumentStore } from './instruments';
 import { openDatabase } from './open';
 import type { Db } from './types';
@@ -323,7 +323,7 @@ describe('instrument store', () => {
 
 describe('instrument service', () => {
   it('validates queries as the contract does, and names the default master when an import names no source', async () => {
-    const service = createInstrumentService({ db, fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch, logger: createMemoryLogger() });
+    const service = createInstrumentService({ store, fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch, logger: createMemoryLogger() });
     await store.replaceAll(fixture());
     expect(service.count()).toBe(34);
     expect(service.search({ q: 'reli', limit: '2' }).map((i) => i.instrumentKey)).toEqual([RELIANCE, 'BSE_EQ|INE002A01018']);
@@ -336,7 +336,7 @@ describe('instrument service', () => {
     expect(service.importPayload({ source: '/tmp/complete.json.gz' })).toEqual({ source: '/tmp/complete.json.gz' });
 
     let host = 'http://127.0.0.1:1';
-    const local = createInstrumentService({ db, fetch, logger: createMemoryLogger(), defaultSource: () => `${host}/complete.json.gz` });
+    const local = createInstrumentService({ store, fetch, logger: createMemoryLogger(), defaultSource: () => `${host}/complete.json.gz` });
     host = 'http://127.0.0.1:2';
     expect(local.importPayload({})).toEqual({ source: 'http://127.0.0.1:2/complete.json.gz' });
     expect(() => local.importPayload({ source: '' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkstationError } from '../../../shared/errors';
-import type { Logger } from '../logger';
+import type { Logger } from '../common/logger';
 import { MIGRATIONS } from './migrations';
 import type { Db, Migration } from './types';
 

@@ -45,6 +45,8 @@ export interface TickStore {
   /** Appends raw ticks in order; call inside the writer's transaction (the tick pipeline's flush). */
   insertMany(ticks: readonly Tick[]): void;
   count(): number;
+  /** Deletes up to `limit` ticks received before `cutoff` (epoch ms), in one statement; how many went. */
+  deleteReceivedBefore(cutoff: number, limit: number): number;
 }
 
 export function createTickStore(db: Db, keys: MarketKeys = createMarketKeys(db)): TickStore {
@@ -54,6 +56,7 @@ export function createTickStore(db: Db, keys: MarketKeys = createMarketKeys(db))
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM ticks');
+  const deleteBefore = db.prepare<[number, number]>('DELETE FROM ticks WHERE rowid IN (SELECT rowid FROM ticks WHERE received_at < ? LIMIT ?)');
 
   return {
     insertMany(ticks) {
@@ -95,5 +98,6 @@ export function createTickStore(db: Db, keys: MarketKeys = createMarketKeys(db))
       }
     },
     count: () => countAll.get()!.n,
+    deleteReceivedBefore: (cutoff, limit) => deleteBefore.run(cutoff, limit).changes,
   };
 }

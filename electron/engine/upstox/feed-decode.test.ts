@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Tick } from '../../../shared/domain/feed';
 import { FeedDecodeError, createFeedDecoder, toNumber } from './feed-decode';
 import { loadFeedSchema } from './proto';
-import { createRng } from './simulator/rng';
+import { createRng } from '../sim/rng';
 
 const schema = loadFeedSchema(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources'));
 const decoder = createFeedDecoder(schema);

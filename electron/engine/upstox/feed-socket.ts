@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { FeedMode } from '../../../shared/domain/feed';
-import type { Clock, TimerHandle } from '../clock';
-import { backoffDelay } from '../jobs/eta';
-import type { Logger } from '../logger';
+import type { Clock, TimerHandle } from '../common/clock';
+import { backoffDelay } from '../common/backoff';
+import type { Logger } from '../common/logger';
 
 export type FeedSocketState = 'stopped' | 'connecting' | 'connected' | 'reconnecting' | 'auth_failed';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../clock';
-import { createRateLimiter, delay } from './rate-limit';
+import { FakeClock } from '../../../tests/helpers/fake-clock';
+import { delay } from '../common/backoff';
+import { createRateLimiter } from './rate-limit';
 
 /** Lets promise callbacks that timers just triggered run. */
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '../clock';
+import { abortReason } from '../common/backoff';
+import type { Clock, TimerHandle } from '../common/clock';
 
 /** Upstox counts requests per API family and per user; orders have a tighter per-second limit than the rest. */
 export type ApiFamily = 'standard' | 'order';
@@ -161,22 +162,8 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   };
 }
 
-function abortReason(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('The operation was aborted.', 'AbortError');
-}
-
-/** Waits `ms` on `clock`; rejects with the signal's reason if it aborts first. */
-export function delay(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(abortReason(signal));
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => {
-      clock.clearTimeout(handle);
-      reject(abortReason(signal));
-    };
-    const handle = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** The per-second rates a user may lower in Settings (Upstox's limits are per user, and unverified upstream). */
+export function applyRateSettings(limiter: RateLimiter, values: { upstoxRequestsPerSecond: number; upstoxOrdersPerSecond: number }): void {
+  limiter.setLimits('standard', { perSecond: values.upstoxRequestsPerSecond });
+  limiter.setLimits('order', { perSecond: values.upstoxOrdersPerSecond });
 }

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSystemClock } from '../clock';
-import { createMemoryLogger } from '../logger';
+import { createSystemClock } from '../common/clock';
+import { createMemoryLogger } from '../common/logger';
 import { isAuthError, UpstoxApiError } from './errors';
 import { createUpstoxRest, type UpstoxRestDeps } from './rest';
 

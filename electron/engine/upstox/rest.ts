@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { OhlcvBar } from '../../../shared/domain/feed';
 import { ISO_DATE } from '../../../shared/time';
-import type { Clock } from '../clock';
-import { backoffDelay } from '../jobs/eta';
-import type { Logger } from '../logger';
+import { backoffDelay, delay } from '../common/backoff';
+import type { Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
 import { errorFromResponse, UpstoxApiError } from './errors';
-import { createRateLimiter, delay, type ApiFamily, type BucketLimits, type RateLimiter } from './rate-limit';
+import { createRateLimiter, type ApiFamily, type BucketLimits, type RateLimiter } from './rate-limit';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined;

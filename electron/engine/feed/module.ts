@@ -1,0 +1,140 @@
+import type { feedCommands } from '../../../shared/contract/feed';
+import type { Clock } from '../common/clock';
+import type { DomainHandlers } from '../common/commands';
+import type { Emit } from '../common/events';
+import type { Logger } from '../common/logger';
+import type { JobService } from '../jobs/service';
+import type { SettingsService } from '../settings/service';
+import type { Stores } from '../store';
+import { createFeedDecoder } from '../upstox/feed-decode';
+import type { FeedSocketOptions } from '../upstox/feed-socket';
+import { loadFeedSchema } from '../upstox/proto';
+import type { RateLimiter } from '../upstox/rate-limit';
+import { backfillRequest, feedBackfillKind } from './backfill.job';
+import { seedDemoMarket } from './demo-seed';
+import { createFeedService } from './service';
+import { openDemoSource, openUpstoxSource, type OpenedSource } from './sources';
+import { createSubscriptionManager } from './subscriptions';
+import { createTickPipeline } from './tick-pipeline';
+import { TICK_RETENTION_KIND, tickRetentionKind } from './tick-retention.job';
+
+export interface FeedModuleDeps {
+  stores: Pick<Stores, 'db' | 'subscriptions' | 'ticks' | 'candles'>;
+  clock: Clock;
+  logger: Logger;
+  emit: Emit;
+  http: typeof fetch;
+  /** Shared with every other Upstox client of this user (Upstox counts per user). */
+  limiter: RateLimiter;
+  jobs: JobService;
+  settings: SettingsService;
+  upstox: { apiUrl: string; orderUrl: string; assetsUrl: string };
+  resourcesDir: string;
+  /** Whether `start()` starts the market socket (tests about other things leave it off). */
+  connect?: boolean;
+  socket?: Partial<FeedSocketOptions>;
+  random?: () => number;
+}
+
+export type SourceListener = (source: OpenedSource) => void;
+
+/**
+ * The live market: the Upstox V3 socket (or the demo simulator when no token is set), subscriptions, the tick
+ * pipeline into ticks and 1-minute candles, and the backfill of minutes missed while the socket was down.
+ */
+export function createFeedModule(deps: FeedModuleDeps) {
+  const { stores, clock, jobs, settings } = deps;
+  const logger = deps.logger.child('feed');
+  const subscriptions = createSubscriptionManager({
+    store: stores.subscriptions,
+    now: () => clock.now(),
+    batchSize: () => settings.values().feedSubscribeBatchSize,
+  });
+  const pipeline = createTickPipeline({ db: stores.db, stores, clock, logger: deps.logger.child('ticks'), emit: deps.emit });
+  const sourceDeps = { clock, logger, fetch: deps.http, limiter: deps.limiter };
+  const sourceListeners = new Set<SourceListener>();
+  let source: OpenedSource | null = null;
+
+  async function openSource(): Promise<OpenedSource> {
+    const token = settings.upstoxToken();
+    const opened = token
+      ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, token: () => settings.upstoxToken() ?? undefined })
+      : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
+    source = opened;
+    // A new user with no Upstox account sees a live market at once.
+    if (opened.simulator) seedDemoMarket({ simulator: opened.simulator, subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
+    for (const listener of sourceListeners) listener(opened);
+    return {
+      ...opened,
+      close: async () => {
+        if (source === opened) source = null;
+        await opened.close();
+      },
+    };
+  }
+
+  const service = createFeedService({
+    clock,
+    logger,
+    emit: deps.emit,
+    subscriptions,
+    pipeline,
+    decoder: createFeedDecoder(loadFeedSchema(deps.resourcesDir)),
+    openSource,
+    requestBackfill(request) {
+      const { kind, payload, ...options } = backfillRequest(request);
+      jobs.enqueue(kind, payload, options);
+    },
+    socketOptions: deps.socket,
+    random: deps.random,
+  });
+  // A new token (or none) changes the market source: the feed starts again on the right one.
+  settings.onUpstoxTokenChange(async () => {
+    await service.reconnect();
+  });
+
+  const handlers: DomainHandlers<typeof feedCommands> = {
+    'feed.status': () => service.status(),
+    'feed.subscriptions': () => service.subscriptions(),
+    'feed.subscribe': ({ instrumentKeys, mode }) => service.subscribe(instrumentKeys, mode),
+    'feed.unsubscribe': ({ instrumentKeys }) => service.unsubscribe(instrumentKeys),
+    'feed.latestTicks': ({ keys }) => service.latestTicks(keys),
+    'feed.reconnect': () => service.reconnect(),
+    'candles.list': (query) => stores.candles.query(query),
+  };
+
+  return {
+    name: 'feed',
+    handlers,
+    service,
+    pipeline,
+    jobKinds: [
+      feedBackfillKind({ rest: () => source?.rest ?? null, candles: stores.candles }),
+      tickRetentionKind({ ticks: stores.ticks, retentionDays: () => settings.values().tickRetentionDays }),
+    ],
+    schedules: [
+      {
+        name: 'tick-retention',
+        description: 'Daily cleanup of raw ticks older than the retention setting',
+        jobKind: TICK_RETENTION_KIND,
+        cron: '15 2 * * *',
+        enabled: true,
+        tradingDaysOnly: false,
+        payload: {},
+      },
+    ],
+    /** The market source open now (REST client, assets host), or null while none is. */
+    source: (): OpenedSource | null => source,
+    /** Called each time a source opens (at start, and after every token change). */
+    onSourceOpen(listener: SourceListener): () => void {
+      sourceListeners.add(listener);
+      return () => sourceListeners.delete(listener);
+    },
+    start(): void {
+      if (deps.connect !== false) service.start();
+    },
+    /** Writes the last buffered ticks before the store closes. */
+    stop: () => service.stop(),
+  };
+}
+export type FeedModule = ReturnType<typeof createFeedModule>;

@@ -1,0 +1,43 @@
+import type { OhlcvBar } from '../../../../shared/domain/feed';
+
+/** Timeframes an import can ask for; each provider says which of them it serves. */
+export type ImportTimeframe = '1m' | '30m' | '1h' | '1d' | '1w' | '1M';
+
+/** What a symbol's failure is, in the terms the Imports view and the contract use. */
+export type ProviderErrorCode = 'API_RATE_LIMIT' | 'API_KEY_INVALID' | 'SYMBOL_NOT_FOUND' | 'NETWORK_TIMEOUT' | 'BAD_RESPONSE';
+
+/** A provider's failure for one request; `retryable` when waiting may fix it, so the chain may try it again later. */
+export class ProviderError extends Error {
+  constructor(
+    readonly code: ProviderErrorCode,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface CandleRequest {
+  instrumentKey: string;
+  /** The NSE trading symbol, for providers that name instruments by symbol (Yahoo: `SYMBOL.NS`). */
+  tradingSymbol: string;
+  timeframe: ImportTimeframe;
+  /** Epoch ms, both inclusive, at most `maxSpanDays(timeframe)` apart. */
+  from: number;
+  to: number;
+}
+
+/**
+ * A source of historical candles. Imports try providers in a fallback chain, each behind its own circuit breaker:
+ * Upstox first, then files a user drops in a folder, then Yahoo Finance for end-of-day history; the simulator in
+ * demo mode.
+ */
+export interface OhlcvProvider {
+  readonly id: string;
+  supports(timeframe: ImportTimeframe): boolean;
+  /** The longest range one request may cover, so an import can plan (and show) its request count before it starts. */
+  maxSpanDays(timeframe: ImportTimeframe): number;
+  /** The candles of the range, oldest first; throws ProviderError when it cannot serve them. */
+  fetchCandles(request: CandleRequest, signal: AbortSignal): Promise<OhlcvBar[]>;
+}

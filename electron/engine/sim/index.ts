@@ -1,0 +1,139 @@
+import { gzipSync } from 'node:zlib';
+import type { FeedMode } from '../../../shared/domain/feed';
+import { createSystemClock, type Clock } from '../common/clock';
+import type { Logger } from '../common/logger';
+import { loadFeedSchema } from '../upstox/proto';
+import { FaultState, type SimulatorFaults } from './faults';
+import { FrameEncoder } from './frames';
+import { FeedHub, type SubscriptionLimits, type TicksSentHook } from './hub';
+import { MarketModel } from './market';
+import { startSimulatorServer } from './server';
+import { masterRow, type DemoInstrument } from './universe';
+
+export type { SimulatorFaults } from './faults';
+export type { DemoInstrument, DemoInstrumentType } from './universe';
+export type { SubscriptionLimits, TicksSentHook } from './hub';
+
+export interface UpstoxSimulatorOptions {
+  /** `<repo>/resources`: the feed schema is loaded from `proto/` below it. */
+  resourcesDir: string;
+  /** 0 (default) picks a free port; the host is always 127.0.0.1. */
+  port?: number;
+  /** Same seed, same market (with the same clock). */
+  seed?: number;
+  /** Timestamps (ltt, currentTs, candles) and the session date; real timers drive the tick loop. */
+  clock?: Clock;
+  tickIntervalMs?: number;
+  /** Instruments that change per interval (default a quarter of the universe); `'all'` moves every one. */
+  ticksPerInterval?: number | 'all';
+  /** Which bearer tokens REST accepts (default: any non-empty one). */
+  acceptToken?: (token: string) => boolean;
+  pingIntervalMs?: number;
+  logger?: Logger;
+  /** Called for every data frame sent, with its instrument keys. */
+  onTicksSent?: TicksSentHook;
+  /** Per-mode key limits (Upstox's by default); lower ones let tests reach them with the demo universe. */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
+}
+
+export interface SimulatorStats {
+  authorizeCalls: number;
+  /** Feed handshakes attempted (accepted or refused). */
+  upgrades: number;
+  upgradesRefused: number;
+  /** Sockets accepted since start. */
+  connections: number;
+  openSockets: number;
+  maxConcurrentSockets: number;
+  /** Key counts per mode of the most recent connection while it is open. */
+  subscriptions: Record<FeedMode, number>;
+  /** Valid protobuf frames (market_info, initial_feed, live_feed). */
+  framesSent: number;
+  /** Instrument entries in initial_feed and live_feed frames. */
+  ticksSent: number;
+  textFramesIgnored: number;
+  /** Binary frames that were not a valid sub/unsub/change_mode request. */
+  invalidRequests: number;
+  /** Live frames skipped for a socket with too much unsent data. */
+  framesSkipped: number;
+  garbageSent: number;
+  restCalls: number;
+}
+
+export interface UpstoxSimulator {
+  /** `http://127.0.0.1:PORT`: the REST base, the feed authorize host and the assets host in one. */
+  apiUrl: string;
+  port: number;
+  instruments(): DemoInstrument[];
+  faults: SimulatorFaults;
+  stats(): SimulatorStats;
+  close(): Promise<void>;
+}
+export type Simulator = UpstoxSimulator;
+
+const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => SILENT_LOGGER };
+
+/**
+ * A local stand-in for Upstox: the same REST envelopes, single-use authorized feed URLs and binary protobuf
+ * frames, over a deterministic demo market. New users run the app against it; the feed's reliability
+ * tests drive its faults.
+ */
+export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Promise<UpstoxSimulator> {
+  const schema = loadFeedSchema(options.resourcesDir);
+  const clock = options.clock ?? createSystemClock();
+  const logger = options.logger ?? SILENT_LOGGER;
+  const seed = options.seed ?? 1;
+  const tickIntervalMs = options.tickIntervalMs ?? 250;
+  const model = new MarketModel({ seed, now: clock.now(), tickIntervalMs, ticksPerInterval: options.ticksPerInterval });
+  const encoder = new FrameEncoder(schema, model);
+  const hub = new FeedHub({
+    model,
+    encoder,
+    clock,
+    logger,
+    seed,
+    tickIntervalMs,
+    pingIntervalMs: options.pingIntervalMs ?? 10_000,
+    onTicksSent: options.onTicksSent,
+    limits: options.subscriptionLimits,
+  });
+  const faultState = new FaultState();
+  const restCounters = { authorizeCalls: 0, restCalls: 0 };
+  const upgradeCounters = { upgrades: 0, upgradesRefused: 0 };
+  let instrumentsFile: Buffer | undefined;
+  const acceptToken = options.acceptToken ?? ((token: string) => token.length > 0);
+
+  const server = await startSimulatorServer(
+    {
+      hub,
+      faults: faultState,
+      logger,
+      counters: upgradeCounters,
+      rest: {
+        model,
+        faults: faultState,
+        counters: restCounters,
+        acceptToken,
+        instrumentsFile: () => (instrumentsFile ??= gzipSync(JSON.stringify(model.universe.map(masterRow)))),
+        logger,
+      },
+    },
+    options.port ?? 0,
+  );
+  logger.info('upstox simulator listening', { port: server.port, instruments: model.size, seed });
+
+  return {
+    apiUrl: `http://127.0.0.1:${server.port}`,
+    port: server.port,
+    instruments: () => model.universe.map((e) => ({ ...e.instrument })),
+    faults: faultState.controls(hub),
+    stats: () => ({
+      ...restCounters,
+      ...upgradeCounters,
+      ...hub.counters,
+      openSockets: hub.openSockets,
+      subscriptions: hub.subscriptions(),
+    }),
+    close: () => server.close(),
+  };
+}

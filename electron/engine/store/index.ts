@@ -1,0 +1,28 @@
+import { createCandleStore } from './candles';
+import { createHolidayStore } from './holidays';
+import { createInstrumentStore } from './instruments';
+import { createJobStore } from './jobs';
+import { createMarketKeys } from './market-keys';
+import { createScheduleStore } from './schedules';
+import { createSettingsStore } from './settings';
+import { createSubscriptionStore } from './subscriptions';
+import { createTickStore } from './ticks';
+import type { Db } from './types';
+
+/** Every store of one database, each built once; the tick and candle stores share one instrument-key cache. */
+export function createStores(db: Db) {
+  const marketKeys = createMarketKeys(db);
+  return {
+    db,
+    settings: createSettingsStore(db),
+    jobs: createJobStore(db),
+    schedules: createScheduleStore(db),
+    holidays: createHolidayStore(db),
+    subscriptions: createSubscriptionStore(db),
+    marketKeys,
+    ticks: createTickStore(db, marketKeys),
+    candles: createCandleStore(db, marketKeys),
+    instruments: createInstrumentStore(db),
+  };
+}
+export type Stores = ReturnType<typeof createStores>;

@@ -1,3 +1,0 @@
-import packageJson from '../../package.json';
-
-export const APP_VERSION: string = packageJson.version;
