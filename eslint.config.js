@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/lint/engine-layers.js';
 
 /** The layers of DESIGN.md, enforced: each folder may import only what sits below it. */
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'worker_threads', 'stream'];
@@ -66,6 +67,16 @@ export default tseslint.config(
     },
   },
   {
+    files: ['electron/engine/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/engine-layers': 'error' },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    plugins: { layers },
+    rules: { 'layers/no-test-imports': 'error' },
+  },
+  {
     files: ['electron/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -74,6 +85,18 @@ export default tseslint.config(
           patterns: [
             { group: ['**/engine/**', '**/main/**', '**/renderer/**'], message: 'the preload builds window.workstation from shared/ only.' },
             { group: NODE_BUILTINS, message: 'the preload is sandboxed: no Node modules.' },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/shared/(?!contract/names$)',
+              allowTypeImports: true,
+              message: 'the preload takes values only from shared/contract/names, so it bundles no schema (types are free).',
+            },
           ],
         },
       ],

@@ -62,7 +62,7 @@ export function createFeedModule(deps: FeedModuleDeps) {
       : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
     source = opened;
     // A new user with no Upstox account sees a live market at once.
-    if (opened.simulator) seedDemoMarket({ simulator: opened.simulator, subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
+    if (opened.starterInstruments) seedDemoMarket({ instruments: opened.starterInstruments(), subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
     for (const listener of sourceListeners) listener(opened);
     return {
       ...opened,

@@ -2,7 +2,8 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
 import type { RateLimiter } from '../upstox/rate-limit';
-import { startUpstoxSimulator, type Simulator } from '../sim';
+import { startUpstoxSimulator } from '../sim';
+import type { StarterInstrument } from './demo-seed';
 import type { MarketSource } from './service';
 
 /** A market source with the REST client that goes with it (candle backfill, imports). */
@@ -10,8 +11,8 @@ export interface OpenedSource extends MarketSource {
   rest: UpstoxRest;
   /** Host of the instrument master files (`/market-quote/instruments/exchange/complete.json.gz`). */
   assetsUrl: string;
-  /** The built-in simulator, in demo mode. */
-  simulator?: Simulator;
+  /** In demo mode, the simulated market's instruments, from which a new user's first watchlist is drawn. */
+  starterInstruments?: () => readonly StarterInstrument[];
 }
 
 export interface SourceDeps {
@@ -41,5 +42,5 @@ const DEMO_TOKEN = 'tickdesk-demo-session';
 export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
   const simulator = await startUpstoxSimulator({ resourcesDir: deps.resourcesDir, port: 0, seed: deps.seed ?? 20_260_105, clock: deps.clock, logger: deps.logger.child('simulator') });
   const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, () => DEMO_TOKEN);
-  return { kind: 'demo', rest, simulator, assetsUrl: simulator.apiUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
+  return { kind: 'demo', rest, starterInstruments: () => simulator.instruments(), assetsUrl: simulator.apiUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
 }
