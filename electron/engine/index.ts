@@ -1,16 +1,13 @@
 import path from 'node:path';
+import type { WorldName } from '../../shared/domain/system';
 import type { CommandHandlers } from './common/commands';
 import { createSystemClock, type Clock } from './common/clock';
 import { createEventHub, type EventHub } from './common/events';
 import { createLogger, type Logger } from './common/logger';
 import type { EngineConfig } from './config';
 import { createCalendarModule } from './calendar/module';
-import { createFeedModule } from './feed/module';
 import type { FeedService } from './feed/service';
-import { createImportsModule } from './imports/module';
-import { createInstrumentsModule } from './instruments/module';
 import type { EngineModule } from './jobs/engine-module';
-import { createJobsModule } from './jobs/module';
 import type { AnyJobKind } from './jobs/registry';
 import type { RunnerOptions } from './jobs/runner';
 import type { JobService } from './jobs/service';
@@ -23,6 +20,7 @@ import type { Db } from './store/types';
 import { createSystemModule } from './system/module';
 import type { FeedSocketOptions } from './upstox/feed-socket';
 import { applyRateSettings, createRateLimiter } from './upstox/rate-limit';
+import { createActiveWorld } from './world/active';
 
 export interface EngineDeps {
   clock?: Clock;
@@ -45,26 +43,35 @@ export interface Engine {
   readonly router: Router;
   readonly events: EventHub;
   readonly logger: Logger;
+  /** The active world's database: its market data and jobs (the home database in the live world). */
   readonly db: Db;
+  /** The home database: settings and holidays, whatever the world. */
+  readonly homeDb: Db;
+  /** The world the engine is in: demo on the simulator, or live on Upstox. */
+  readonly world: WorldName;
   readonly jobs: JobService;
   readonly feed: FeedService;
+  /** Resolves once the active world follows the token (a switch in progress is over). */
+  settled(): Promise<void>;
   /** Starts background work: the job runner (resuming what a crash interrupted), the scheduler and the feed. */
   start(): void;
   /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
   shutdown(): Promise<void>;
 }
 
-/** The one place where the engine is built: shared infrastructure, then one module per capability. */
+/**
+ * The one place where the engine is built: shared infrastructure, the global modules (system, settings, calendar)
+ * on the home database, then the active world with its own modules on its own file.
+ */
 export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engine {
   const clock = deps.clock ?? createSystemClock();
   const ownLogger = deps.logger ? undefined : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
   const logger = deps.logger ?? ownLogger!;
-  const db = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
-  const stores = createStores(db);
+  const homeDb = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
+  const stores = createStores(homeDb);
   const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });
   const emit = events.emit;
   const http = deps.fetch ?? globalThis.fetch.bind(globalThis);
-  const random = deps.random;
 
   const settings = createSettingsModule({
     stores,
@@ -80,39 +87,35 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   applyRateSettings(limiter, settings.service.values());
   settings.service.onChange((values) => applyRateSettings(limiter, values));
 
-  const system = createSystemModule({ stores, clock, dataDir: config.dataDir, mode: settings.service.mode });
   const calendar = createCalendarModule({ stores, resourcesDir: config.resourcesDir });
-  const jobs = createJobsModule({ stores, clock, logger, emit, calendar: calendar.calendar, settings: settings.service.values, random, runner: deps.runner });
-  const feed = createFeedModule({
-    stores,
+  const world = createActiveWorld({
+    dataDir: config.dataDir,
+    resourcesDir: config.resourcesDir,
     clock,
     logger,
-    emit,
     http,
     limiter,
-    jobs: jobs.service,
     settings: settings.service,
+    calendar: calendar.calendar,
     upstox: { apiUrl: config.upstoxApiUrl, orderUrl: config.upstoxOrderUrl, assetsUrl: config.upstoxAssetsUrl },
-    resourcesDir: config.resourcesDir,
-    connect: deps.startFeed,
-    socket: deps.feedSocket,
-    random,
+    homeDb,
+    extraJobKinds: deps.extraJobKinds,
+    runner: deps.runner,
+    random: deps.random,
+    connectFeed: deps.startFeed,
+    feedSocket: deps.feedSocket,
+    events,
+    wanted: settings.service.mode,
   });
-  const instruments = createInstrumentsModule({ stores, http, logger, jobs: jobs.service, market: feed, assetsUrl: config.upstoxAssetsUrl });
-  const imports = createImportsModule();
+  settings.service.onUpstoxTokenChange(() => world.tokenChanged());
+  const system = createSystemModule({ stores, clock, dataDir: config.dataDir, mode: world.name });
 
-  const modules: readonly EngineModule[] = [system, settings, calendar, jobs, instruments, imports, feed];
-  for (const module of modules) jobs.register(module);
-  jobs.register({ jobKinds: deps.extraJobKinds ?? [] });
-
+  const modules: readonly EngineModule[] = [system, settings, calendar, { name: 'world', handlers: {}, start: world.start, stop: world.stop }];
   const handlers: CommandHandlers = {
     ...system.handlers,
     ...settings.handlers,
     ...calendar.handlers,
-    ...jobs.handlers,
-    ...instruments.handlers,
-    ...imports.handlers,
-    ...feed.handlers,
+    ...world.handlers,
   };
   const router = createRouter(handlers, logger.child('router'));
 
@@ -120,23 +123,33 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const shutdown = () => {
     closed ??= (async () => {
       logger.info('engine shutting down');
-      // In reverse: the feed writes its last buffered ticks, running jobs reach a safe point, then the store closes.
       for (const module of [...modules].reverse()) await module.stop?.();
-      db.close();
+      homeDb.close();
       ownLogger?.close();
     })();
     return closed;
   };
 
-  logger.info('engine started', { dataDir: config.dataDir, mode: settings.service.mode() });
+  logger.info('engine started', { dataDir: config.dataDir, mode: world.name() });
   return {
     config,
     router,
     events,
     logger,
-    db,
-    jobs: jobs.service,
-    feed: feed.service,
+    homeDb,
+    get db() {
+      return world.current().db;
+    },
+    get world() {
+      return world.name();
+    },
+    get jobs() {
+      return world.current().jobs.service;
+    },
+    get feed() {
+      return world.current().feed.service;
+    },
+    settled: () => world.follow(),
     start: () => {
       for (const module of modules) module.start?.();
     },

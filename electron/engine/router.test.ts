@@ -60,14 +60,14 @@ describe('router', () => {
 
   it('refuses a wrongly typed field with VALIDATION_FAILED naming its path, and changes nothing', async () => {
     const before = await router.call('settings.get', {});
-    const rowsBefore = engine.db.prepare('SELECT * FROM settings ORDER BY key').all();
+    const rowsBefore = engine.homeDb.prepare('SELECT * FROM settings ORDER BY key').all();
     const error = await rejection(router.dispatch('settings.update', { tickRetentionDays: 'x' }));
 
     expect(error.code).toBe('VALIDATION_FAILED');
     expect(error.details?.[0]?.path).toEqual(['tickRetentionDays']);
     expect(error.message).toContain('tickRetentionDays');
     expect(await router.call('settings.get', {})).toEqual(before);
-    expect(engine.db.prepare('SELECT * FROM settings ORDER BY key').all()).toEqual(rowsBefore);
+    expect(engine.homeDb.prepare('SELECT * FROM settings ORDER BY key').all()).toEqual(rowsBefore);
   });
 
   it('refuses an out-of-range value and a valid field next to it is not applied either', async () => {

@@ -12,6 +12,7 @@ export const ENGINE_TIERS = [
   ['sim'],
   ['jobs'],
   ['calendar', 'settings', 'system', 'feed', 'instruments', 'imports', 'analysis', 'trading', 'login'],
+  ['world'],
   ['config', 'router', 'api'],
   ['index'],
 ];

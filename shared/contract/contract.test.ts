@@ -17,7 +17,7 @@ describe('the contract', () => {
   });
 
   it('says of every event whether a slow client may skip it', () => {
-    expect([...SNAPSHOT_EVENTS].sort()).toEqual(['feed_status', 'job_progress_update', 'settings_changed']);
+    expect([...SNAPSHOT_EVENTS].sort()).toEqual(['feed_status', 'job_progress_update', 'settings_changed', 'world_changed']);
     // Coalesced ticks hold only what changed since the previous batch, and outcomes happen once: never skipped.
     for (const name of ['market_ticks', 'job_completed', 'job_failed', 'critical_error'] as const) expect(deliveryOf(name)).toBe('stream');
   });

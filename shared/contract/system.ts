@@ -1,5 +1,5 @@
-import { CriticalErrorSchema, HealthSchema, SystemStatusSchema } from '../domain/system';
-import { command, NoInput, stream } from './define';
+import { CriticalErrorSchema, HealthSchema, SystemStatusSchema, WorldChangedSchema } from '../domain/system';
+import { command, NoInput, snapshot, stream } from './define';
 
 export const systemCommands = {
   'system.health': command(NoInput, HealthSchema, { method: 'GET', path: '/health' }),
@@ -8,4 +8,5 @@ export const systemCommands = {
 
 export const systemEvents = {
   critical_error: stream(CriticalErrorSchema),
+  world_changed: snapshot(WorldChangedSchema),
 } as const;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DB_FILE_NAME } from '../../electron/engine/store/open';
+import { DEMO_DB_FILE_NAME } from '../../electron/engine/store/open';
 import { EFFECTS_IDEMPOTENCY_KEY, killAllWorkers, spawnJobWorker } from '../fixtures/job-worker';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 
@@ -44,7 +44,7 @@ describe('durable jobs survive kill -9', () => {
       const id = Number(ready.split(' ')[1]);
       if (jobId === 0) {
         jobId = id;
-        watcher = new Database(path.join(dataDir, DB_FILE_NAME));
+        watcher = new Database(path.join(dataDir, DEMO_DB_FILE_NAME));
         watcher.pragma('busy_timeout = 5000');
       }
       expect(id, 'a restart must find the same job (idempotency key), not enqueue a second one').toBe(jobId);
@@ -76,7 +76,7 @@ describe('durable jobs survive kill -9', () => {
     }
     expect(new Set(kills.map((k) => k.done)).size).toBe(KILLS);
 
-    const db = new Database(path.join(dataDir, DB_FILE_NAME));
+    const db = new Database(path.join(dataDir, DEMO_DB_FILE_NAME));
     try {
       const job = db
         .prepare<[string], { id: number; status: string; attempts: number; recoveries: number; error_code: string | null }>(

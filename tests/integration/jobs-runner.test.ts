@@ -12,7 +12,7 @@ import { PermanentJobError, TransientJobError } from '../../electron/engine/jobs
 import { defineJobKind, type AnyJobKind } from '../../electron/engine/jobs/registry';
 import type { RunnerOptions } from '../../electron/engine/jobs/runner';
 import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/common/logger';
-import { DB_FILE_NAME } from '../../electron/engine/store/open';
+import { DEMO_DB_FILE_NAME } from '../../electron/engine/store/open';
 import { createRecordKind, createTestTables, killAllWorkers, RECORD_KIND, spawnJobWorker } from '../fixtures/job-worker';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 
@@ -542,7 +542,7 @@ describe('job runner: two runners on one database', () => {
     await Promise.all(workers.map((w) => w.waitForLine(/^READY/)));
     for (const w of workers) w.send('go');
 
-    const db = new Database(path.join(dataDir, DB_FILE_NAME));
+    const db = new Database(path.join(dataDir, DEMO_DB_FILE_NAME));
     try {
       db.pragma('busy_timeout = 5000');
       await vi.waitFor(

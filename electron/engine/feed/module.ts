@@ -1,4 +1,5 @@
 import type { feedCommands } from '../../../shared/contract/feed';
+import type { WorldName } from '../../../shared/domain/system';
 import type { Clock } from '../common/clock';
 import type { DomainHandlers } from '../common/commands';
 import type { Emit } from '../common/events';
@@ -19,6 +20,8 @@ import { createTickPipeline } from './tick-pipeline';
 import { TICK_RETENTION_KIND, tickRetentionKind } from './tick-retention.job';
 
 export interface FeedModuleDeps {
+  /** The live world streams from Upstox; the demo world from the built-in simulator. */
+  world: WorldName;
   stores: Pick<Stores, 'db' | 'subscriptions' | 'ticks' | 'candles'>;
   clock: Clock;
   logger: Logger;
@@ -39,7 +42,7 @@ export interface FeedModuleDeps {
 export type SourceListener = (source: OpenedSource) => void;
 
 /**
- * The live market: the Upstox V3 socket (or the demo simulator when no token is set), subscriptions, the tick
+ * The market of one world: the Upstox V3 socket (or the demo simulator in the demo world), subscriptions, the tick
  * pipeline into ticks and 1-minute candles, and the backfill of minutes missed while the socket was down.
  */
 export function createFeedModule(deps: FeedModuleDeps) {
@@ -56,9 +59,9 @@ export function createFeedModule(deps: FeedModuleDeps) {
   let source: OpenedSource | null = null;
 
   async function openSource(): Promise<OpenedSource> {
-    const token = settings.upstoxToken();
-    const opened = token
-      ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, token: () => settings.upstoxToken() ?? undefined })
+    const opened =
+      deps.world === 'live'
+        ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, token: () => settings.upstoxToken() ?? undefined })
       : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
     source = opened;
     // A new user with no Upstox account sees a live market at once.
@@ -87,10 +90,6 @@ export function createFeedModule(deps: FeedModuleDeps) {
     },
     socketOptions: deps.socket,
     random: deps.random,
-  });
-  // A new token (or none) changes the market source: the feed starts again on the right one.
-  settings.onUpstoxTokenChange(async () => {
-    await service.reconnect();
   });
 
   const handlers: DomainHandlers<typeof feedCommands> = {

@@ -1,4 +1,5 @@
 import type { instrumentsCommands } from '../../../shared/contract/instruments';
+import { WorkstationError } from '../../../shared/errors';
 import type { DomainHandlers } from '../common/commands';
 import type { Logger } from '../common/logger';
 import type { FeedModule } from '../feed/module';
@@ -17,14 +18,18 @@ export interface InstrumentsModuleDeps {
   jobs: JobService;
   /** The market source decides whose master is imported: Upstox's, or the simulator's in demo mode. */
   market: Pick<FeedModule, 'source' | 'onSourceOpen'>;
-  /** Assets host while no market source is open. */
-  assetsUrl: string;
+  /** Assets host while no market source is open: Upstox's in the live world; none in demo, whose host is the simulator. */
+  assetsUrl: string | null;
 }
 
 /** The instrument master: search and lookup for the watchlist, its import job, and its daily refresh. */
 export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
   const { jobs, market } = deps;
-  const masterUrl = () => `${market.source()?.assetsUrl ?? deps.assetsUrl}${INSTRUMENT_MASTER_PATH}`;
+  const masterUrl = () => {
+    const host = market.source()?.assetsUrl ?? deps.assetsUrl;
+    if (host === null) throw new WorkstationError('UNAVAILABLE', 'the demo market is not running yet: its instrument master cannot be imported');
+    return `${host}${INSTRUMENT_MASTER_PATH}`;
+  };
   const service = createInstrumentService({ store: deps.stores.instruments, fetch: deps.http, logger: deps.logger.child('instruments'), defaultSource: masterUrl });
 
   const importPending = () => (['QUEUED', 'RUNNING'] as const).some((status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0);

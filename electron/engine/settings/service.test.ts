@@ -191,7 +191,7 @@ describe('settings service (through the engine)', () => {
   it('a stored value that no longer validates falls back to its default without resetting the others', async () => {
     const first = startEngine();
     await first.engine.router.call('settings.update', { theme: 'light', jobRetentionDays: 60 });
-    const write = first.engine.db.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    const write = first.engine.homeDb.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
     write.run('tickRetentionDays', JSON.stringify('forever'), 1);
     write.run('feedSubscribeBatchSize', '{not json', 1);
     write.run('retiredSetting', JSON.stringify(true), 1);

@@ -6,7 +6,14 @@ import type { Logger } from '../common/logger';
 import { MIGRATIONS } from './migrations';
 import type { Db, Migration } from './types';
 
+/** The home database: settings and holidays, and the live world's data and jobs. */
 export const DB_FILE_NAME = 'tickdesk.db';
+/** The demo world's database, beside the home one: nothing in it is ever read in live mode. */
+export const DEMO_DB_FILE_NAME = 'demo.db';
+
+export function worldDatabaseFile(dataDir: string, world: 'demo' | 'live'): string {
+  return path.join(dataDir, world === 'live' ? DB_FILE_NAME : DEMO_DB_FILE_NAME);
+}
 
 export interface OpenDatabaseOptions {
   logger?: Logger;
