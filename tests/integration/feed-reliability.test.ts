@@ -201,3 +201,52 @@ describe('feed reliability against the simulator', () => {
     expect(engine.jobs.items(job.id, undefined, 100).map((item) => item.key).sort()).toEqual([...keys].sort());
   });
 });
+
+describe('backfill outlives nothing', () => {
+  const BACKFILL = 'feed.backfill';
+
+  async function settled(engine: Engine): Promise<void> {
+    await waitFor(() => engine.jobs.list({ limit: 50 }).every((j) => j.status !== 'QUEUED' && j.status !== 'RUNNING'), 'start-up jobs done', 20_000);
+  }
+
+  it('fetches only instruments still subscribed when their item runs', async () => {
+    const sim = await simulator();
+    const engine = engineOn(sim);
+    const [kept, gone1, gone2] = someKeys(sim, 3) as [string, string, string];
+    engine.feed.subscribe([kept], 'ltpc');
+    await waitFor(() => connected(engine), 'connected');
+    await settled(engine);
+    const callsBefore = sim.stats().restCalls;
+    const { job } = engine.jobs.enqueue(BACKFILL, { since: Date.now() - 60 * 60_000, instrumentKeys: [kept, gone1, gone2] });
+    const done = await waitFor(() => {
+      const j = engine.jobs.get(job.id);
+      return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : null;
+    }, 'the backfill to finish');
+    expect(done.status).toBe('SUCCEEDED');
+    expect(done.result).toMatchObject({ instruments: 1, skippedUnsubscribed: 2, failed: 0 });
+    expect(sim.stats().restCalls - callsBefore).toBe(1);
+  });
+
+  it('gives up at once when Upstox refuses the token, instead of trying every instrument', async () => {
+    let accept = true;
+    const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed: 42, tickIntervalMs: 50, acceptToken: () => accept });
+    simulators.push(sim);
+    const engine = engineOn(sim);
+    const keys = someKeys(sim, 12);
+    engine.feed.subscribe(keys, 'ltpc');
+    await waitFor(() => connected(engine), 'connected');
+    await settled(engine);
+    accept = false;
+    const callsBefore = sim.stats().restCalls;
+    const { job } = engine.jobs.enqueue(BACKFILL, { since: Date.now() - 60 * 60_000, instrumentKeys: keys });
+    const done = await waitFor(() => {
+      const j = engine.jobs.get(job.id);
+      return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : null;
+    }, 'the backfill to end');
+    expect(done).toMatchObject({ status: 'FAILED', attempts: 1 });
+    expect(done.error?.code).toBe('UPSTOX_AUTH');
+    // At most the items already in flight (four at once) made a call; none was retried, the rest never started.
+    expect(sim.stats().restCalls - callsBefore).toBeLessThanOrEqual(4);
+    expect(engine.jobs.items(job.id, 'PENDING', 20).length).toBeGreaterThanOrEqual(keys.length - 4);
+  });
+});

@@ -3,6 +3,7 @@ import { JOB_KINDS } from '../../../shared/job-kinds';
 import { TransientJobError } from '../jobs/errors';
 import { defineJobKind } from '../jobs/registry';
 import type { CandleStore } from '../store/candles';
+import { isAuthError } from '../upstox/errors';
 import type { UpstoxRest } from '../upstox/rest';
 
 const MINUTE_MS = 60_000;
@@ -31,15 +32,37 @@ export function backfillRequest({ since, keys, reason }: { since: number; keys: 
   };
 }
 
+/** A queued backfill, as `supersede` needs it. */
+export interface QueuedBackfill {
+  id: number;
+  payload: { since: number; instrumentKeys: readonly string[] };
+}
+
+/**
+ * A new backfill request against the backfills still queued: those whose instruments it covers are superseded
+ * (cancelled), and it starts from the earliest of their minutes so none is lost. Without idempotency key then: the
+ * merged job is not the one a repeated drop would name.
+ */
+export function supersede(request: ReturnType<typeof backfillRequest>, queued: readonly QueuedBackfill[]) {
+  const keys = new Set(request.payload.instrumentKeys);
+  const covered = queued.filter((job) => job.payload.instrumentKeys.every((key) => keys.has(key)));
+  if (covered.length === 0) return { request, superseded: [] as number[] };
+  const since = Math.min(request.payload.since, ...covered.map((job) => job.payload.since));
+  return { request: { ...request, payload: { ...request.payload, since }, idempotencyKey: null }, superseded: covered.map((job) => job.id) };
+}
+
 export interface FeedBackfillDeps {
   /** The REST client of the current market source; null while none is open. */
   rest(): UpstoxRest | null;
+  /** Whether the instrument is still subscribed: one unsubscribed since the request is not fetched. */
+  subscribed(key: string): boolean;
   candles: CandleStore;
 }
 
 /**
- * After a reconnect, fetches the 1-minute candles each subscribed instrument missed from the intraday candle
- * API (through the shared rate limiter) and fills only the minutes that have no row: live-built minutes win.
+ * After a reconnect, fetches the 1-minute candles each instrument still subscribed missed from the intraday candle
+ * API (through the shared rate limiter, failed calls included) and fills only the minutes that have no row:
+ * live-built minutes win.
  */
 export function feedBackfillKind(deps: FeedBackfillDeps) {
   return defineJobKind({
@@ -53,8 +76,13 @@ export function feedBackfillKind(deps: FeedBackfillDeps) {
       const from = Math.floor(ctx.payload.since / MINUTE_MS) * MINUTE_MS;
       ctx.items.ensure(ctx.payload.instrumentKeys);
       ctx.progress({ phase: 'backfill', message: `1-minute candles since ${new Date(from).toISOString()}` });
+      let unsubscribed = 0;
       const summary = await ctx.items.run(
         async (key) => {
+          if (!deps.subscribed(key)) {
+            unsubscribed++;
+            return { records: 0, result: { skipped: 'no longer subscribed' } };
+          }
           const rest = deps.rest();
           if (!rest) throw new TransientJobError('FEED_SOURCE_CLOSED', 'no market data source is open');
           // Upstox errors say themselves whether a retry can help; the runner classifies them.
@@ -64,9 +92,10 @@ export function feedBackfillKind(deps: FeedBackfillDeps) {
           const missed = rows.filter((row) => row.ts >= from && row.ts < current);
           return { records: missed.length, commit: () => void deps.candles.fillMissing(key, missed) };
         },
-        { concurrency: 4, itemAttempts: 3 },
+        // An expired or revoked token fails every instrument alike: stop at the first, the user must log in again.
+        { concurrency: 4, itemAttempts: 3, failJobOn: isAuthError },
       );
-      return { instruments: summary.succeeded, failed: summary.failed, since: new Date(from).toISOString() };
+      return { instruments: summary.succeeded - unsubscribed, skippedUnsubscribed: unsubscribed, failed: summary.failed, since: new Date(from).toISOString() };
     },
   });
 }

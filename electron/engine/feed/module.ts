@@ -11,7 +11,7 @@ import { createFeedDecoder } from '../upstox/feed-decode';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import { loadFeedSchema } from '../upstox/proto';
 import type { RateLimiter } from '../upstox/rate-limit';
-import { backfillRequest, feedBackfillKind } from './backfill.job';
+import { backfillRequest, FEED_BACKFILL_KIND, FeedBackfillPayloadSchema, feedBackfillKind, supersede, type QueuedBackfill } from './backfill.job';
 import { seedDemoMarket } from './demo-seed';
 import { createFeedService } from './service';
 import { openDemoSource, openUpstoxSource, type OpenedSource } from './sources';
@@ -85,8 +85,17 @@ export function createFeedModule(deps: FeedModuleDeps) {
     decoder: createFeedDecoder(loadFeedSchema(deps.resourcesDir)),
     openSource,
     requestBackfill(request) {
-      const { kind, payload, ...options } = backfillRequest(request);
-      jobs.enqueue(kind, payload, options);
+      const queued = jobs.list({ kind: FEED_BACKFILL_KIND, status: 'QUEUED', limit: 100 }).flatMap((job): QueuedBackfill[] => {
+        const payload = FeedBackfillPayloadSchema.safeParse(job.payload);
+        return payload.success ? [{ id: job.id, payload: payload.data }] : [];
+      });
+      const { request: merged, superseded } = supersede(backfillRequest(request), queued);
+      const { kind, payload, ...options } = merged;
+      stores.db.transaction(() => {
+        for (const id of superseded) jobs.cancel(id);
+        const { job } = jobs.enqueue(kind, payload, options);
+        if (superseded.length > 0) logger.info('backfill superseded', { jobId: job.id, superseded });
+      })();
     },
     socketOptions: deps.socket,
     random: deps.random,
@@ -108,7 +117,7 @@ export function createFeedModule(deps: FeedModuleDeps) {
     service,
     pipeline,
     jobKinds: [
-      feedBackfillKind({ rest: () => source?.rest ?? null, candles: stores.candles }),
+      feedBackfillKind({ rest: () => source?.rest ?? null, subscribed: (key) => subscriptions.has(key), candles: stores.candles }),
       tickRetentionKind({ ticks: stores.ticks, retentionDays: () => settings.values().tickRetentionDays }),
     ],
     schedules: [

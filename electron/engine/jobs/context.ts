@@ -21,6 +21,11 @@ export interface RunItemsOptions {
   /** Tries per item within one run before the item is marked failed (transient errors only). */
   itemAttempts?: number;
   itemBackoff?: { baseMs: number; maxMs: number };
+  /**
+   * An item error that dooms every other item too (an expired token): the item is marked failed, no further item
+   * starts, and the job fails with that error instead of trying each remaining item in turn.
+   */
+  failJobOn?: (error: unknown) => boolean;
 }
 
 export interface ItemsSummary {
@@ -185,6 +190,10 @@ async function runOne(host: ContextHost, key: string, handler: (key: string) => 
       if (host.signal.aborted) throw new JobStoppedError(stopReasonOf(host.signal));
       const failure = classifyError(error, false);
       const now = clock.now();
+      if (options.failJobOn?.(error)) {
+        finishItem(host, key, now, { status: 'FAILED', processingMs: now - started, errorCode: failure.code, errorMessage: failure.message });
+        throw error;
+      }
       if (failure.transient && attempt < attempts) {
         host.logger.warn('item failed, retrying', { jobId: host.job.id, item: key, attempt, code: failure.code });
         await sleep(host, backoffDelay(attempt, backoff.baseMs, backoff.maxMs, host.random));

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSystemClock } from '../common/clock';
 import { createMemoryLogger } from '../common/logger';
 import { isAuthError, UpstoxApiError } from './errors';
+import { createRateLimiter } from './rate-limit';
 import { createUpstoxRest, type UpstoxRestDeps } from './rest';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig-TEST-TOKEN-123';
@@ -106,6 +107,17 @@ describe('createUpstoxRest request', () => {
     expect(error).toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED', status: 401, upstoxCode: 'UDAPI100050', retryable: false });
     expect(isAuthError(error)).toBe(true);
     expect(hits).toHaveLength(1);
+  });
+
+  it('counts failed calls, retries included, against the shared rate budget', async () => {
+    const clock = createSystemClock();
+    const limiter = createRateLimiter({ clock, limits: { standard: { perSecond: 1_000, perMinute: 4, per30Minutes: 1_000 } } });
+    const { rest, hits } = await setup((_hit, _n, res) => res.writeHead(503).end('busy'), { limiter, maxRetries: 1 });
+    await failureOf(rest.request({ method: 'GET', path: '/v2/market/holidays' }));
+    await failureOf(rest.request({ method: 'GET', path: '/v2/market/holidays' }));
+    expect(hits).toHaveLength(4);
+    // Four failed attempts spent the minute's four slots: the next caller of the family waits.
+    expect(limiter.tryAcquire('standard')).toBeGreaterThan(0);
   });
 
   it('fails as auth without a request when there is no token', async () => {
