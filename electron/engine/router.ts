@@ -1,7 +1,10 @@
 import { commands, isCommandName, type CommandInput, type CommandName, type CommandOutput } from '../../shared/contract';
 import { WorkstationError } from '../../shared/errors';
 import type { CommandContext, CommandHandlers } from './common/commands';
-import { parseOrThrow, zodDetails } from './common/parse';
+import { assertJsonDepth, parseOrThrow, zodDetails } from './common/parse';
+
+/** Deeper than any command's input needs (a schedule payload is a few levels). */
+const MAX_INPUT_DEPTH = 32;
 import type { Logger } from './common/logger';
 
 export interface Router {
@@ -17,7 +20,9 @@ export function createRouter(handlers: CommandHandlers, logger: Logger): Router 
   const dispatch = async (name: string, input: unknown, context: CommandContext = { transport: 'internal' }) => {
     if (!isCommandName(name)) throw new WorkstationError('NOT_FOUND', `unknown command: ${name}`);
     const spec = commands[name];
-    const parsed: unknown = parseOrThrow(spec.input, input ?? {}, `invalid input for ${name}`);
+    // Refused before any schema walks it: a payload nested thousands deep would overflow the stack in there.
+    assertJsonDepth(input, MAX_INPUT_DEPTH);
+    const parsed: unknown = parseOrThrow(spec.input, input === undefined ? {} : input, `invalid input for ${name}`);
     const handler = handlers[name] as (input: unknown, context: CommandContext) => unknown;
     let result: unknown;
     try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CalendarDateSchema, decimalInt, INSTRUMENT_KEY_PATTERN } from './inputs';
 
 export const FEED_STATES = ['connected', 'connecting', 'reconnecting', 'stopped', 'auth_failed'] as const;
 export const MARKET_STATUSES = [
@@ -44,8 +45,8 @@ export const SUBSCRIPTION_LIMITS: Readonly<Record<FeedMode, { individual: number
 /** `SEGMENT|ID`, e.g. `NSE_EQ|INE002A01018`, `NSE_INDEX|Nifty 50`, `NSE_FO|43919`. */
 export const InstrumentKeySchema = z
   .string()
-  .max(128)
-  .regex(/^[A-Z][A-Z0-9_]*\|[^|]+$/, 'expected an instrument key SEGMENT|ID, e.g. NSE_EQ|INE002A01018');
+  .max(88)
+  .regex(INSTRUMENT_KEY_PATTERN, 'expected an instrument key SEGMENT|ID of letters, digits and spaces, e.g. NSE_EQ|INE002A01018');
 
 /** Segment of an instrument key (`NSE_FO|43919` → `NSE_FO`). */
 export function segmentOf(instrumentKey: string): string {
@@ -154,9 +155,9 @@ export const CandleQuerySchema = z
   .object({
     instrumentKey: InstrumentKeySchema,
     timeframe: TimeframeSchema.default('1m'),
-    from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    limit: z.coerce.number().int().min(1).max(50_000).default(5000),
+    from: z.iso.datetime({ offset: true }).or(CalendarDateSchema).optional(),
+    to: z.iso.datetime({ offset: true }).or(CalendarDateSchema).optional(),
+    limit: decimalInt().pipe(z.number().min(1).max(50_000)).default(5000),
   })
   .strict();
 export type CandleQuery = z.infer<typeof CandleQuerySchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decimalInt, printableText } from './inputs';
 import { InstrumentKeyListSchema } from './feed';
 
 export const InstrumentSchema = z.object({
@@ -19,9 +20,9 @@ export type Instrument = z.infer<typeof InstrumentSchema>;
 
 export const InstrumentSearchQuerySchema = z
   .object({
-    q: z.string().trim().min(1).max(64),
+    q: printableText(64),
     segment: z.string().regex(/^[A-Z_]+$/).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: decimalInt().pipe(z.number().min(1).max(100)).default(20),
   })
   .strict();
 
@@ -33,7 +34,7 @@ export const InstrumentImportInputSchema = z
       .min(1)
       .max(2048)
       // Only instrument-master files: a token holder should not be able to point the engine at arbitrary files.
-      .regex(/^(https?:\/\/[^\s]+|file:\/\/\/\S+|\/\S*|[A-Za-z]:\\\S*)\.json\.gz(\?\S*)?$/, 'expected an http(s) URL or an absolute path of a .json.gz instrument file')
+      .regex(/^(https?:\/\/[^\s?#]+|\/[^\s?#]*|[A-Za-z]:\\[^\s?#]*)\.json\.gz$/i, 'expected the assets host\'s instrument master URL or an absolute path of a .json.gz file')
       .optional(),
   })
   .strict();

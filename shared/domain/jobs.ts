@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISO_DATE } from '../time';
+import { CalendarDateSchema, decimalInt, printableText } from './inputs';
 
 export const JOB_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -68,19 +68,19 @@ export const JobStatsSchema = z.object({
 });
 export type JobStats = z.infer<typeof JobStatsSchema>;
 
-const JobIdSchema = z.coerce.number().int().positive();
+const JobIdSchema = decimalInt().pipe(z.number().positive());
 
 export const JobListQuerySchema = z
   .object({
     status: z.enum(JOB_STATUSES).optional(),
     kind: z.string().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    limit: decimalInt().pipe(z.number().min(1).max(1000)).default(100),
   })
   .strict();
 
 export const JobIdInputSchema = z.object({ id: JobIdSchema }).strict();
 export const JobItemsQuerySchema = z
-  .object({ id: JobIdSchema, status: z.enum(JOB_ITEM_STATUSES).optional(), limit: z.coerce.number().int().min(1).max(10000).default(1000) })
+  .object({ id: JobIdSchema, status: z.enum(JOB_ITEM_STATUSES).optional(), limit: decimalInt().pipe(z.number().min(1).max(10000)).default(1000) })
   .strict();
 
 /** A job of simulated work, for trying the runner and its views. */
@@ -134,12 +134,18 @@ export const ScheduleSchema = z.object({
 });
 export type Schedule = z.infer<typeof ScheduleSchema>;
 
+const MAX_SCHEDULE_PAYLOAD_CHARS = 16_384;
+
 export const ScheduleUpdateSchema = z
   .object({
     name: z.string().min(1).max(100),
     cron: z.string().min(1).max(200).optional(),
     enabled: z.boolean().optional(),
-    payload: z.unknown().optional(),
+    // A schedule payload names what to run (a universe, timeframes); anything this large is not one.
+    payload: z
+      .unknown()
+      .refine((payload) => payload === undefined || JSON.stringify(payload).length <= MAX_SCHEDULE_PAYLOAD_CHARS, `must be at most ${MAX_SCHEDULE_PAYLOAD_CHARS} characters of JSON`)
+      .optional(),
   })
   .strict();
 export const ScheduleNameSchema = z.object({ name: z.string().min(1).max(100) }).strict();
@@ -149,8 +155,8 @@ export const ScheduleRunSchema = z.object({ schedule: ScheduleSchema, jobId: z.n
 export const HolidaySchema = z.object({ date: z.string(), description: z.string(), source: z.enum(['bundled', 'user']) });
 export const HolidayInputSchema = z
   .object({
-    date: z.string().regex(ISO_DATE, 'date must be YYYY-MM-DD'),
-    description: z.string().trim().min(1).max(200),
+    date: CalendarDateSchema,
+    description: printableText(200),
   })
   .strict();
-export const HolidayDateSchema = z.object({ date: z.string().regex(ISO_DATE, 'date must be YYYY-MM-DD') }).strict();
+export const HolidayDateSchema = z.object({ date: CalendarDateSchema }).strict();

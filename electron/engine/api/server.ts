@@ -50,6 +50,26 @@ function isLoopbackOrigin(origin: string): boolean {
   }
 }
 
+/**
+ * A request Node's parser refused (headers over 16 KB, a bad Content-Length, both Content-Length and
+ * Transfer-Encoding): answered with a status line and the error envelope, then closed, never a silent reset.
+ */
+function answerMalformed(error: NodeJS.ErrnoException, socket: Duplex, logger: Logger): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify({
+    error: tooLarge
+      ? { code: 'HEADERS_TOO_LARGE', message: 'request line and headers are over 16 KB: send long inputs in a JSON body' }
+      : { code: 'VALIDATION_FAILED', message: `malformed HTTP request (${error.code ?? 'parse error'})`, details: [{ path: [], message: 'malformed request' }] },
+  });
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+  logger.warn('malformed request refused', { code: error.code });
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+}
+
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
   const { router, events, logger, token, staticDir } = options;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -70,8 +90,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       if (method !== 'POST') throw new WorkstationError('NOT_FOUND', `commands are run with POST ${LOCAL_API_PREFIX}${path}`);
       const name = decodePathSegment(generic[1]!);
       if (!isCommandName(name)) throw new WorkstationError('NOT_FOUND', `unknown command: ${name}`);
+      // No body is no input; a body of `null` is a wrong one, for the command's schema to refuse.
       const input = await readJsonBody(req, bodyLimit);
-      sendJson(res, 200, await router.dispatch(name, input ?? {}, { transport: 'local-api' }));
+      sendJson(res, 200, await router.dispatch(name, input === undefined ? {} : input, { transport: 'local-api' }));
       return;
     }
     const match = matchRoute(routes, method, path);
@@ -125,7 +146,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
 
   const server = http.createServer((req, res) => void handle(req, res));
   server.on('upgrade', upgrade);
-  server.on('clientError', (_error, socket) => socket.destroy());
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerMalformed(error, socket, logger));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host ?? '127.0.0.1', () => resolve());

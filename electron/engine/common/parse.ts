@@ -34,3 +34,17 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
   const details = zodDetails(parsed.error, options.at);
   throw new WorkstationError('VALIDATION_FAILED', describeDetails(what, details), details);
 }
+
+/**
+ * VALIDATION_FAILED when `value` nests arrays and objects deeper than `max`; walked without recursion, so a
+ * hostile input of any depth is measured safely (and no deeper than `max + 1`).
+ */
+export function assertJsonDepth(value: unknown, max: number): void {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) throw new WorkstationError('VALIDATION_FAILED', `input nested deeper than ${max} levels`, [{ path: [], message: `nested deeper than ${max} levels` }]);
+    for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
+  }
+}

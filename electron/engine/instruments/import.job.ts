@@ -1,23 +1,37 @@
 import { z } from 'zod';
 import { JOB_KINDS } from '../../../shared/job-kinds';
 import type { InstrumentStore } from '../store/instruments';
-import { importInstruments, type ImportPhase, type ImportProgress } from './master-import';
+import { importInstruments, InstrumentImportError, type ImportPhase, type ImportProgress } from './master-import';
+import { parseMasterSource } from './master-source';
+import { PermanentJobError } from '../jobs/errors';
 import { defineJobKind } from '../jobs/registry';
 
 export const INSTRUMENTS_IMPORT_KIND = JOB_KINDS.instrumentsImport;
 
-export const InstrumentsImportPayloadSchema = z
-  .object({
-    /** An http(s) URL or a local path of a complete.json.gz-format file; absent: the current source's master. */
-    source: z.string().min(1).max(2048).optional(),
-  })
-  .strict();
+/** The payload of an import: a source `parseMasterSource` accepts for these assets hosts, or none (the current one's). */
+export function instrumentsImportPayloadSchema(allowedOrigins: () => readonly string[]) {
+  return z
+    .object({
+      source: z
+        .string()
+        .min(1)
+        .max(2048)
+        .superRefine((source, ctx) => {
+          const parsed = parseMasterSource(source, allowedOrigins());
+          if ('refused' in parsed) ctx.addIssue({ code: 'custom', message: `not a valid instrument master source: ${parsed.refused}` });
+        })
+        .optional(),
+    })
+    .strict();
+}
 
 export interface InstrumentsImportDeps {
   store: InstrumentStore;
   fetch: typeof fetch;
   /** Resolved when the job runs (not when it is scheduled): the master of the market source open now. */
   defaultSource: () => string;
+  /** Origins of the assets hosts the user configured (Upstox's, or the simulator's in the demo world). */
+  allowedOrigins: () => readonly string[];
 }
 
 /** Where each phase sits in the job's overall percentage: the download dominates on a slow line, the store otherwise. */
@@ -39,15 +53,18 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
   return defineJobKind({
     kind: INSTRUMENTS_IMPORT_KIND,
     description: 'Import the Upstox instrument master',
-    payload: InstrumentsImportPayloadSchema,
+    payload: instrumentsImportPayloadSchema(deps.allowedOrigins),
     concurrency: 1,
     maxAttempts: 3,
     backoff: { baseMs: 30_000, maxMs: 10 * 60_000 },
     async handler(ctx) {
       let phase: ImportPhase | undefined;
       try {
+        const requested = ctx.payload.source ?? deps.defaultSource();
+        const source = parseMasterSource(requested, deps.allowedOrigins());
+        if ('refused' in source) throw new PermanentJobError('INSTRUMENTS_SOURCE_REFUSED', `not a valid instrument master source: ${source.refused}`);
         const result = await importInstruments({
-          source: ctx.payload.source ?? deps.defaultSource(),
+          source: source.kind === 'url' ? source.url : source.path,
           fetch: deps.fetch,
           store: deps.store,
           signal: ctx.signal,
@@ -64,6 +81,7 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
       } catch (error) {
         // Stopped inside the import (its own abort checks): report it as the stop it is, not as a failure.
         ctx.checkpoint();
+        if (error instanceof InstrumentImportError && error.detail) ctx.logger.warn('instrument file refused', { reason: error.detail });
         throw error;
       }
     },

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, removeTempDirs } from '../../../tests/helpers/temp-dir';
 import type { JobContext } from '../jobs/context';
 import { classifyError, JobStoppedError } from '../jobs/errors';
-import { instrumentsImportKind, InstrumentsImportPayloadSchema } from './import.job';
+import { instrumentsImportKind, instrumentsImportPayloadSchema } from './import.job';
 import type { ProgressUpdate } from '../jobs/progress';
 import { createMemoryLogger } from '../common/logger';
 import { createInstrumentStore, REPLACE_BATCH, type InstrumentStore } from '../store/instruments';
@@ -116,6 +115,7 @@ const write = (name: string, data: Buffer) => {
   return file;
 };
 
+const ASSETS = 'https://assets.example.test';
 const noFetch = (() => Promise.reject(new Error('no network in this test'))) as typeof fetch;
 
 describe('importInstruments', () => {
@@ -161,9 +161,18 @@ describe('importInstruments', () => {
     expect(seen.at(-1)).toEqual({ phase: 'store', done: 6, total: 6 });
   });
 
-  it('reads a file:// URL', async () => {
-    const file = write('complete.json.gz', gz(masterRows()));
-    await expect(importInstruments({ source: pathToFileURL(file).href, fetch: noFetch, store })).resolves.toMatchObject({ imported: 6 });
+  it('answers one error for a local path whatever is wrong with it, keeping the reason for the log', async () => {
+    const cases: [string, RegExp][] = [
+      [path.join(dir, 'missing.json.gz'), /ENOENT/],
+      [write('plain.json.gz', Buffer.from('root:x:0:0')), /not gzip-compressed/],
+    ];
+    fs.symlinkSync('/etc/hostname', path.join(dir, 'link.json.gz'));
+    cases.push([path.join(dir, 'link.json.gz'), /not a \.json\.gz file/]);
+    for (const [source, detail] of cases) {
+      const error = await importInstruments({ source, fetch: noFetch, store }).catch((e: unknown) => e);
+      expect(error, source).toMatchObject({ code: 'NOT_A_MASTER', message: `${source} is not a valid instrument master`, detail: expect.stringMatching(detail) });
+    }
+    expect(store.count()).toBe(0);
   });
 
   it('replaces the previous master: an instrument missing from the new file is gone', async () => {
@@ -188,14 +197,16 @@ describe('importInstruments', () => {
       ['empty.json.gz', gz([]), 'NO_VALID_ROWS', /no valid rows: 0 skipped/],
       ['junk.json.gz', gz([1, { instrument_key: 'NSE_EQ|X' }]), 'NO_VALID_ROWS', /no valid rows: 2 skipped \(first problem: row 0: /],
     ];
+    // Downloaded, so the error says what is wrong (a local path gets one answer: see below).
     for (const [name, data, code, message] of cases) {
-      const error = await importInstruments({ source: write(name, data), fetch: noFetch, store }).catch((e: unknown) => e);
+      const serve = (async () => new Response(new Uint8Array(data))) as typeof fetch;
+      const error = await importInstruments({ source: `${ASSETS}/market-quote/instruments/exchange/${name}`, fetch: serve, store }).catch((e: unknown) => e);
       expect(error, name).toBeInstanceOf(InstrumentImportError);
       expect((error as InstrumentImportError).code, name).toBe(code);
       expect((error as Error).message, name).toMatch(message);
     }
     const missing = await importInstruments({ source: path.join(dir, 'missing.json.gz'), fetch: noFetch, store }).catch((e: unknown) => e);
-    expect(missing).toMatchObject({ code: 'SOURCE_UNREADABLE', message: expect.stringMatching(/cannot read .*missing\.json\.gz: .*ENOENT/) });
+    expect(missing).toMatchObject({ code: 'NOT_A_MASTER', message: expect.stringMatching(/missing\.json\.gz is not a valid instrument master$/) });
     expect(store.count()).toBe(6);
     expect(store.search({ q: 'reliance', limit: 10 })).toEqual(before);
   });
@@ -283,11 +294,12 @@ function manyOptions(n: number) {
 
 describe('instruments.import job kind', () => {
   it('takes a source, runs one at a time, and reports download, parse and store as phases with overall percentages', async () => {
-    const kind = instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => 'unused.json.gz' });
+    const kind = instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] });
     expect(kind).toMatchObject({ kind: 'instruments.import', concurrency: 1 });
     // No source: the master of the market source open when the job runs.
-    expect(InstrumentsImportPayloadSchema.safeParse({}).success).toBe(true);
-    expect(InstrumentsImportPayloadSchema.safeParse({ source: 'x', extra: 1 }).success).toBe(false);
+    const payload = instrumentsImportPayloadSchema(() => [ASSETS]);
+    expect(payload.safeParse({}).success).toBe(true);
+    expect(payload.safeParse({ source: '/data/complete.json.gz', extra: 1 }).success).toBe(false);
 
     const updates: ProgressUpdate[] = [];
     const source = write('complete.json.gz', gz(masterRows()));
@@ -310,7 +322,7 @@ describe('instruments.import job kind', () => {
       // Cancel once the first batch is written.
       if (u.message!.startsWith(`store: ${REPLACE_BATCH} of`)) controller.abort('cancel');
     });
-    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => 'unused.json.gz' }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
     expect(stored).toEqual([`store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`, `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`]);
     expect(store.count()).toBe(6);
     expect(store.get(['NSE_FO|100000'])).toEqual([]);
@@ -336,7 +348,7 @@ describe('instruments.import job kind', () => {
       stored.push(Number(/store: (\d+) of/.exec(u.message!)![1]));
       if (stored.length === 1) setImmediate(watch);
     });
-    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => 'unused.json.gz' }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
     expect(stagedAtCancel).toBe(REPLACE_BATCH);
     expect(stored).toEqual([0]);
     expect(store.count()).toBe(6);
@@ -346,12 +358,12 @@ describe('instruments.import job kind', () => {
   });
 
   it('fails a bad file permanently and a server error transiently, with the import error code', async () => {
-    const kind = instrumentsImportKind({ store, fetch: (async () => new Response('busy', { status: 502 })) as typeof fetch, defaultSource: () => 'unused.json.gz' });
+    const kind = instrumentsImportKind({ store, fetch: (async () => new Response('busy', { status: 502 })) as typeof fetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] });
     // As the runner sees them: classifyError decides between retry and failure.
     const failureOf = (run: Promise<unknown>) => run.then(() => null, (error: unknown) => classifyError(error, true));
     const bad = await failureOf(kind.handler(fakeContext({ source: write('bad.json.gz', Buffer.from('not gzip')) }, new AbortController())));
-    expect(bad).toMatchObject({ code: 'INSTRUMENTS_NOT_GZIP', transient: false });
-    const busy = await failureOf(kind.handler(fakeContext({ source: 'https://assets.example.test/complete.json.gz' }, new AbortController())));
+    expect(bad).toMatchObject({ code: 'INSTRUMENTS_NOT_A_MASTER', transient: false });
+    const busy = await failureOf(kind.handler(fakeContext({ source: `${ASSETS}/market-quote/instruments/exchange/complete.json.gz` }, new AbortController())));
     expect(busy).toMatchObject({ code: 'INSTRUMENTS_DOWNLOAD_FAILED', transient: true });
   });
 });

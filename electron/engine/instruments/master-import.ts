@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { z } from 'zod';
@@ -25,7 +24,7 @@ const SKIP_SAMPLES = 5;
 
 const gunzip = promisify(zlib.gunzip);
 
-export type InstrumentImportErrorCode = 'SOURCE_UNREADABLE' | 'DOWNLOAD_FAILED' | 'TOO_LARGE' | 'NOT_GZIP' | 'NOT_JSON_ARRAY' | 'NO_VALID_ROWS';
+export type InstrumentImportErrorCode = 'NOT_A_MASTER' | 'SOURCE_REFUSED' | 'DOWNLOAD_FAILED' | 'TOO_LARGE' | 'NOT_GZIP' | 'NOT_JSON_ARRAY' | 'NO_VALID_ROWS';
 
 /** Why an import stopped before replacing anything; `retryable` when waiting may fix it (network, 5xx). */
 export class InstrumentImportError extends Error {
@@ -33,6 +32,8 @@ export class InstrumentImportError extends Error {
     readonly code: InstrumentImportErrorCode,
     message: string,
     readonly retryable = false,
+    /** What was wrong, for the log only: the message may not say it (a local path's existence stays private). */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'InstrumentImportError';
@@ -98,7 +99,7 @@ export interface ImportProgress {
 }
 
 export interface ImportInstrumentsOptions {
-  /** An http(s) URL, a file:// URL or a local path of a complete.json.gz-format file. */
+  /** An http(s) URL or an absolute local path of a complete.json.gz-format file, checked by `parseMasterSource`. */
   source: string;
   fetch: typeof fetch;
   store: InstrumentStore;
@@ -169,17 +170,14 @@ async function download(source: string, fetchFn: typeof fetch, signal: AbortSign
   }
 }
 
+/** Resolved first (a link named .json.gz to another file is refused), then read if it is a regular file. */
 async function readLocal(source: string, signal: AbortSignal | undefined): Promise<Buffer> {
-  const file = /^file:/i.test(source) ? fileURLToPath(source) : source;
-  try {
-    const { size } = await fs.stat(file);
-    if (size > MAX_COMPRESSED_BYTES) throw new InstrumentImportError('TOO_LARGE', `${file} is ${size} bytes, more than ${MAX_COMPRESSED_BYTES}`);
-    return await fs.readFile(file, { signal });
-  } catch (error) {
-    stopIfAborted(signal);
-    if (error instanceof InstrumentImportError) throw error;
-    throw new InstrumentImportError('SOURCE_UNREADABLE', `cannot read ${file}: ${(error as Error).message}`);
-  }
+  const real = await fs.realpath(source);
+  if (!/\.json\.gz$/i.test(real)) throw new InstrumentImportError('NOT_GZIP', `${real} is not a .json.gz file`);
+  const stat = await fs.stat(real);
+  if (!stat.isFile()) throw new InstrumentImportError('NOT_GZIP', `${real} is not a regular file`);
+  if (stat.size > MAX_COMPRESSED_BYTES) throw new InstrumentImportError('TOO_LARGE', `${real} is ${stat.size} bytes, more than ${MAX_COMPRESSED_BYTES}`);
+  return fs.readFile(real, { signal });
 }
 
 /** The JSON text of a gzip file; the unpacked buffer is dropped on return, before the text is parsed. */
@@ -323,21 +321,35 @@ export async function importInstruments({ source, fetch: fetchFn, store, signal,
   const report = (phase: ImportPhase, done: number, total: number | null) => progress?.({ phase, done, total });
   report('download', 0, null);
   stopIfAborted(signal);
-  const gz = isHttp(source) ? await download(source, fetchFn, signal, (done, total) => report('download', done, total)) : await readLocal(source, signal);
-  report('download', gz.length, gz.length);
-  stopIfAborted(signal);
+  const local = !isHttp(source);
+  const read = async () => {
+    const gz = local ? await readLocal(source, signal) : await download(source, fetchFn, signal, (done, total) => report('download', done, total));
+    report('download', gz.length, gz.length);
+    stopIfAborted(signal);
 
-  report('parse', 0, null);
-  const rows = await decode(gz, signal);
-  report('parse', 0, rows.length);
-  stopIfAborted(signal);
-  const { records, skipped, samples } = await validate(rows, signal, (done) => report('parse', done, rows.length));
-  // The parsed objects are garbage from here on; dropping them before the store copy lowers the peak.
-  rows.length = 0;
-  if (records.length === 0) {
-    const why = samples[0] ? ` (first problem: row ${samples[0].index}: ${samples[0].reason})` : '';
-    throw new InstrumentImportError('NO_VALID_ROWS', `the instrument file has no valid rows: ${skipped} skipped${why}`);
+    report('parse', 0, null);
+    const rows = await decode(gz, signal);
+    report('parse', 0, rows.length);
+    stopIfAborted(signal);
+    const checked = await validate(rows, signal, (done) => report('parse', done, rows.length));
+    // The parsed objects are garbage from here on; dropping them before the store copy lowers the peak.
+    rows.length = 0;
+    if (checked.records.length === 0) {
+      const why = checked.samples[0] ? ` (first problem: row ${checked.samples[0].index}: ${checked.samples[0].reason})` : '';
+      throw new InstrumentImportError('NO_VALID_ROWS', `the instrument file has no valid rows: ${checked.skipped} skipped${why}`);
+    }
+    return checked;
+  };
+  let checked: Awaited<ReturnType<typeof read>>;
+  try {
+    checked = await read();
+  } catch (error) {
+    stopIfAborted(signal);
+    if (!local) throw error;
+    // One answer for a local path whatever went wrong: missing, unreadable, another kind of file or a bad master.
+    throw new InstrumentImportError('NOT_A_MASTER', `${source} is not a valid instrument master`, false, (error as Error).message);
   }
+  const { records, skipped, samples } = checked;
 
   report('store', 0, records.length);
   stopIfAborted(signal);

@@ -6,6 +6,7 @@ import type { FeedModule } from '../feed/module';
 import type { JobService } from '../jobs/service';
 import type { Stores } from '../store';
 import { INSTRUMENTS_IMPORT_KIND } from './import.job';
+import { originOf } from './master-source';
 import { createInstrumentService } from './service';
 
 /** Path of the instrument master below the assets host (Upstox's and the simulator's alike). */
@@ -30,7 +31,9 @@ export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
     if (host === null) throw new WorkstationError('UNAVAILABLE', 'the demo market is not running yet: its instrument master cannot be imported');
     return `${host}${INSTRUMENT_MASTER_PATH}`;
   };
-  const service = createInstrumentService({ store: deps.stores.instruments, fetch: deps.http, logger: deps.logger.child('instruments'), defaultSource: masterUrl });
+  // The hosts the user configured: Upstox's assets host in the live world, the simulator's in demo.
+  const allowedOrigins = () => [market.source()?.assetsUrl, deps.assetsUrl].flatMap((url) => (url ? [originOf(url)].filter((o) => o !== null) : []));
+  const service = createInstrumentService({ store: deps.stores.instruments, fetch: deps.http, logger: deps.logger.child('instruments'), defaultSource: masterUrl, allowedOrigins });
 
   const importPending = () => (['QUEUED', 'RUNNING'] as const).some((status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0);
 

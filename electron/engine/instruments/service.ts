@@ -1,5 +1,5 @@
 import { InstrumentImportInputSchema, InstrumentSearchQuerySchema, type Instrument } from '../../../shared/domain/instruments';
-import { instrumentsImportKind } from './import.job';
+import { instrumentsImportKind, instrumentsImportPayloadSchema } from './import.job';
 import { UPSTOX_COMPLETE_MASTER_URL } from './master-import';
 import type { Logger } from '../common/logger';
 import { parseOrThrow } from '../common/parse';
@@ -14,13 +14,18 @@ export interface InstrumentServiceDeps {
    * a function when it depends on the market source chosen at run time.
    */
   defaultSource?: string | (() => string);
+  /** Origins of the assets hosts the user configured; an import fetches from no other. */
+  allowedOrigins?: () => readonly string[];
 }
 
 /** Slower searches are logged: the picker searches on every keystroke. */
 const SLOW_SEARCH_MS = 40;
 
 /** The instrument master: search and lookup for the watchlist picker, and the job kind that imports it. */
-export function createInstrumentService({ store, fetch, logger, defaultSource = UPSTOX_COMPLETE_MASTER_URL }: InstrumentServiceDeps) {
+export function createInstrumentService({ store, fetch, logger, defaultSource = UPSTOX_COMPLETE_MASTER_URL, allowedOrigins }: InstrumentServiceDeps) {
+  const resolveDefault = () => (typeof defaultSource === 'function' ? defaultSource() : defaultSource);
+  const origins = allowedOrigins ?? (() => [new URL(resolveDefault()).origin]);
+  const payloadSchema = instrumentsImportPayloadSchema(origins);
   return {
     /** Validates `query` (InstrumentSearchQuerySchema) and returns the best matches, best first. */
     search(query: unknown): Instrument[] {
@@ -34,12 +39,12 @@ export function createInstrumentService({ store, fetch, logger, defaultSource = 
     /** The instruments of `keys` the master knows, in the order asked; unknown keys are left out. */
     get: (keys: readonly string[]): Instrument[] => store.get(keys),
     count: (): number => store.count(),
-    /** The job payload for an import request (InstrumentImportInputSchema): its source, or the default master. */
-    importPayload(input: unknown = {}): { source: string } {
+    /** The job payload for an import request (InstrumentImportInputSchema): its source, or none for the current master. */
+    importPayload(input: unknown = {}): { source?: string } {
       const { source } = parseOrThrow(InstrumentImportInputSchema, input, 'invalid instrument import');
-      return { source: source ?? (typeof defaultSource === 'function' ? defaultSource() : defaultSource) };
+      return parseOrThrow(payloadSchema, source === undefined ? {} : { source }, 'invalid instrument import');
     },
-    importKind: instrumentsImportKind({ store, fetch, defaultSource: () => (typeof defaultSource === 'function' ? defaultSource() : defaultSource) }),
+    importKind: instrumentsImportKind({ store, fetch, defaultSource: resolveDefault, allowedOrigins: origins }),
   };
 }
 

@@ -190,7 +190,15 @@ export function createScheduler(deps: SchedulerDeps) {
         throw new WorkstationError('CONFLICT', `schedule ${name} runs "${next.jobKind}" jobs, which this version of the app cannot run yet`);
       }
       const kind = registry.get(next.jobKind);
-      if (kind && changes.payload !== undefined) parseOrThrow(kind.payload, next.payload, `invalid payload for ${next.jobKind}`, { at: ['payload'] });
+      if (changes.payload !== undefined) {
+        // Checked now, by the kind that will run it: a bad payload saved today would only fail at 07:45 tomorrow.
+        if (!kind) {
+          throw new WorkstationError('VALIDATION_FAILED', `schedule ${name} runs "${next.jobKind}" jobs, which this version cannot run: it takes no payload`, [
+            { path: ['payload'], message: `no job kind ${next.jobKind} to check it against` },
+          ]);
+        }
+        parseOrThrow(kind.payload, next.payload, `invalid payload for ${next.jobKind}`, { at: ['payload'] });
+      }
       const now = clock.now();
       store.update(name, { cron: next.cron, enabled: next.enabled, payload: next.payload, nextRunAt: next.enabled ? nextOccurrence(next, now) : null }, now);
       logger.info('schedule changed', { schedule: name, cron: next.cron, enabled: next.enabled });

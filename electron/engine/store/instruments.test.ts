@@ -322,7 +322,7 @@ describe('instrument store', () => {
 });
 
 describe('instrument service', () => {
-  it('validates queries as the contract does, and names the default master when an import names no source', async () => {
+  it('validates queries as the contract does, and leaves the default master to be resolved when the import runs', async () => {
     const service = createInstrumentService({ store, fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch, logger: createMemoryLogger() });
     await store.replaceAll(fixture());
     expect(service.count()).toBe(34);
@@ -332,13 +332,19 @@ describe('instrument service', () => {
     expect(() => service.search({ q: 'x', segment: 'nse_eq' })).toThrow(WorkstationError);
     expect(service.get([NIFTY_50]).map((i) => i.tradingSymbol)).toEqual(['NIFTY 50']);
     expect(service.importKind.kind).toBe('instruments.import');
-    expect(service.importPayload()).toEqual({ source: UPSTOX_COMPLETE_MASTER_URL });
+    expect(service.importPayload()).toEqual({});
+    expect(service.importPayload({ source: UPSTOX_COMPLETE_MASTER_URL })).toEqual({ source: UPSTOX_COMPLETE_MASTER_URL });
     expect(service.importPayload({ source: '/tmp/complete.json.gz' })).toEqual({ source: '/tmp/complete.json.gz' });
+    expect(() => service.importPayload({ source: 'https://example.com/complete.json.gz' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: ['source'] })] }),
+    );
 
     let host = 'http://127.0.0.1:1';
-    const local = createInstrumentService({ store, fetch, logger: createMemoryLogger(), defaultSource: () => `${host}/complete.json.gz` });
+    const local = createInstrumentService({ store, fetch, logger: createMemoryLogger(), defaultSource: () => `${host}/market-quote/instruments/exchange/complete.json.gz` });
     host = 'http://127.0.0.1:2';
-    expect(local.importPayload({})).toEqual({ source: 'http://127.0.0.1:2/complete.json.gz' });
+    const master = (origin: string) => ({ source: `${origin}/market-quote/instruments/exchange/complete.json.gz` });
+    expect(local.importPayload(master('http://127.0.0.1:2'))).toEqual(master('http://127.0.0.1:2'));
+    expect(() => local.importPayload(master('http://127.0.0.1:1'))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
     expect(() => local.importPayload({ source: '' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });
