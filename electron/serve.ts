@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalApi } from './engine/api/server';
-import { loadOrCreateApiToken, API_TOKEN_FILE } from './engine/api/token';
+import { apiTokenSource, loadOrCreateApiToken } from './engine/api/token';
 import { loadConfig } from './engine/config';
 import { createEngine } from './engine';
 
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     [
       `Tickdesk ${mode === 'demo' ? '(demo mode: no Upstox token set) ' : ''}is running.`,
       `  Open:  ${api.origin}/#token=${token}`,
-      `  API:   ${api.origin}/api/v1  (bearer token in ${path.join(config.dataDir, API_TOKEN_FILE)})`,
+      `  API:   ${api.origin}/api/v1  (bearer token ${apiTokenSource(config.dataDir, config.apiToken)})`,
       `  Data:  ${config.dataDir}`,
       '',
     ].join('\n'),

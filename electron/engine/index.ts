@@ -4,6 +4,7 @@ import type { CommandHandlers } from './common/commands';
 import { createSystemClock, type Clock } from './common/clock';
 import { createEventHub, type EventHub } from './common/events';
 import { createLogger, type Logger } from './common/logger';
+import { makeOwnerOnly } from './common/owner-only';
 import type { EngineConfig } from './config';
 import { createCalendarModule } from './calendar/module';
 import type { FeedService } from './feed/service';
@@ -65,8 +66,10 @@ export interface Engine {
  */
 export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engine {
   const clock = deps.clock ?? createSystemClock();
+  const tightened = makeOwnerOnly(config.dataDir);
   const ownLogger = deps.logger ? undefined : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
   const logger = deps.logger ?? ownLogger!;
+  if (tightened > 0) logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', { dataDir: config.dataDir, tightened });
   const homeDb = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
   const stores = createStores(homeDb);
   const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });

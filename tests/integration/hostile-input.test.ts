@@ -24,7 +24,7 @@ const json = (method: string, body: unknown): RequestInit => ({ method, headers:
 
 async function refused(response: Response, status = 400): Promise<Loose> {
   expect(response.status).toBe(status);
-  const body = await response.json();
+  const body: Loose = await response.json();
   expect(body.error.code).toBeTypeOf('string');
   return body.error;
 }
@@ -65,7 +65,7 @@ describe('the instrument import source', () => {
     for (const source of ['/etc/hostname.json.gz', '/no/such/file.json.gz', `${app.dataDir}/tickdesk.db.json.gz`]) {
       const started = await app.call('/api/v1/instruments/import', json('POST', { source }));
       expect(started.status).toBe(202);
-      const { jobId } = await started.json();
+      const { jobId }: Loose = await started.json();
       const job: Loose = await waitForFinal(jobId);
       expect(job.status).toBe('FAILED');
       messages.push(`${job.error.code}: ${job.error.message.replace(source, '<path>')}`);

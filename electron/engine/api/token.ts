@@ -32,3 +32,8 @@ export function bearerOf(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1];
 }
+
+/** Where the token `loadOrCreateApiToken` answers comes from, as the start banner says it. */
+export function apiTokenSource(dataDir: string, configured?: string): string {
+  return configured ? 'from the TICKDESK_API_TOKEN environment variable' : `in ${path.join(dataDir, API_TOKEN_FILE)}`;
+}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureOwnerOnlyFile } from './owner-only';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -51,8 +52,8 @@ export interface LogSink {
 function createSink(options: LoggerOptions): LogSink {
   let fd: number | undefined;
   if (options.dir) {
-    fs.mkdirSync(options.dir, { recursive: true });
-    fd = fs.openSync(path.join(options.dir, 'tickdesk.log'), 'a', 0o600);
+    ensureOwnerOnlyFile(path.join(options.dir, 'tickdesk.log'));
+    fd = fs.openSync(path.join(options.dir, 'tickdesk.log'), 'a');
   }
   return {
     write(line, level) {

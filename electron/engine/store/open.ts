@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { WorkstationError } from '../../../shared/errors';
 import type { Logger } from '../common/logger';
+import { ensureOwnerOnlyFile } from '../common/owner-only';
 import { MIGRATIONS } from './migrations';
 import type { Db, Migration } from './types';
 
@@ -53,7 +53,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, t
  * and a busy timeout so a second process waits instead of failing.
  */
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:' && !options.readonly) ensureOwnerOnlyFile(file);
   const db = new Database(file, { readonly: options.readonly ?? false });
   try {
     db.pragma('busy_timeout = 5000');
