@@ -3,6 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
+import { EngineApi } from './pages/api';
+import { JobsPage } from './pages/jobs';
+import { MarketPage } from './pages/market';
+import { SettingsPage } from './pages/settings';
+import { Shell } from './pages/shell';
 
 export interface ServedApp {
   /** The address `npm run serve` printed, with the token in its fragment. */
@@ -55,7 +60,16 @@ export async function stopServe(app: ServedApp): Promise<void> {
   fs.rmSync(app.dataDir, { recursive: true, force: true });
 }
 
-export const test = base.extend<object, { app: ServedApp }>({
+export interface Pages {
+  api: EngineApi;
+  shell: Shell;
+  market: MarketPage;
+  jobs: JobsPage;
+  settings: SettingsPage;
+}
+
+/** One served app per worker, shared by its specs; page objects per test. */
+export const test = base.extend<Pages, { app: ServedApp }>({
   app: [
     // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
@@ -65,8 +79,16 @@ export const test = base.extend<object, { app: ServedApp }>({
     },
     { scope: 'worker' },
   ],
+  api: async ({ request, app }, use) => use(new EngineApi(request, app)),
+  shell: async ({ page, app }, use) => use(new Shell(page, app)),
+  market: async ({ shell }, use) => use(new MarketPage(shell)),
+  jobs: async ({ shell }, use) => use(new JobsPage(shell)),
+  settings: async ({ shell }, use) => use(new SettingsPage(shell)),
 });
 
 export { expect } from '@playwright/test';
 
 export const SCREENSHOT_DIR = path.join(ROOT, 'test-results', 'screenshots');
+
+/** Where a spec's screenshot goes: `test-results/screenshots/<name>.png`. */
+export const shot = (name: string) => path.join(SCREENSHOT_DIR, `${name}.png`);

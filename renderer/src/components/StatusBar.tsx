@@ -1,5 +1,7 @@
-import { useAppStore } from '../stores/app';
+import { selectWorld, useAppStore } from '../stores/app';
 import { useJobsStore } from '../stores/jobs';
+import { useMarketStore } from '../stores/market';
+import { WorldBadge } from './WorldBadge';
 
 const CONNECTION_LABEL = {
   connecting: 'connecting…',
@@ -23,8 +25,8 @@ function Dot({ tone }: { tone: 'ok' | 'warn' | 'bad' | 'idle' }) {
 export function StatusBar() {
   const connection = useAppStore((s) => s.connection);
   const transport = useAppStore((s) => s.transport);
-  const mode = useAppStore((s) => s.settings?.mode ?? s.system?.mode);
-  const feed = useAppStore((s) => s.feed);
+  const mode = useAppStore(selectWorld);
+  const feed = useMarketStore((s) => s.feed);
   const running = useJobsStore((s) => s.stats?.running);
   const queued = useJobsStore((s) => s.stats?.queued);
   const connectionTone = connection === 'connected' ? 'ok' : connection === 'connecting' ? 'warn' : 'bad';
@@ -35,7 +37,7 @@ export function StatusBar() {
         <Dot tone={connectionTone} /> Engine: {CONNECTION_LABEL[connection]}
         {transport ? ` (${transport === 'ipc' ? 'desktop' : 'Local API'})` : ''}
       </span>
-      <span data-testid="status-mode">{mode === 'live' ? 'Live: Upstox' : mode === 'demo' ? 'Demo mode' : '…'}</span>
+      <span data-testid="status-mode">{mode ? <WorldBadge size="small" /> : '…'}</span>
       <span data-testid="status-feed">
         <Dot tone={feedTone} /> Feed: {feed ? FEED_LABEL[feed.state] : 'not started'}
         {feed?.state === 'connected' ? ` · ${feed.ticksPerSecond.toFixed(1)} ticks/s` : ''}

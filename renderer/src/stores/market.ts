@@ -1,6 +1,9 @@
 import { create } from 'zustand';
-import type { LatestTick, LatestTicks, Subscription } from '../../../shared/domain/feed';
+import type { FeedStatus, LatestTick, LatestTicks, Subscription } from '../../../shared/domain/feed';
 import type { Instrument } from '../../../shared/domain/instruments';
+import { JOB_KINDS } from '../../../shared/job-kinds';
+import type { Bridge } from '../bridge';
+import { followEngine } from './follow';
 
 /** A tick as the watchlist shows it: which way the LTP moved since the previous tick of the same instrument. */
 export interface WatchTick extends LatestTick {
@@ -9,6 +12,8 @@ export interface WatchTick extends LatestTick {
 
 /** Live market state. Ticks are keyed by instrument so that a row can subscribe to its own instrument only. */
 export interface MarketState {
+  /** The feed as last reported; null until the engine has answered. */
+  feed: FeedStatus | null;
   subscriptions: Subscription[];
   /** False until the first `feed.subscriptions` answer, so an empty list is not mistaken for "not loaded". */
   subscriptionsLoaded: boolean;
@@ -22,6 +27,7 @@ export interface MarketState {
 }
 
 export const useMarketStore = create<MarketState>()(() => ({
+  feed: null,
   subscriptions: [],
   subscriptionsLoaded: false,
   ticks: {},
@@ -93,7 +99,44 @@ export function displaySymbol(key: string, instrument: Instrument | undefined): 
   return bar < 0 ? key : key.slice(bar + 1);
 }
 
-export function segmentOfKey(key: string): string {
-  const bar = key.indexOf('|');
-  return bar < 0 ? '' : key.slice(0, bar);
+/**
+ * Feeds the market store: feed status, watchlist and latest ticks on load, then pushed ticks and status. A switch
+ * of world empties the store first: no price of the world left behind may be shown in the other, even for a moment.
+ */
+export function wireMarket(bridge: Bridge): () => void {
+  let loading: Promise<void> | null = null;
+  const load = () => {
+    loading ??= (async () => {
+      try {
+        const [feed, subscriptions, ticks] = await Promise.all([
+          bridge.invoke('feed.status', {}),
+          bridge.invoke('feed.subscriptions', {}),
+          bridge.invoke('feed.latestTicks', {}),
+        ]);
+        useMarketStore.setState({ feed });
+        replaceSubscriptions(subscriptions);
+        applyTicks(ticks);
+      } catch {
+        // The feed status bar shows what is known; the next feed_status or reconnect tries again.
+      } finally {
+        loading = null;
+      }
+    })();
+  };
+  const offs = [
+    followEngine(bridge, load, () => useMarketStore.setState(useMarketStore.getInitialState(), true)),
+    bridge.on('feed_status', ({ payload }) => {
+      useMarketStore.setState({ feed: payload });
+      // Another window or a script changed the subscriptions: the watchlist follows.
+      if (subscriptionsDifferFrom(payload.subscriptions)) load();
+    }),
+    bridge.on('market_ticks', ({ payload }) => applyTicks(payload.ticks)),
+    bridge.on('job_completed', ({ payload }) => {
+      // A new instrument master names watchlist rows that were only keys before.
+      if (payload.kind !== JOB_KINDS.instrumentsImport) return;
+      const keys = useMarketStore.getState().subscriptions.map((s) => s.instrumentKey);
+      if (keys.length > 0) bridge.invoke('instruments.get', { keys }).then(rememberInstruments, () => undefined);
+    }),
+  ];
+  return () => offs.forEach((off) => off());
 }

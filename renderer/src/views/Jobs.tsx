@@ -3,6 +3,7 @@ import type { Job, JobStatus } from '../../../shared/domain/jobs';
 import { useBridge } from '../bridge-context';
 import { ProgressBar } from '../components/ProgressBar';
 import { formatClock, formatDateTime, formatEta } from '../lib/format';
+import { useCommand } from '../lib/use-command';
 import { useNow } from '../lib/use-now';
 import { jobsNewestFirst, useJobsStore } from '../stores/jobs';
 import { SchedulesPanel } from './Schedules';
@@ -45,20 +46,10 @@ function JobCountdown({ at }: { at: string | null }) {
 /** Re-renders only when its job changes; the countdowns tick on their own. */
 const JobRow = memo(function JobRow({ job }: { job: Job }) {
   const bridge = useBridge();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const command = useCommand();
+  const { busy } = command;
   const p = job.progress;
-  const act = async (action: 'jobs.cancel' | 'jobs.retry') => {
-    setBusy(true);
-    setError(null);
-    try {
-      await bridge.invoke(action, { id: job.id });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const act = (action: 'jobs.cancel' | 'jobs.retry') => command.run(() => bridge.invoke(action, { id: job.id }));
   const counts = p.total > 0 ? `${p.completed + p.failed}/${p.total}` : '';
   return (
     <tr data-testid={`job-${job.id}`} data-status={job.status}>
@@ -99,7 +90,7 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
       <td className="num">
         {job.attempts}/{job.maxAttempts}
       </td>
-      <td className="error-cell">{job.error ? <span title={job.error.message} className="bad">{job.error.code}: {job.error.message}</span> : null}{error ? <span className="bad">{error}</span> : null}</td>
+      <td className="error-cell">{job.error ? <span title={job.error.message} className="bad">{job.error.code}: {job.error.message}</span> : null}{command.message ? <span className="bad">{command.message}</span> : null}</td>
       <td className="actions">
         {job.status === 'QUEUED' || job.status === 'RUNNING' ? (
           <button type="button" className="secondary" disabled={busy || job.cancelRequested} onClick={() => void act('jobs.cancel')}>

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, type RefObject } from 'react';
+import { WorldBadge } from '../components/WorldBadge';
 import { useMarketStore } from '../stores/market';
 import { DepthPanel } from './market/DepthPanel';
 import { FeedStatusBar } from './market/FeedStatusBar';
@@ -51,6 +52,7 @@ export function MarketView() {
     <section className="view market-view" aria-labelledby="view-title">
       <div className="market-top">
         <h1 id="view-title">Market</h1>
+        <WorldBadge />
         <InstrumentPicker inputRef={searchRef} onAdd={actions.add} />
       </div>
       <FeedStatusBar />

@@ -2,30 +2,24 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Schedule } from '../../../shared/domain/jobs';
 import { useBridge } from '../bridge-context';
 import { formatDateTime } from '../lib/format';
+import { useCommand } from '../lib/use-command';
 
 const REFRESH_MS = 30_000;
 
 function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (s: Schedule) => void }) {
   const bridge = useBridge();
   const [cron, setCron] = useState(schedule.cron);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const command = useCommand();
+  const { busy } = command;
 
   const run = async (action: () => Promise<Schedule>, done?: string) => {
-    setBusy(true);
-    setError(null);
     setNotice(null);
-    try {
-      const next = await action();
-      onChanged(next);
-      setCron(next.cron);
-      if (done) setNotice(done);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    const next = await command.run(action);
+    if (!next) return;
+    onChanged(next);
+    setCron(next.cron);
+    if (done) setNotice(done);
   };
 
   return (
@@ -79,7 +73,7 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
         >
           Run now
         </button>
-        {error ? <div className="bad small" role="alert">{error}</div> : null}
+        {command.message ? <div className="bad small" role="alert">{command.message}</div> : null}
         {notice ? <div className="good small" role="status">{notice}</div> : null}
       </td>
     </tr>

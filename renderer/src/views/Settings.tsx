@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../shared/domain/settings';
 import { WorkstationError } from '../../../shared/errors';
 import { useBridge } from '../bridge-context';
+import { useCommand } from '../lib/use-command';
 import { useAppStore } from '../stores/app';
 
 type FieldErrors = Partial<Record<keyof Settings | 'token' | 'form', string>>;
@@ -41,23 +42,18 @@ function UpstoxTokenForm() {
   const bridge = useBridge();
   const view = useAppStore((s) => s.settings);
   const [token, setToken] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  const [busy, setBusy] = useState(false);
+  const command = useCommand();
+  const { busy } = command;
   if (!view) return null;
   const status = view.upstoxToken;
+  const fieldErrors = command.error === null ? {} : errorsOf(command.error);
+  const error = fieldErrors.token ?? fieldErrors.form;
 
   const run = async (action: () => Promise<typeof view>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      useAppStore.setState({ settings: await action() });
-      setToken('');
-    } catch (e) {
-      const errors = errorsOf(e);
-      setError(errors.token ?? errors.form);
-    } finally {
-      setBusy(false);
-    }
+    const settings = await command.run(action);
+    if (!settings) return;
+    useAppStore.setState({ settings });
+    setToken('');
   };
 
   return (

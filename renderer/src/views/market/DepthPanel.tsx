@@ -1,5 +1,6 @@
+import { segmentOf } from '../../../../shared/domain/feed';
 import { formatClock } from '../../lib/format';
-import { segmentOfKey, useMarketStore } from '../../stores/market';
+import { useMarketStore } from '../../stores/market';
 import { formatGreek, formatIv, formatPrice, formatQuantity, INTEGER, isDerivativeSegment, isOption } from './format';
 import { useInstrument } from './instrument-lookup';
 
@@ -20,7 +21,7 @@ export function DepthPanel({ instrumentKey }: { instrumentKey: string }) {
   const instrument = useInstrument(instrumentKey);
   const depth = tick?.depth ?? [];
   const option = isOption(tick, instrument);
-  const derivative = isDerivativeSegment(segmentOfKey(instrumentKey));
+  const derivative = isDerivativeSegment(segmentOf(instrumentKey));
   const maxQty = Math.max(1, ...depth.flatMap((level) => [level.bidQty, level.askQty]));
 
   return (
@@ -28,7 +29,7 @@ export function DepthPanel({ instrumentKey }: { instrumentKey: string }) {
       <h2>Depth</h2>
       {depth.length === 0 ? (
         <p className="muted small">
-          {segmentOfKey(instrumentKey).endsWith('_INDEX')
+          {segmentOf(instrumentKey).endsWith('_INDEX')
             ? 'An index has no order book.'
             : tick?.mode === 'full' || tick?.mode === 'full_d30'
               ? 'No depth in the last tick.'

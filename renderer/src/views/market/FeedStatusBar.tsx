@@ -1,9 +1,10 @@
-import { useMemo, useState } from 'react';
-import { FEED_MODES, SUBSCRIPTION_LIMITS, type FeedStatus } from '../../../../shared/domain/feed';
+import { useMemo } from 'react';
+import { FEED_MODES, segmentOf, SUBSCRIPTION_LIMITS, type FeedStatus } from '../../../../shared/domain/feed';
 import { useBridge } from '../../bridge-context';
+import { useCommand } from '../../lib/use-command';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../stores/app';
-import { segmentOfKey, useMarketStore } from '../../stores/market';
+import { useMarketStore } from '../../stores/market';
 import { formatAge } from './format';
 import { MODE_LABEL } from './WatchRow';
 
@@ -40,7 +41,7 @@ export function subscriptionUsage(counts: Record<string, number>): { mode: (type
 /** The segments the watchlist trades in. */
 function useWatchedSegments(): string {
   const subscriptions = useMarketStore((s) => s.subscriptions);
-  return useMemo(() => [...new Set(subscriptions.map((sub) => segmentOfKey(sub.instrumentKey)))].sort().join(','), [subscriptions]);
+  return useMemo(() => [...new Set(subscriptions.map((sub) => segmentOf(sub.instrumentKey)))].sort().join(','), [subscriptions]);
 }
 
 /**
@@ -66,11 +67,10 @@ function LastTick({ at }: { at: string | null }) {
 /** The feed at a glance: connection, source, rate, limits, freshness and exchange session per segment. */
 export function FeedStatusBar() {
   const bridge = useBridge();
-  const feed = useAppStore((s) => s.feed);
+  const feed = useMarketStore((s) => s.feed);
   const watched = useWatchedSegments();
   const setView = useAppStore((s) => s.setView);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const command = useCommand();
 
   if (!feed) {
     return (
@@ -82,15 +82,8 @@ export function FeedStatusBar() {
   }
 
   const reconnect = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      useAppStore.setState({ feed: await bridge.invoke('feed.reconnect', {}) });
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    const status = await command.run(() => bridge.invoke('feed.reconnect', {}));
+    if (status) useMarketStore.setState({ feed: status });
   };
   const usage = subscriptionUsage(feed.subscriptions);
   const { shown, others } = groupSegments(feed.marketStatus, watched);
@@ -130,8 +123,8 @@ export function FeedStatusBar() {
           reconnects {feed.reconnects} · decode errors <span className={feed.decodeErrors > 0 ? 'bad' : undefined}>{feed.decodeErrors}</span>
         </span>
         {feed.state === 'auth_failed' || feed.state === 'stopped' ? (
-          <button type="button" className="secondary small-button" disabled={busy} onClick={() => void reconnect()}>
-            {busy ? 'Reconnecting…' : 'Reconnect'}
+          <button type="button" className="secondary small-button" disabled={command.busy} onClick={() => void reconnect()}>
+            {command.busy ? 'Reconnecting…' : 'Reconnect'}
           </button>
         ) : null}
       </div>
@@ -145,7 +138,7 @@ export function FeedStatusBar() {
         </p>
       ) : null}
       {feed.state === 'stopped' && feed.message ? <p className="banner banner-bad" role="alert">{feed.message}</p> : null}
-      {error ? <p className="banner banner-bad" role="alert">Reconnect failed: {error}</p> : null}
+      {command.message ? <p className="banner banner-bad" role="alert">Reconnect failed: {command.message}</p> : null}
     </div>
   );
 }

@@ -1,7 +1,9 @@
+import { segmentOf } from '../../../../shared/domain/feed';
 import { useEffect, useRef, useState } from 'react';
 import { useBridge } from '../../bridge-context';
+import { WorldBadge } from '../../components/WorldBadge';
 import { useAppStore } from '../../stores/app';
-import { displaySymbol, segmentOfKey, useMarketStore } from '../../stores/market';
+import { displaySymbol, useMarketStore } from '../../stores/market';
 import { applyTheme, createPriceChart, drawBars, drawLiveBar, type ChartApi } from './chart-setup';
 import { formatPrice, formatSigned, toneOf } from './format';
 import { useInstrument } from './instrument-lookup';
@@ -23,8 +25,9 @@ function ChartHeader({ instrumentKey, timeframe, onTimeframe }: { instrumentKey:
     <div className="chart-header">
       <div className="chart-title">
         <span className="chart-symbol">{displaySymbol(instrumentKey, instrument)}</span>
+        <WorldBadge size="small" />
         <span className="muted small" title={instrumentKey}>
-          {instrument ? `${instrument.name} · ${instrument.segment}` : segmentOfKey(instrumentKey)}
+          {instrument ? `${instrument.name} · ${instrument.segment}` : segmentOf(instrumentKey)}
         </span>
       </div>
       <div className={`chart-quote ${tone}`}>

@@ -1,6 +1,6 @@
 import { memo } from 'react';
-import type { Subscription } from '../../../../shared/domain/feed';
-import { displaySymbol, segmentOfKey, useMarketStore } from '../../stores/market';
+import { segmentOf, type Subscription } from '../../../../shared/domain/feed';
+import { displaySymbol, useMarketStore } from '../../stores/market';
 import { formatGreek, formatIv, formatPrice, formatQuantity, formatSigned, isDerivativeSegment, isOption, toneOf } from './format';
 import { useInstrument } from './instrument-lookup';
 
@@ -29,7 +29,7 @@ export const WatchRow = memo(function WatchRow({ sub, index, start, selected, ch
   const instrument = useInstrument(key);
   const symbol = displaySymbol(key, instrument);
   const option = isOption(tick, instrument);
-  const showOi = !!tick?.oi || isDerivativeSegment(segmentOfKey(key));
+  const showOi = !!tick?.oi || isDerivativeSegment(segmentOf(key));
   const tone = toneOf(tick?.change);
   const flash = tick?.move === 1 ? 'flash-up' : tick?.move === -1 ? 'flash-down' : '';
   const className = ['watch-row', selected ? 'selected' : '', charted ? 'charted' : ''].filter(Boolean).join(' ');
@@ -48,7 +48,7 @@ export const WatchRow = memo(function WatchRow({ sub, index, start, selected, ch
     >
       <div role="gridcell" className="wl-symbol" title={instrument ? `${instrument.name} · ${key}` : key}>
         <span className="wl-ticker">{symbol}</span>
-        <span className="wl-name">{instrument && instrument.name !== symbol ? instrument.name : segmentOfKey(key)}</span>
+        <span className="wl-name">{instrument && instrument.name !== symbol ? instrument.name : segmentOf(key)}</span>
       </div>
       <div role="gridcell" className={`num wl-ltp ${tone}`}>
         {/* A new key restarts the flash animation on every tick that moved the price. */}
