@@ -59,7 +59,10 @@ export default tseslint.config(
         {
           paths: [{ name: 'electron', message: 'electron/engine is plain Node: Electron APIs are passed in by electron/main.' }],
           patterns: [
-            { group: ['electron/*', '**/electron/main/**', '**/electron/preload/**', '**/main/**', '**/preload/**'], message: 'the engine never imports the Electron shell.' },
+            {
+              group: ['electron/*', '**/electron/main/**', '**/electron/preload/**', '**/main/**', '**/preload/**'],
+              message: 'the engine never imports the Electron shell.',
+            },
             { group: ['**/renderer/**', 'react', 'react-dom', 'zustand'], message: 'the engine never imports the renderer.' },
           ],
         },

@@ -17,8 +17,7 @@ export interface FeedSimOptions {
 }
 
 export type FeedSimMessage =
-  | { type: 'ready'; apiUrl: string; instrumentKeys: string[] }
-  | { type: 'stats'; stats: { framesSent: number; ticksSent: number; framesSkipped: number } };
+  { type: 'ready'; apiUrl: string; instrumentKeys: string[] } | { type: 'stats'; stats: { framesSent: number; ticksSent: number; framesSkipped: number } };
 
 async function main(): Promise<void> {
   const send = process.send?.bind(process);

@@ -44,7 +44,10 @@ async function soak(gc: () => void): Promise<void> {
   const minutes = minutesArg();
   const logger = createProblemLogger();
   const dir = tempDir();
-  const sim = await startSimulator({ tickIntervalMs: INTERVAL_MS, ticksPerInterval: PER_INTERVAL, seed: 20_260_105 }, process.env.BENCH_FEED_SIM_IN_PROCESS === '1');
+  const sim = await startSimulator(
+    { tickIntervalMs: INTERVAL_MS, ticksPerInterval: PER_INTERVAL, seed: 20_260_105 },
+    process.env.BENCH_FEED_SIM_IN_PROCESS === '1',
+  );
   const engine = startLiveEngine(sim.apiUrl, dir, logger);
   let events = 0;
   const unsubscribe = engine.events.subscribe((envelope) => {
@@ -71,7 +74,9 @@ async function soak(gc: () => void): Promise<void> {
       samples.push({ seconds, heapUsed, rss, ticks });
       const previous = samples.at(-2);
       const recent = previous ? (ticks - previous.ticks) / (seconds - previous.seconds) : ticks / seconds;
-      console.log(`  t=${seconds.toFixed(0).padStart(4)} s  heapUsed ${mb(heapUsed).padStart(6)} MB  rss ${mb(rss).padStart(6)} MB  ticks ${int(ticks).padStart(10)}  (${int(recent)}/s)`);
+      console.log(
+        `  t=${seconds.toFixed(0).padStart(4)} s  heapUsed ${mb(heapUsed).padStart(6)} MB  rss ${mb(rss).padStart(6)} MB  ticks ${int(ticks).padStart(10)}  (${int(recent)}/s)`,
+      );
     }
 
     const seconds = (performance.now() - started) / 1000;
@@ -84,8 +89,12 @@ async function soak(gc: () => void): Promise<void> {
     const dbFile = path.join(dir, DB_FILE_NAME);
     const dbBytes = fs.statSync(dbFile).size + (fs.existsSync(`${dbFile}-wal`) ? fs.statSync(`${dbFile}-wal`).size : 0);
     console.log('');
-    console.log(`achieved: ${int(ticks / seconds)} instrument-ticks/s over ${seconds.toFixed(0)} s (${int(ticks)} ticks, ${int(events)} market_ticks events, ${stats.reconnects} reconnects, ${stats.decodeErrors} decode errors); database with WAL ${mb(dbBytes)} MB`);
-    console.log(`heapUsed: first minute median ${mb(median(first))} MB (${first.length} samples), last minute median ${mb(median(last))} MB (${last.length} samples)`);
+    console.log(
+      `achieved: ${int(ticks / seconds)} instrument-ticks/s over ${seconds.toFixed(0)} s (${int(ticks)} ticks, ${int(events)} market_ticks events, ${stats.reconnects} reconnects, ${stats.decodeErrors} decode errors); database with WAL ${mb(dbBytes)} MB`,
+    );
+    console.log(
+      `heapUsed: first minute median ${mb(median(first))} MB (${first.length} samples), last minute median ${mb(median(last))} MB (${last.length} samples)`,
+    );
     // The load the simulator was configured for: instruments moved per tick interval, ticks per second.
     const targetRate = ((PER_INTERVAL === 'all' ? sim.instrumentKeys.length : PER_INTERVAL) * 1000) / INTERVAL_MS;
     const achievedRate = ticks / seconds;

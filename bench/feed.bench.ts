@@ -155,9 +155,28 @@ function rawInsertRun(ticks: readonly Tick[]): number {
         const t = ticks[i]!;
         const g = t.greeks;
         insert.run(
-          ids.get(t.instrumentKey)!, t.receivedAt, t.exchangeTs, t.ltt, t.ltp, t.ltq, t.cp, t.volume, t.oi, t.iv, t.atp,
-          t.bid, t.ask, t.bidQty, t.askQty, t.tbq, t.tsq,
-          g === null ? null : g.delta, g === null ? null : g.theta, g === null ? null : g.gamma, g === null ? null : g.vega, g === null ? null : g.rho,
+          ids.get(t.instrumentKey)!,
+          t.receivedAt,
+          t.exchangeTs,
+          t.ltt,
+          t.ltp,
+          t.ltq,
+          t.cp,
+          t.volume,
+          t.oi,
+          t.iv,
+          t.atp,
+          t.bid,
+          t.ask,
+          t.bidQty,
+          t.askQty,
+          t.tbq,
+          t.tsq,
+          g === null ? null : g.delta,
+          g === null ? null : g.theta,
+          g === null ? null : g.gamma,
+          g === null ? null : g.vega,
+          g === null ? null : g.rho,
         );
       }
     });
@@ -195,7 +214,11 @@ function sdkRun(set: FrameSet, frames: readonly Uint8Array[]): { ms: number; sta
 
 /** The SDK path must yield what a user needs: every instrument of the frame, with int64 fields as strings. */
 function checkSdkShape(set: FrameSet): void {
-  const message = JSON.parse(JSON.stringify(set.schema.FeedResponse.decode(set.frames[0]!))) as { type: string; currentTs: string; feeds: Record<string, unknown> };
+  const message = JSON.parse(JSON.stringify(set.schema.FeedResponse.decode(set.frames[0]!))) as {
+    type: string;
+    currentTs: string;
+    feeds: Record<string, unknown>;
+  };
   if (message.type !== 'live_feed' || typeof message.currentTs !== 'string' || Object.keys(message.feeds).length !== set.ticksPerFrame[0]) {
     throw new Error(`unexpected SDK-path message shape: ${JSON.stringify(message).slice(0, 200)}`);
   }

@@ -73,7 +73,12 @@ function removeDir(dir: string): void {
 }
 
 function openEngine(dir: string): Engine {
-  return createEngine(loadConfig({ TICKDESK_DATA_DIR: dir }), { logger: silentLogger, extraJobKinds: [noopKind], runner: { concurrency: CONCURRENCY }, startFeed: false });
+  return createEngine(loadConfig({ TICKDESK_DATA_DIR: dir }), {
+    logger: silentLogger,
+    extraJobKinds: [noopKind],
+    runner: { concurrency: CONCURRENCY },
+    startFeed: false,
+  });
 }
 
 function median(values: readonly number[]): number {
@@ -122,7 +127,9 @@ async function throughputRun(jobs: number): Promise<PhaseTimes> {
     await allDone;
     const drainMs = performance.now() - drainStart;
 
-    const byStatus = engine.db.prepare<[string], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status').all(KIND);
+    const byStatus = engine.db
+      .prepare<[string], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status')
+      .all(KIND);
     if (byStatus.length !== 1 || byStatus[0]!.status !== 'SUCCEEDED' || byStatus[0]!.n !== jobs) {
       throw new Error(`expected ${jobs} succeeded ${KIND} jobs, got ${JSON.stringify(byStatus)}`);
     }

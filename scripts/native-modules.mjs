@@ -55,10 +55,7 @@ if (target === 'node') {
   }
   const wanted = `electron-${version}`;
   if (readMarker() !== wanted) {
-    rebuild(
-      { npm_config_runtime: 'electron', npm_config_target: version, npm_config_disturl: 'https://electronjs.org/headers' },
-      `Electron ${version}`,
-    );
+    rebuild({ npm_config_runtime: 'electron', npm_config_target: version, npm_config_disturl: 'https://electronjs.org/headers' }, `Electron ${version}`);
     writeMarker(wanted);
   }
 } else {

@@ -88,7 +88,9 @@ describe('loadConfig', () => {
 
 describe('defaultDataDir', () => {
   it('uses %APPDATA% on Windows, falling back to the roaming profile', () => {
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\asha\\AppData\\Roaming' }, 'C:\\Users\\asha')).toBe(path.join('C:\\Users\\asha\\AppData\\Roaming', 'Tickdesk'));
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\asha\\AppData\\Roaming' }, 'C:\\Users\\asha')).toBe(
+      path.join('C:\\Users\\asha\\AppData\\Roaming', 'Tickdesk'),
+    );
     expect(defaultDataDir('win32', {}, '/home/asha')).toBe(path.join('/home/asha', 'AppData', 'Roaming', 'Tickdesk'));
   });
 

@@ -47,7 +47,10 @@ const EnvSchema = z.object({
   UPSTOX_API_URL: z.url().default('https://api.upstox.com'),
   UPSTOX_ORDER_URL: z.url().default('https://api-hft.upstox.com'),
   UPSTOX_ASSETS_URL: z.url().default('https://assets.upstox.com'),
-  TICKDESK_API_PORT: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT)),
+  TICKDESK_API_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(65535).default(DEFAULT_API_PORT),
+  ),
   TICKDESK_API_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   TICKDESK_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

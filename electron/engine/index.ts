@@ -69,7 +69,8 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   const tightened = makeOwnerOnly(config.dataDir);
   const ownLogger = deps.logger ? undefined : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
   const logger = deps.logger ?? ownLogger!;
-  if (tightened > 0) logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', { dataDir: config.dataDir, tightened });
+  if (tightened > 0)
+    logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', { dataDir: config.dataDir, tightened });
   const homeDb = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
   const stores = createStores(homeDb);
   const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });

@@ -49,7 +49,7 @@ export const engineLayers = {
     messages: {
       up: "'{{from}}' (tier {{fromTier}}) may not import '{{to}}' (tier {{toTier}}): imports in the engine go down the layer map {{map}}.",
       sibling: "'{{from}}' may import only types from '{{to}}': capabilities talk through what createEngine passes in.",
-      sim: "Only {{allowed}} loads the simulator (sim/); product code never depends on it.",
+      sim: 'Only {{allowed}} loads the simulator (sim/); product code never depends on it.',
       unknown: "'{{unit}}' is not in the engine layer map: add the folder to ENGINE_TIERS in scripts/lint/engine-layers.js.",
     },
   },

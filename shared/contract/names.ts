@@ -34,7 +34,16 @@ export const COMMAND_NAMES = [
   'instruments.import',
 ] as const;
 
-export const EVENT_NAMES = ['critical_error', 'world_changed', 'settings_changed', 'job_progress_update', 'job_completed', 'job_failed', 'feed_status', 'market_ticks'] as const;
+export const EVENT_NAMES = [
+  'critical_error',
+  'world_changed',
+  'settings_changed',
+  'job_progress_update',
+  'job_completed',
+  'job_failed',
+  'feed_status',
+  'market_ticks',
+] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -2,14 +2,7 @@ import { z } from 'zod';
 import { CalendarDateSchema, decimalInt, INSTRUMENT_KEY_PATTERN } from './inputs';
 
 export const FEED_STATES = ['connected', 'connecting', 'reconnecting', 'stopped', 'auth_failed'] as const;
-export const MARKET_STATUSES = [
-  'PRE_OPEN_START',
-  'PRE_OPEN_END',
-  'NORMAL_OPEN',
-  'NORMAL_CLOSE',
-  'CLOSING_START',
-  'CLOSING_END',
-] as const;
+export const MARKET_STATUSES = ['PRE_OPEN_START', 'PRE_OPEN_END', 'NORMAL_OPEN', 'NORMAL_CLOSE', 'CLOSING_START', 'CLOSING_END'] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
 export const FeedStatusSchema = z.object({

@@ -20,7 +20,15 @@ export function printableText(max: number) {
 
 /** A whole number from JSON, or from a query string written in plain decimal digits (no `0x10`, `1e3` or spaces). */
 export function decimalInt() {
-  return z.union([z.number(), z.string().regex(/^(0|[1-9]\d{0,15})$/, 'must be a whole number in decimal digits').transform(Number)]).pipe(z.number().int());
+  return z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^(0|[1-9]\d{0,15})$/, 'must be a whole number in decimal digits')
+        .transform(Number),
+    ])
+    .pipe(z.number().int());
 }
 
 /** A real calendar date, `YYYY-MM-DD` (no 31 February). */

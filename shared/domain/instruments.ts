@@ -21,7 +21,10 @@ export type Instrument = z.infer<typeof InstrumentSchema>;
 export const InstrumentSearchQuerySchema = z
   .object({
     q: printableText(64),
-    segment: z.string().regex(/^[A-Z_]+$/).optional(),
+    segment: z
+      .string()
+      .regex(/^[A-Z_]+$/)
+      .optional(),
     limit: decimalInt().pipe(z.number().min(1).max(100)).default(20),
   })
   .strict();
@@ -34,7 +37,10 @@ export const InstrumentImportInputSchema = z
       .min(1)
       .max(2048)
       // Only instrument-master files: a token holder should not be able to point the engine at arbitrary files.
-      .regex(/^(https?:\/\/[^\s?#]+|\/[^\s?#]*|[A-Za-z]:\\[^\s?#]*)\.json\.gz$/i, 'expected the assets host\'s instrument master URL or an absolute path of a .json.gz file')
+      .regex(
+        /^(https?:\/\/[^\s?#]+|\/[^\s?#]*|[A-Za-z]:\\[^\s?#]*)\.json\.gz$/i,
+        "expected the assets host's instrument master URL or an absolute path of a .json.gz file",
+      )
       .optional(),
   })
   .strict();

@@ -144,7 +144,10 @@ export const ScheduleUpdateSchema = z
     // A schedule payload names what to run (a universe, timeframes); anything this large is not one.
     payload: z
       .unknown()
-      .refine((payload) => payload === undefined || JSON.stringify(payload).length <= MAX_SCHEDULE_PAYLOAD_CHARS, `must be at most ${MAX_SCHEDULE_PAYLOAD_CHARS} characters of JSON`)
+      .refine(
+        (payload) => payload === undefined || JSON.stringify(payload).length <= MAX_SCHEDULE_PAYLOAD_CHARS,
+        `must be at most ${MAX_SCHEDULE_PAYLOAD_CHARS} characters of JSON`,
+      )
       .optional(),
   })
   .strict();

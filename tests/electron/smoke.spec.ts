@@ -68,19 +68,24 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
     expect(rejection).toMatchObject({ name: 'WorkstationError', code: 'VALIDATION_FAILED' });
 
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).open('https://example.com'))).toBeNull();
-    await expect
-      .poll(() => app.evaluate(() => (globalThis as unknown as MainGlobals).openedExternally))
-      .toEqual(['https://example.com/']);
+    await expect.poll(() => app.evaluate(() => (globalThis as unknown as MainGlobals).openedExternally)).toEqual(['https://example.com/']);
 
     // The market feed runs in the main process against the built-in simulator and reaches the window over IPC.
     await expect(page.getByTestId('feed-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
     await expect
-      .poll(() => page.evaluate(() => new Promise<number>((resolve) => {
-        const off = (globalThis as unknown as PageGlobals).workstation!.on('market_ticks', (envelope) => {
-          off();
-          resolve(Object.keys(envelope.payload.ticks).length);
-        });
-      })), { timeout: 15_000 })
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              new Promise<number>((resolve) => {
+                const off = (globalThis as unknown as PageGlobals).workstation!.on('market_ticks', (envelope) => {
+                  off();
+                  resolve(Object.keys(envelope.payload.ticks).length);
+                });
+              }),
+          ),
+        { timeout: 15_000 },
+      )
       .toBeGreaterThan(0);
 
     await expect(page.locator('#root > *').first()).toBeVisible();
@@ -92,7 +97,11 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
     closed = true;
     expect(app.process().exitCode).toBe(0);
   } catch (error) {
-    if (!closed) await app.context().tracing.stop({ path: testInfo.outputPath('trace.zip') }).catch(() => undefined);
+    if (!closed)
+      await app
+        .context()
+        .tracing.stop({ path: testInfo.outputPath('trace.zip') })
+        .catch(() => undefined);
     throw error;
   } finally {
     if (!closed) await app.close().catch(() => undefined);

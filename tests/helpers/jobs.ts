@@ -72,10 +72,13 @@ export function createTestJobs(options: TestJobsOptions = {}): TestJobs {
     events,
     logs: logger.entries,
     waitForStatus: (id, statuses) =>
-      waitFor(() => {
-        const job = jobs.service.get(id);
-        return statuses.includes(job.status) ? job : undefined;
-      }, `job ${id} to be ${statuses.join(' or ')}`),
+      waitFor(
+        () => {
+          const job = jobs.service.get(id);
+          return statuses.includes(job.status) ? job : undefined;
+        },
+        `job ${id} to be ${statuses.join(' or ')}`,
+      ),
     async close() {
       if (closed) return;
       closed = true;

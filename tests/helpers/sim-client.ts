@@ -34,7 +34,12 @@ export function decodeFrame(data: Buffer): Omit<DecodedFrame, 'receivedAt'> {
   const { FeedResponse } = schema;
   // defaults: true only for `type`, so an absent initial_feed (0) reads as such; other zero fields stay absent.
   const object = FeedResponse.toObject(FeedResponse.decode(data), { longs: Number, enums: String }) as Partial<DecodedFrame>;
-  return { type: object.type ?? 'initial_feed', feeds: object.feeds ?? {}, currentTs: object.currentTs ?? 0, ...(object.marketInfo ? { marketInfo: object.marketInfo } : {}) };
+  return {
+    type: object.type ?? 'initial_feed',
+    feeds: object.feeds ?? {},
+    currentTs: object.currentTs ?? 0,
+    ...(object.marketInfo ? { marketInfo: object.marketInfo } : {}),
+  };
 }
 
 /** The LTPC of a decoded feed, whatever its mode. */

@@ -35,12 +35,21 @@ const json = async (response: Response) => ({ status: response.status, body: (aw
 describe('Local API: live feed routes', () => {
   it('subscribes, serves latest ticks and 1-minute candles, and pushes coalesced market_ticks', async () => {
     const { app, sim } = await liveApi();
-    const [a, b] = sim.instruments().filter((i) => i.instrumentType === 'EQ').map((i) => i.instrumentKey) as [string, string];
+    const [a, b] = sim
+      .instruments()
+      .filter((i) => i.instrumentType === 'EQ')
+      .map((i) => i.instrumentKey) as [string, string];
     const connected = await connectSocket(`${app.origin.replace('http', 'ws')}/api/v1/events?token=${app.token}`);
     if (connected.kind !== 'open') throw new Error(`the events socket was refused with ${connected.statusCode}`);
     const socket = connected.socket;
 
-    const subscribed = await json(await app.call('/api/v1/feed/subscriptions', { method: 'POST', body: JSON.stringify({ instrumentKeys: [a, b], mode: 'full' }), headers: { 'content-type': 'application/json' } }));
+    const subscribed = await json(
+      await app.call('/api/v1/feed/subscriptions', {
+        method: 'POST',
+        body: JSON.stringify({ instrumentKeys: [a, b], mode: 'full' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(subscribed).toEqual({ status: 200, body: { subscribed: 2, rejected: [] } });
     expect((await json(await app.call('/api/v1/feed/subscriptions'))).body).toEqual([
       { instrumentKey: a, mode: 'full' },
@@ -74,18 +83,36 @@ describe('Local API: live feed routes', () => {
     expect(candles[0].ts).toMatch(/\+05:30$/);
     expect(candles[0].high).toBeGreaterThanOrEqual(candles[0].low);
 
-    const removed = await json(await app.call('/api/v1/feed/subscriptions', { method: 'DELETE', body: JSON.stringify({ instrumentKeys: [a] }), headers: { 'content-type': 'application/json' } }));
+    const removed = await json(
+      await app.call('/api/v1/feed/subscriptions', {
+        method: 'DELETE',
+        body: JSON.stringify({ instrumentKeys: [a] }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(removed.body).toEqual({ unsubscribed: 1 });
     await waitFor(() => sim.stats().subscriptions.full === 1, 'the simulator sees the unsubscribe');
   });
 
   it('refuses a malformed key naming the field, and changes nothing', async () => {
     const { app } = await liveApi();
-    const bad = await json(await app.call('/api/v1/feed/subscriptions', { method: 'POST', body: JSON.stringify({ instrumentKeys: ['NSE_EQ|A', 'reliance'], mode: 'full' }), headers: { 'content-type': 'application/json' } }));
+    const bad = await json(
+      await app.call('/api/v1/feed/subscriptions', {
+        method: 'POST',
+        body: JSON.stringify({ instrumentKeys: ['NSE_EQ|A', 'reliance'], mode: 'full' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect(bad.body.error.details[0].path).toEqual(['instrumentKeys', 1]);
-    const mode = await json(await app.call('/api/v1/feed/subscriptions', { method: 'POST', body: JSON.stringify({ instrumentKeys: ['NSE_EQ|A'], mode: 'tick' }), headers: { 'content-type': 'application/json' } }));
+    const mode = await json(
+      await app.call('/api/v1/feed/subscriptions', {
+        method: 'POST',
+        body: JSON.stringify({ instrumentKeys: ['NSE_EQ|A'], mode: 'tick' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(mode.body.error.details[0].path).toEqual(['mode']);
     expect((await json(await app.call('/api/v1/feed/subscriptions'))).body).toEqual([]);
   });
@@ -94,7 +121,13 @@ describe('Local API: live feed routes', () => {
     const { app } = await liveApi();
     const limit = SUBSCRIPTION_LIMITS.full.individual;
     const keys = Array.from({ length: limit + 2 }, (_, i) => `NSE_FO|${100000 + i}`);
-    const answer = await json(await app.call('/api/v1/feed/subscriptions', { method: 'POST', body: JSON.stringify({ instrumentKeys: keys, mode: 'full' }), headers: { 'content-type': 'application/json' } }));
+    const answer = await json(
+      await app.call('/api/v1/feed/subscriptions', {
+        method: 'POST',
+        body: JSON.stringify({ instrumentKeys: keys, mode: 'full' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(answer.body.subscribed).toBe(limit);
     expect(answer.body.rejected).toEqual([
       { instrumentKey: keys[limit], reason: `full limit of ${limit} keys (individual) reached` },
@@ -115,7 +148,13 @@ describe('Local API: live feed routes', () => {
     const scheduled = await json(await app.call('/api/v1/schedules/instrument-master-refresh/run', { method: 'POST' }));
     expect(scheduled.status).toBe(202);
     await waitFor(async () => (await json(await app.call(`/api/v1/jobs/${scheduled.body.jobId}`))).body.status === 'SUCCEEDED', 'the scheduled import');
-    const outside = await json(await app.call('/api/v1/instruments/import', { method: 'POST', body: JSON.stringify({ source: '/etc/passwd' }), headers: { 'content-type': 'application/json' } }));
+    const outside = await json(
+      await app.call('/api/v1/instruments/import', {
+        method: 'POST',
+        body: JSON.stringify({ source: '/etc/passwd' }),
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(outside.status).toBe(400);
     expect(outside.body.error.details[0].path).toEqual(['source']);
     const empty = await json(await app.call('/api/v1/instruments/search?q='));

@@ -31,7 +31,9 @@ async function silentPeer(segmentStatus: Record<string, MarketStatus>, frames: U
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
       const statuses = Object.fromEntries(Object.entries(segmentStatus).map(([k, v]) => [k, schema.root.lookupEnum('MarketStatus').values[v]]));
-      const frame = schema.FeedResponse.encode(schema.FeedResponse.fromObject({ type: 2, currentTs: Date.now(), marketInfo: { segmentStatus: statuses } })).finish();
+      const frame = schema.FeedResponse.encode(
+        schema.FeedResponse.fromObject({ type: 2, currentTs: Date.now(), marketInfo: { segmentStatus: statuses } }),
+      ).finish();
       ws.send(frame, { binary: true });
       for (const extra of frames) ws.send(extra, { binary: true });
     });
@@ -85,7 +87,10 @@ describe('feed frames with impossible values', () => {
     ).finish();
     const peer = await silentPeer({ NSE_EQ: 'NORMAL_CLOSE' }, [frame]);
     peers.push(peer);
-    const { engine } = startEngine({ feed: true, env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url } });
+    const { engine } = startEngine({
+      feed: true,
+      env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url },
+    });
     engine.feed.subscribe(['NSE_EQ|GOOD1', 'NSE_EQ|BAD', 'NSE_EQ|GOOD3'], 'ltpc');
     engine.start();
     await waitFor(() => engine.feed.status().ticksTotal === 2, 'the two usable ticks');

@@ -31,7 +31,13 @@ function engineOn(sim: Simulator, dataDir?: string, env: Record<string, string> 
     dataDir,
     feed: true,
     feedSocket: FAST_SOCKET,
-    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: sim.apiUrl, UPSTOX_ORDER_URL: sim.apiUrl, UPSTOX_ASSETS_URL: sim.apiUrl, ...env },
+    env: {
+      UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789',
+      UPSTOX_API_URL: sim.apiUrl,
+      UPSTOX_ORDER_URL: sim.apiUrl,
+      UPSTOX_ASSETS_URL: sim.apiUrl,
+      ...env,
+    },
   });
   engine.start();
   return engine;
@@ -168,7 +174,10 @@ describe('feed reliability against the simulator', () => {
     const received = first.feed.counters().ticksReceived;
 
     const second = engineOn(sim, dataDir);
-    expect(second.feed.subscriptions()).toEqual([...keys.slice(0, 12).map((k) => ({ instrumentKey: k, mode: 'full' })), ...keys.slice(12).map((k) => ({ instrumentKey: k, mode: 'ltpc' }))]);
+    expect(second.feed.subscriptions()).toEqual([
+      ...keys.slice(0, 12).map((k) => ({ instrumentKey: k, mode: 'full' })),
+      ...keys.slice(12).map((k) => ({ instrumentKey: k, mode: 'ltpc' })),
+    ]);
     await waitFor(() => connected(second) && sim.stats().subscriptions.full === 12 && sim.stats().subscriptions.ltpc === 8, 'restored on the new connection');
     await stopEngine(second);
     const receivedSecond = second.feed.counters().ticksReceived;
@@ -198,7 +207,12 @@ describe('feed reliability against the simulator', () => {
       'a finished backfill job for the outage',
       20_000,
     );
-    expect(engine.jobs.items(job.id, undefined, 100).map((item) => item.key).sort()).toEqual([...keys].sort());
+    expect(
+      engine.jobs
+        .items(job.id, undefined, 100)
+        .map((item) => item.key)
+        .sort(),
+    ).toEqual([...keys].sort());
   });
 });
 

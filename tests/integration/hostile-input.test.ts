@@ -20,7 +20,11 @@ afterEach(async () => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
-const json = (method: string, body: unknown): RequestInit => ({ method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const json = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { 'content-type': 'application/json' },
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 
 async function refused(response: Response, status = 400): Promise<Loose> {
   expect(response.status).toBe(status);
@@ -116,7 +120,10 @@ describe('bodies and requests built to break the server', () => {
 
   it.each([
     ['a negative Content-Length', 'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n'],
-    ['both Content-Length and Transfer-Encoding', 'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    [
+      'both Content-Length and Transfer-Encoding',
+      'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
   ])('answers %s with a 400 envelope and closes', async (_name, request) => {
     const answer = await rawSocket(request);
     expect(answer).toMatch(/^HTTP\/1\.1 400 /);
@@ -141,11 +148,14 @@ describe('fields a trader never types', () => {
     expect(await (await app.call('/api/v1/calendar/holidays')).json()).toEqual(before);
   });
 
-  it.each([['NSE_EQ|\u0000\n'], ['A|<script>'], ['NSE_EQ|INE002A01018\r\nX-Injected: 1']])('refuses the instrument key %j and subscribes nothing', async (key) => {
-    const error = await refused(await app.call('/api/v1/feed/subscriptions', json('POST', { instrumentKeys: [key] })));
-    expect(error.details.map((d: Loose) => d.path.join('.'))).toContain('instrumentKeys.0');
-    expect(await (await app.call('/api/v1/feed/subscriptions')).json()).toEqual([]);
-  });
+  it.each([['NSE_EQ|\u0000\n'], ['A|<script>'], ['NSE_EQ|INE002A01018\r\nX-Injected: 1']])(
+    'refuses the instrument key %j and subscribes nothing',
+    async (key) => {
+      const error = await refused(await app.call('/api/v1/feed/subscriptions', json('POST', { instrumentKeys: [key] })));
+      expect(error.details.map((d: Loose) => d.path.join('.'))).toContain('instrumentKeys.0');
+      expect(await (await app.call('/api/v1/feed/subscriptions')).json()).toEqual([]);
+    },
+  );
 
   it.each([['%200x10%20'], ['1e3'], ['-1'], ['10.5']])('refuses limit=%s as not a whole number', async (limit) => {
     const error = await refused(await app.call(`/api/v1/jobs?limit=${limit}`));

@@ -106,7 +106,9 @@ describe('job runner: leases fence every write', () => {
     engines.delete(a.engine);
     await a.engine.shutdown();
 
-    const effects = b.engine.db.prepare<[number], { item_key: string; runner: string }>('SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key').all(id);
+    const effects = b.engine.db
+      .prepare<[number], { item_key: string; runner: string }>('SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key')
+      .all(id);
     expect(effects).toEqual(KEYS.map((key) => ({ item_key: key, runner: KEYS.indexOf(key) < 3 ? 'A' : 'B' })));
     const job = b.engine.jobs.get(id);
     expect(job).toMatchObject({ status: 'SUCCEEDED', result: { runner: 'B' }, error: null, attempts: 1 });
@@ -200,7 +202,13 @@ describe('job runner: jobs claimed beyond a kind’s limit', () => {
       expect(strip(now)).toEqual(strip(was));
     };
     unchanged(retryingBefore, before(retrying));
-    expect(before(retrying)).toMatchObject({ status: 'QUEUED', attempts: 1, error_code: 'RATE_LIMITED', error_message: 'rate limited on try 1', started_at: startedAt });
+    expect(before(retrying)).toMatchObject({
+      status: 'QUEUED',
+      attempts: 1,
+      error_code: 'RATE_LIMITED',
+      error_message: 'rate limited on try 1',
+      started_at: startedAt,
+    });
     unchanged(freshBefore, before(fresh));
     expect(before(fresh)).toMatchObject({ status: 'QUEUED', attempts: 0, started_at: null, lease_owner: null });
     expect(jobEvents(h, retrying)).toEqual([]);

@@ -236,7 +236,9 @@ describe('job runner: failures', () => {
     expect(b.error?.message).toMatch(/not valid JSON/);
     expect(ran).toEqual([3]); // the handler never saw a bad payload
     for (const id of [wrongType, notJson]) {
-      expect(eventsOf(h, 'job_failed', id)).toEqual([expect.objectContaining({ error: expect.objectContaining({ code: 'PAYLOAD_INVALID' }), willRetry: false })]);
+      expect(eventsOf(h, 'job_failed', id)).toEqual([
+        expect.objectContaining({ error: expect.objectContaining({ code: 'PAYLOAD_INVALID' }), willRetry: false }),
+      ]);
     }
   });
 
@@ -563,7 +565,9 @@ describe('job runner: two runners on one database', () => {
       expect(db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()).toEqual([{ status: 'SUCCEEDED', n: JOBS }]);
       // The runner that recorded the execution is the one whose result was kept.
       const mismatched = db
-        .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs JOIN test_runs ON test_runs.job_id = jobs.id WHERE json_extract(jobs.result, '$.runner') != test_runs.runner")
+        .prepare<[], { n: number }>(
+          "SELECT COUNT(*) AS n FROM jobs JOIN test_runs ON test_runs.job_id = jobs.id WHERE json_extract(jobs.result, '$.runner') != test_runs.runner",
+        )
         .get()!.n;
       expect(mismatched).toBe(0);
       expect(db.prepare('SELECT MAX(attempts) AS a FROM jobs').get()).toEqual({ a: 1 });

@@ -83,7 +83,11 @@ describe('Local API: health and authentication', () => {
     expect(rebinding.status).toBe(403);
     expect(rebinding.body).not.toContain('tickdesk-test-index');
 
-    const local = await rawRequest({ port: app.api.port, path: '/api/v1/health', headers: { host: `localhost:${app.api.port}`, authorization: `Bearer ${app.token}` } });
+    const local = await rawRequest({
+      port: app.api.port,
+      path: '/api/v1/health',
+      headers: { host: `localhost:${app.api.port}`, authorization: `Bearer ${app.token}` },
+    });
     expect(local.status).toBe(200);
   });
 });
@@ -172,7 +176,11 @@ describe('Local API: routing and errors', () => {
   });
 
   it('refuses a chunked body (no Content-Length) that grows over 1 MiB with 413 and changes nothing', async () => {
-    const chunks = [Buffer.from('{"theme":"light",'), ...Array.from({ length: 24 }, () => Buffer.alloc(64 * 1024, 0x20)), Buffer.from('"tickRetentionDays":7}')];
+    const chunks = [
+      Buffer.from('{"theme":"light",'),
+      ...Array.from({ length: 24 }, () => Buffer.alloc(64 * 1024, 0x20)),
+      Buffer.from('"tickRetentionDays":7}'),
+    ];
     const response = await rawRequest({
       port: app.api.port,
       path: '/api/v1/settings',
@@ -187,7 +195,11 @@ describe('Local API: routing and errors', () => {
 
 describe('Local API: the Upstox token', () => {
   it('is stored through PUT /api/v1/settings/upstox-token and never returned in full', async () => {
-    const set = await app.call('/api/v1/settings/upstox-token', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: UPSTOX_TOKEN }) });
+    const set = await app.call('/api/v1/settings/upstox-token', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: UPSTOX_TOKEN }),
+    });
     expect(set.status).toBe(200);
     const setText = await set.text();
     expect(setText).not.toContain(UPSTOX_TOKEN);

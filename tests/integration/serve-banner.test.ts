@@ -15,7 +15,11 @@ afterEach(() => {
 
 /** Runs the headless entry (`npm run serve` without the build) and answers its start banner. */
 function banner(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts'], { cwd: ROOT, env: { ...process.env, TICKDESK_API_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, TICKDESK_API_PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';

@@ -30,7 +30,11 @@ async function get(app: TestApi, route: string): Promise<Loose> {
 }
 
 async function send(app: TestApi, method: string, route: string, body?: unknown): Promise<Loose> {
-  const response = await app.call(route, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await app.call(route, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(response.status, `${method} ${route}`).toBeLessThan(300);
   return response.json();
 }
@@ -54,7 +58,10 @@ describe('demo and live are separate worlds', () => {
     }, 'the demo watchlist');
     const demoKeys = demoSubscriptions.map((s) => s.instrumentKey);
     const equity = demoKeys.find((k) => k.startsWith('NSE_EQ|'))!;
-    await waitFor(async () => Object.keys(await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery(demoKeys)}`)).length === demoKeys.length, 'demo ticks for the watchlist');
+    await waitFor(
+      async () => Object.keys(await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery(demoKeys)}`)).length === demoKeys.length,
+      'demo ticks for the watchlist',
+    );
     const demoCandles = await waitFor(async () => {
       const candles = await candlesOf(app, equity);
       return candles.length > 0 ? candles : null;

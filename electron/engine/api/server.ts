@@ -63,11 +63,17 @@ function answerMalformed(error: NodeJS.ErrnoException, socket: Duplex, logger: L
   const body = JSON.stringify({
     error: tooLarge
       ? { code: 'HEADERS_TOO_LARGE', message: 'request line and headers are over 16 KB: send long inputs in a JSON body' }
-      : { code: 'VALIDATION_FAILED', message: `malformed HTTP request (${error.code ?? 'parse error'})`, details: [{ path: [], message: 'malformed request' }] },
+      : {
+          code: 'VALIDATION_FAILED',
+          message: `malformed HTTP request (${error.code ?? 'parse error'})`,
+          details: [{ path: [], message: 'malformed request' }],
+        },
   });
   const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
   logger.warn('malformed request refused', { code: error.code });
-  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi> {
@@ -77,8 +83,7 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const eventSocket = createEventSocket({ events, logger });
   const commandPath = new RegExp(`^${API_PATHS.command.replace(':name', '([^/]+)')}$`);
 
-  const authorised = (req: IncomingMessage, url: URL) =>
-    tokensMatch(bearerOf(req.headers.authorization) ?? url.searchParams.get('token'), token);
+  const authorised = (req: IncomingMessage, url: URL) => tokensMatch(bearerOf(req.headers.authorization) ?? url.searchParams.get('token'), token);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     if (!tokensMatch(bearerOf(req.headers.authorization), token)) {

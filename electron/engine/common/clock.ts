@@ -17,10 +17,13 @@ export function createSystemClock(): Clock {
     now: () => Date.now(),
     setTimeout(fn, ms) {
       const id = nextId++;
-      const timer = setTimeout(() => {
-        timers.delete(id);
-        fn();
-      }, Math.max(0, ms));
+      const timer = setTimeout(
+        () => {
+          timers.delete(id);
+          fn();
+        },
+        Math.max(0, ms),
+      );
       timers.set(id, timer);
       return { id };
     },

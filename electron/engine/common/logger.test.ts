@@ -62,7 +62,13 @@ describe('createLogger', () => {
     expect(text).not.toContain(OPAQUE);
     expect(text).not.toContain(JWT);
     const entry = JSON.parse(text.trim()) as Record<string, unknown>;
-    expect(entry).toMatchObject({ time: '2026-01-05T04:00:00.000Z', level: 'warn', component: 'engine.upstox', message: 'auth failed for Bearer [redacted]', token: '[redacted]' });
+    expect(entry).toMatchObject({
+      time: '2026-01-05T04:00:00.000Z',
+      level: 'warn',
+      component: 'engine.upstox',
+      message: 'auth failed for Bearer [redacted]',
+      token: '[redacted]',
+    });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 

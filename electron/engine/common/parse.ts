@@ -44,7 +44,8 @@ export function assertJsonDepth(value: unknown, max: number): void {
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
-    if (depth > max) throw new WorkstationError('VALIDATION_FAILED', `input nested deeper than ${max} levels`, [{ path: [], message: `nested deeper than ${max} levels` }]);
+    if (depth > max)
+      throw new WorkstationError('VALIDATION_FAILED', `input nested deeper than ${max} levels`, [{ path: [], message: `nested deeper than ${max} levels` }]);
     for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
   }
 }

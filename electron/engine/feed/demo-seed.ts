@@ -27,11 +27,17 @@ export function seedDemoMarket(deps: DemoSeedDeps): void {
   const all = deps.instruments;
   const indices = all.filter((i) => i.instrumentType === 'INDEX');
   const equities = DEMO_EQUITIES.map((symbol) => all.find((i) => i.instrumentType === 'EQ' && i.tradingSymbol === symbol)).filter((i) => i !== undefined);
-  const futures = all.filter((i) => i.instrumentType === 'FUT').sort((a, b) => (a.expiry ?? '').localeCompare(b.expiry ?? '')).slice(0, 2);
+  const futures = all
+    .filter((i) => i.instrumentType === 'FUT')
+    .sort((a, b) => (a.expiry ?? '').localeCompare(b.expiry ?? ''))
+    .slice(0, 2);
   const options = nearestOptions(all);
   const keys = [...indices, ...equities, ...futures].map((i) => i.instrumentKey);
   const full = deps.subscriptions.subscribe(keys, 'full').result.subscribed;
-  const greeks = deps.subscriptions.subscribe(options.map((i) => i.instrumentKey), 'option_greeks').result.subscribed;
+  const greeks = deps.subscriptions.subscribe(
+    options.map((i) => i.instrumentKey),
+    'option_greeks',
+  ).result.subscribed;
   deps.logger.info('demo watchlist seeded', { full, optionGreeks: greeks });
 }
 

@@ -62,10 +62,11 @@ export function createFeedModule(deps: FeedModuleDeps) {
     const opened =
       deps.world === 'live'
         ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, token: () => settings.upstoxToken() ?? undefined })
-      : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
+        : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
     source = opened;
     // A new user with no Upstox account sees a live market at once.
-    if (opened.starterInstruments) seedDemoMarket({ instruments: opened.starterInstruments(), subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
+    if (opened.starterInstruments)
+      seedDemoMarket({ instruments: opened.starterInstruments(), subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
     for (const listener of sourceListeners) listener(opened);
     return {
       ...opened,

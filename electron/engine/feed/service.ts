@@ -216,7 +216,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     subscribe(keys, mode) {
       const change = subscriptions.subscribe(keys, mode);
       send(change.requests);
-      if (change.added.length > 0 && state === 'connected') deps.requestBackfill?.({ since: istDayStart(clock.now()), keys: change.added, reason: 'subscribe' });
+      if (change.added.length > 0 && state === 'connected')
+        deps.requestBackfill?.({ since: istDayStart(clock.now()), keys: change.added, reason: 'subscribe' });
       if (change.result.subscribed > 0) publish();
       return change.result;
     },

@@ -40,7 +40,20 @@ const DEMO_TOKEN = 'tickdesk-demo-session';
  * mode exercises the real code paths.
  */
 export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
-  const simulator = await startUpstoxSimulator({ resourcesDir: deps.resourcesDir, port: 0, seed: deps.seed ?? 20_260_105, clock: deps.clock, logger: deps.logger.child('simulator') });
+  const simulator = await startUpstoxSimulator({
+    resourcesDir: deps.resourcesDir,
+    port: 0,
+    seed: deps.seed ?? 20_260_105,
+    clock: deps.clock,
+    logger: deps.logger.child('simulator'),
+  });
   const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, () => DEMO_TOKEN);
-  return { kind: 'demo', rest, starterInstruments: () => simulator.instruments(), assetsUrl: simulator.apiUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: () => simulator.close() };
+  return {
+    kind: 'demo',
+    rest,
+    starterInstruments: () => simulator.instruments(),
+    assetsUrl: simulator.apiUrl,
+    authorizeFeed: (signal) => rest.authorizeFeed(signal),
+    close: () => simulator.close(),
+  };
 }

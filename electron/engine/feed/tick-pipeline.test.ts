@@ -176,7 +176,8 @@ describe('tick pipeline: ticks the database rejects', () => {
       )
       .all();
   const rejectedLogs = (logger: ReturnType<typeof setup>['logger']) => logger.entries.filter((e) => e.message.startsWith('ticks rejected'));
-  const warnings = (events: EventEnvelope[]) => events.filter((e) => e.event === 'critical_error' && (e.payload as { severity: string }).severity === 'warning');
+  const warnings = (events: EventEnvelope[]) =>
+    events.filter((e) => e.event === 'critical_error' && (e.payload as { severity: string }).severity === 'warning');
 
   /** 1,000 good ticks of 3 instruments over ~2 minutes, with a NaN price and an infinite volume among them. */
   function feed(clock: FakeClock) {
@@ -279,7 +280,9 @@ describe('tick pipeline: ticks the database rejects', () => {
     clock.advance(100);
     expect(pipeline.stats()).toMatchObject({ ticksTotal: 5, ticksStored: 4, ticksRejected: 1, buffered: 0 });
     expect(count('ticks')).toBe(4);
-    const volumes = db.prepare<[string], { volume: number }>("SELECT c.volume FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id WHERE k.instrument_key = ?");
+    const volumes = db.prepare<[string], { volume: number }>(
+      'SELECT c.volume FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id WHERE k.instrument_key = ?',
+    );
     expect(volumes.all(KEYS[1])).toEqual([{ volume: 9e18 }]);
   });
 

@@ -62,7 +62,15 @@ const option = (token: number, strike: number, type: 'CE' | 'PE', expiry: number
 /** Rows shaped as in complete.json.gz: an index, two equities, a future and options, plus 4 bad rows. */
 function masterRows() {
   return [
-    { segment: 'NSE_INDEX', name: 'Nifty 50', exchange: 'NSE', instrument_type: 'INDEX', instrument_key: NIFTY_50, exchange_token: '26000', trading_symbol: 'NIFTY 50' },
+    {
+      segment: 'NSE_INDEX',
+      name: 'Nifty 50',
+      exchange: 'NSE',
+      instrument_type: 'INDEX',
+      instrument_key: NIFTY_50,
+      exchange_token: '26000',
+      trading_symbol: 'NIFTY 50',
+    },
     equity('RELIANCE', 'INE002A01018'),
     equity('INFY', 'INE009A01021'),
     {
@@ -135,7 +143,10 @@ describe('importInstruments', () => {
     expect(put).toMatchObject({ expiry: '2024-01-18' });
     expect(index).toMatchObject({ tradingSymbol: 'NIFTY 50', expiry: null, strike: null });
     const counts = Object.fromEntries(
-      db.prepare<[], { instrument_type: string; n: number }>('SELECT instrument_type, COUNT(*) AS n FROM instruments GROUP BY instrument_type').all().map((r) => [r.instrument_type, r.n]),
+      db
+        .prepare<[], { instrument_type: string; n: number }>('SELECT instrument_type, COUNT(*) AS n FROM instruments GROUP BY instrument_type')
+        .all()
+        .map((r) => [r.instrument_type, r.n]),
     );
     expect(counts).toEqual({ INDEX: 1, EQ: 2, FUT: 1, CE: 1, PE: 1 });
     expect(db.prepare("SELECT isin, exchange_token, freeze_quantity, weekly FROM instruments WHERE instrument_key = 'NSE_EQ|INE002A01018'").get()).toEqual({
@@ -144,12 +155,17 @@ describe('importInstruments', () => {
       freeze_quantity: 100000,
       weekly: null,
     });
-    expect(db.prepare("SELECT exchange_token, weekly FROM instruments WHERE instrument_key = 'NSE_FO|43920'").get()).toEqual({ exchange_token: '43920', weekly: 1 });
+    expect(db.prepare("SELECT exchange_token, weekly FROM instruments WHERE instrument_key = 'NSE_FO|43920'").get()).toEqual({
+      exchange_token: '43920',
+      weekly: 1,
+    });
   });
 
   it('downloads an http(s) source through the injected fetch, reporting progress by phase', async () => {
     const body = gz(masterRows());
-    const fetchFn = vi.fn(async (_url: string | URL | Request, _init?: RequestInit) => new Response(body, { headers: { 'content-length': String(body.length) } }));
+    const fetchFn = vi.fn(
+      async (_url: string | URL | Request, _init?: RequestInit) => new Response(body, { headers: { 'content-length': String(body.length) } }),
+    );
     const seen: ImportProgress[] = [];
     const source = 'https://assets.example.test/market-quote/instruments/exchange/complete.json.gz';
     const result = await importInstruments({ source, fetch: fetchFn as typeof fetch, store, progress: (p) => seen.push(p) });
@@ -170,7 +186,11 @@ describe('importInstruments', () => {
     cases.push([path.join(dir, 'link.json.gz'), /not a \.json\.gz file/]);
     for (const [source, detail] of cases) {
       const error = await importInstruments({ source, fetch: noFetch, store }).catch((e: unknown) => e);
-      expect(error, source).toMatchObject({ code: 'NOT_A_MASTER', message: `${source} is not a valid instrument master`, detail: expect.stringMatching(detail) });
+      expect(error, source).toMatchObject({
+        code: 'NOT_A_MASTER',
+        message: `${source} is not a valid instrument master`,
+        detail: expect.stringMatching(detail),
+      });
     }
     expect(store.count()).toBe(0);
   });
@@ -214,15 +234,25 @@ describe('importInstruments', () => {
   it('tells retryable download failures (5xx, network) from permanent ones (404)', async () => {
     const respond = (status: number) => (async () => new Response('nope', { status })) as typeof fetch;
     const source = 'https://assets.example.test/complete.json.gz';
-    await expect(importInstruments({ source, fetch: respond(503), store })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: true, message: expect.stringMatching(/HTTP 503/) });
+    await expect(importInstruments({ source, fetch: respond(503), store })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      retryable: true,
+      message: expect.stringMatching(/HTTP 503/),
+    });
     await expect(importInstruments({ source, fetch: respond(404), store })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: false });
-    await expect(importInstruments({ source, fetch: noFetch, store })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: true, message: expect.stringMatching(/no network/) });
+    await expect(importInstruments({ source, fetch: noFetch, store })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      retryable: true,
+      message: expect.stringMatching(/no network/),
+    });
   });
 
   it('stops before touching the store when aborted', async () => {
     const controller = new AbortController();
     controller.abort('cancel');
-    const error = await importInstruments({ source: write('m.json.gz', gz(masterRows())), fetch: noFetch, store, signal: controller.signal }).catch((e: unknown) => e);
+    const error = await importInstruments({ source: write('m.json.gz', gz(masterRows())), fetch: noFetch, store, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ name: 'AbortError' });
     expect(store.count()).toBe(0);
   });
@@ -248,11 +278,14 @@ describe('parseJsonArray', () => {
   });
 
   it('refuses what JSON.parse refuses, wherever the runs are cut', async () => {
-    const bad = ['[1,2,]', '[,1,2]', '[1,,2]', '[1,2', '[1,2}', '[{"a":1]}', '[1,2] x', '[1,2]]', '["a,b', '[1,{"a":[2}],3]', '[\'a\']', '\uFEFF[1]', ''];
+    const bad = ['[1,2,]', '[,1,2]', '[1,,2]', '[1,2', '[1,2}', '[{"a":1]}', '[1,2] x', '[1,2]]', '["a,b', '[1,{"a":[2}],3]', "['a']", '\uFEFF[1]', ''];
     for (const text of bad) {
       expect(() => JSON.parse(text), text).toThrow();
       for (const chunk of [1, 2, 3, 1_000]) {
-        await expect(parseJsonArray(text, { chunk }), `${chunk}: ${text}`).rejects.toMatchObject({ code: 'NOT_JSON_ARRAY', message: expect.stringMatching(/not valid JSON/) });
+        await expect(parseJsonArray(text, { chunk }), `${chunk}: ${text}`).rejects.toMatchObject({
+          code: 'NOT_JSON_ARRAY',
+          message: expect.stringMatching(/not valid JSON/),
+        });
       }
     }
     await expect(parseJsonArray('{"data": []}')).rejects.toMatchObject({ code: 'NOT_JSON_ARRAY', message: expect.stringMatching(/not a JSON array/) });
@@ -289,7 +322,9 @@ function fakeContext(payload: { source: string }, controller: AbortController, o
 
 /** A master of `n` options, enough for several store batches. */
 function manyOptions(n: number) {
-  return Array.from({ length: n }, (_v, i) => option(100_000 + i, 10_000 + 50 * Math.floor(i / 2), i % 2 ? 'PE' : 'CE', ist('2026-12-29T15:30:00'), '29 DEC 26'));
+  return Array.from({ length: n }, (_v, i) =>
+    option(100_000 + i, 10_000 + 50 * Math.floor(i / 2), i % 2 ? 'PE' : 'CE', ist('2026-12-29T15:30:00'), '29 DEC 26'),
+  );
 }
 
 describe('instruments.import job kind', () => {
@@ -322,7 +357,9 @@ describe('instruments.import job kind', () => {
       // Cancel once the first batch is written.
       if (u.message!.startsWith(`store: ${REPLACE_BATCH} of`)) controller.abort('cancel');
     });
-    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(
+      instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx),
+    ).rejects.toBeInstanceOf(JobStoppedError);
     expect(stored).toEqual([`store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`, `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`]);
     expect(store.count()).toBe(6);
     expect(store.get(['NSE_FO|100000'])).toEqual([]);
@@ -348,7 +385,9 @@ describe('instruments.import job kind', () => {
       stored.push(Number(/store: (\d+) of/.exec(u.message!)![1]));
       if (stored.length === 1) setImmediate(watch);
     });
-    await expect(instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(
+      instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx),
+    ).rejects.toBeInstanceOf(JobStoppedError);
     expect(stagedAtCancel).toBe(REPLACE_BATCH);
     expect(stored).toEqual([0]);
     expect(store.count()).toBe(6);
@@ -358,9 +397,18 @@ describe('instruments.import job kind', () => {
   });
 
   it('fails a bad file permanently and a server error transiently, with the import error code', async () => {
-    const kind = instrumentsImportKind({ store, fetch: (async () => new Response('busy', { status: 502 })) as typeof fetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] });
+    const kind = instrumentsImportKind({
+      store,
+      fetch: (async () => new Response('busy', { status: 502 })) as typeof fetch,
+      defaultSource: () => '/unused.json.gz',
+      allowedOrigins: () => [ASSETS],
+    });
     // As the runner sees them: classifyError decides between retry and failure.
-    const failureOf = (run: Promise<unknown>) => run.then(() => null, (error: unknown) => classifyError(error, true));
+    const failureOf = (run: Promise<unknown>) =>
+      run.then(
+        () => null,
+        (error: unknown) => classifyError(error, true),
+      );
     const bad = await failureOf(kind.handler(fakeContext({ source: write('bad.json.gz', Buffer.from('not gzip')) }, new AbortController())));
     expect(bad).toMatchObject({ code: 'INSTRUMENTS_NOT_A_MASTER', transient: false });
     const busy = await failureOf(kind.handler(fakeContext({ source: `${ASSETS}/market-quote/instruments/exchange/complete.json.gz` }, new AbortController())));

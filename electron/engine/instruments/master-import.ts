@@ -132,7 +132,8 @@ function stopIfAborted(signal: AbortSignal | undefined): void {
 async function readBody(response: Response, report: (done: number, total: number | null) => void): Promise<Buffer> {
   const declared = Number(response.headers.get('content-length'));
   const total = Number.isFinite(declared) && declared > 0 ? declared : null;
-  if (total !== null && total > MAX_COMPRESSED_BYTES) throw new InstrumentImportError('TOO_LARGE', `instrument file is ${total} bytes, more than ${MAX_COMPRESSED_BYTES}`);
+  if (total !== null && total > MAX_COMPRESSED_BYTES)
+    throw new InstrumentImportError('TOO_LARGE', `instrument file is ${total} bytes, more than ${MAX_COMPRESSED_BYTES}`);
   if (!response.body) return Buffer.from(await response.arrayBuffer());
   const chunks: Buffer[] = [];
   let done = 0;
@@ -145,7 +146,12 @@ async function readBody(response: Response, report: (done: number, total: number
   return Buffer.concat(chunks);
 }
 
-async function download(source: string, fetchFn: typeof fetch, signal: AbortSignal | undefined, report: (done: number, total: number | null) => void): Promise<Buffer> {
+async function download(
+  source: string,
+  fetchFn: typeof fetch,
+  signal: AbortSignal | undefined,
+  report: (done: number, total: number | null) => void,
+): Promise<Buffer> {
   const timeout = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
   const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let response: Response;
@@ -182,7 +188,8 @@ async function readLocal(source: string, signal: AbortSignal | undefined): Promi
 
 /** The JSON text of a gzip file; the unpacked buffer is dropped on return, before the text is parsed. */
 async function unpack(gz: Buffer): Promise<string> {
-  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b) throw new InstrumentImportError('NOT_GZIP', 'the instrument file is not gzip-compressed (expected a .json.gz file)');
+  if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b)
+    throw new InstrumentImportError('NOT_GZIP', 'the instrument file is not gzip-compressed (expected a .json.gz file)');
   try {
     const json = await gunzip(gz, { maxOutputLength: MAX_JSON_BYTES });
     // Joining the unpacked chunks (in gunzip's I/O callback) and decoding them take ~40 ms each for 150k rows.

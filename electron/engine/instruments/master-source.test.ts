@@ -8,7 +8,9 @@ describe('parseMasterSource', () => {
   it('accepts the configured assets host master files and absolute local .json.gz paths', () => {
     expect(parseMasterSource(MASTER, [ASSETS])).toEqual({ kind: 'url', url: MASTER });
     expect(parseMasterSource(`${ASSETS}/market-quote/instruments/exchange/NSE.json.gz`, [ASSETS])).toMatchObject({ kind: 'url' });
-    expect(parseMasterSource('http://127.0.0.1:5555/market-quote/instruments/exchange/complete.json.gz', ['http://127.0.0.1:5555'])).toMatchObject({ kind: 'url' });
+    expect(parseMasterSource('http://127.0.0.1:5555/market-quote/instruments/exchange/complete.json.gz', ['http://127.0.0.1:5555'])).toMatchObject({
+      kind: 'url',
+    });
     expect(parseMasterSource('/home/trader/Downloads/complete.json.gz', [ASSETS])).toEqual({ kind: 'file', path: '/home/trader/Downloads/complete.json.gz' });
     expect(parseMasterSource('C:\\Users\\trader\\complete.JSON.GZ', [ASSETS])).toMatchObject({ kind: 'file' });
   });

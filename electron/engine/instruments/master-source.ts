@@ -29,7 +29,8 @@ export function parseMasterSource(source: string, allowedOrigins: readonly strin
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { refused: `${url.protocol} sources are not read; give an absolute path instead` };
   if (url.username || url.password) return { refused: 'a source URL carries no credentials' };
-  if (!allowedOrigins.includes(url.origin)) return { refused: `only the configured assets host is fetched (${allowedOrigins.join(', ') || 'none while the market is not running'})` };
+  if (!allowedOrigins.includes(url.origin))
+    return { refused: `only the configured assets host is fetched (${allowedOrigins.join(', ') || 'none while the market is not running'})` };
   if (!MASTER_PATH.test(url.pathname)) return { refused: 'only instrument master files (/market-quote/instruments/exchange/<name>.json.gz) are fetched' };
   return { kind: 'url', url: url.href };
 }

@@ -33,7 +33,13 @@ export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
   };
   // The hosts the user configured: Upstox's assets host in the live world, the simulator's in demo.
   const allowedOrigins = () => [market.source()?.assetsUrl, deps.assetsUrl].flatMap((url) => (url ? [originOf(url)].filter((o) => o !== null) : []));
-  const service = createInstrumentService({ store: deps.stores.instruments, fetch: deps.http, logger: deps.logger.child('instruments'), defaultSource: masterUrl, allowedOrigins });
+  const service = createInstrumentService({
+    store: deps.stores.instruments,
+    fetch: deps.http,
+    logger: deps.logger.child('instruments'),
+    defaultSource: masterUrl,
+    allowedOrigins,
+  });
 
   const importPending = () => (['QUEUED', 'RUNNING'] as const).some((status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0);
 

@@ -171,7 +171,12 @@ function publishCounts(host: ContextHost, currentItem?: string | null): void {
   host.tracker.items({ completed: counts.succeeded, failed: counts.failed, total: counts.total, currentItem });
 }
 
-async function runOne(host: ContextHost, key: string, handler: (key: string) => Promise<ItemOutcome | void>, options: RunItemsOptions): Promise<'ok' | 'transient' | 'permanent'> {
+async function runOne(
+  host: ContextHost,
+  key: string,
+  handler: (key: string) => Promise<ItemOutcome | void>,
+  options: RunItemsOptions,
+): Promise<'ok' | 'transient' | 'permanent'> {
   const { clock, tracker } = host;
   const attempts = options.itemAttempts ?? 1;
   const backoff = options.itemBackoff ?? { baseMs: 1_000, maxMs: 30_000 };
@@ -182,7 +187,13 @@ async function runOne(host: ContextHost, key: string, handler: (key: string) => 
     try {
       const outcome = await handler(key);
       const now = clock.now();
-      finishItem(host, key, now, { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs: now - started, result: outcome?.result }, outcome?.commit);
+      finishItem(
+        host,
+        key,
+        now,
+        { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs: now - started, result: outcome?.result },
+        outcome?.commit,
+      );
       tracker.eta.record(now - started);
       return 'ok';
     } catch (error) {

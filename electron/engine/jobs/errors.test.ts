@@ -10,10 +10,19 @@ describe('classifyError', () => {
   });
 
   it('takes Upstox and instrument-import errors at their word about retrying', () => {
-    expect(classifyError(new UpstoxApiError({ kind: 'rate_limited', message: 'slow down', status: 429 }), false)).toMatchObject({ code: 'UPSTOX_RATE_LIMITED', transient: true });
-    expect(classifyError(new UpstoxApiError({ kind: 'auth', message: 'token expired', status: 401 }), true)).toMatchObject({ code: 'UPSTOX_AUTH', transient: false });
+    expect(classifyError(new UpstoxApiError({ kind: 'rate_limited', message: 'slow down', status: 429 }), false)).toMatchObject({
+      code: 'UPSTOX_RATE_LIMITED',
+      transient: true,
+    });
+    expect(classifyError(new UpstoxApiError({ kind: 'auth', message: 'token expired', status: 401 }), true)).toMatchObject({
+      code: 'UPSTOX_AUTH',
+      transient: false,
+    });
     expect(classifyError(new InstrumentImportError('NOT_GZIP', 'not a gzip file'), true)).toMatchObject({ code: 'INSTRUMENTS_NOT_GZIP', transient: false });
-    expect(classifyError(new InstrumentImportError('DOWNLOAD_FAILED', 'HTTP 502', true), false)).toMatchObject({ code: 'INSTRUMENTS_DOWNLOAD_FAILED', transient: true });
+    expect(classifyError(new InstrumentImportError('DOWNLOAD_FAILED', 'HTTP 502', true), false)).toMatchObject({
+      code: 'INSTRUMENTS_DOWNLOAD_FAILED',
+      transient: true,
+    });
   });
 
   it('leaves other errors to the kind’s policy for unknown errors', () => {

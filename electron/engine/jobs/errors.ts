@@ -49,7 +49,11 @@ export interface SelfClassifyingError extends Error {
 }
 
 function isSelfClassifying(error: unknown): error is SelfClassifyingError {
-  return error instanceof Error && typeof (error as Partial<SelfClassifyingError>).retryable === 'boolean' && typeof (error as Partial<SelfClassifyingError>).jobCode === 'string';
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<SelfClassifyingError>).retryable === 'boolean' &&
+    typeof (error as Partial<SelfClassifyingError>).jobCode === 'string'
+  );
 }
 
 export function classifyError(error: unknown, retryUnknown: boolean): ClassifiedError {

@@ -128,7 +128,14 @@ export class JobExecution implements ContextHost {
   /** Announces a failure written by `failAtStart`, once it is committed. */
   announceFailedAtStart(failure: JobFailure): void {
     this.publish('FAILED', this.record.progress ?? emptyProgress());
-    this.host.emit('job_failed', { jobId: this.record.id, kind: this.record.kind, error: failure, attempts: this.record.attempts, willRetry: false, nextRunAt: null });
+    this.host.emit('job_failed', {
+      jobId: this.record.id,
+      kind: this.record.kind,
+      error: failure,
+      attempts: this.record.attempts,
+      willRetry: false,
+      nextRunAt: null,
+    });
   }
 
   /** Runs the handler; call once the claim is committed. */
@@ -235,13 +242,27 @@ export class JobExecution implements ContextHost {
       if (requeued) {
         this.publish('QUEUED', tracker.current());
         const error = { code: failure.code, message: failure.message };
-        host.emit('job_failed', { jobId: record.id, kind: record.kind, error, attempts: record.attempts, willRetry: true, nextRunAt: new Date(runAt).toISOString() });
+        host.emit('job_failed', {
+          jobId: record.id,
+          kind: record.kind,
+          error,
+          attempts: record.attempts,
+          willRetry: true,
+          nextRunAt: new Date(runAt).toISOString(),
+        });
       }
       return;
     }
     if (this.finish({ status: 'FAILED', errorCode: failure.code, errorMessage: failure.message })) {
       this.publish('FAILED', tracker.current());
-      host.emit('job_failed', { jobId: record.id, kind: record.kind, error: { code: failure.code, message: failure.message }, attempts: record.attempts, willRetry: false, nextRunAt: null });
+      host.emit('job_failed', {
+        jobId: record.id,
+        kind: record.kind,
+        error: { code: failure.code, message: failure.message },
+        attempts: record.attempts,
+        willRetry: false,
+        nextRunAt: null,
+      });
     }
   }
 

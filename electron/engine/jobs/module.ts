@@ -35,7 +35,14 @@ export function createJobsModule(deps: JobsModuleDeps) {
   const registry = createJobRegistry();
   const runner = createJobRunner({ db: stores.db, store: stores.jobs, registry, clock, logger, emit, random: deps.random, options: deps.runner });
   const service = createJobService({ db: stores.db, store: stores.jobs, registry, runner, clock, logger, emit });
-  const scheduler = createScheduler({ store: stores.schedules, jobs: service, registry, calendar: deps.calendar, clock, logger: deps.logger.child('scheduler') });
+  const scheduler = createScheduler({
+    store: stores.schedules,
+    jobs: service,
+    registry,
+    calendar: deps.calendar,
+    clock,
+    logger: deps.logger.child('scheduler'),
+  });
 
   const handlers: DomainHandlers<typeof jobsCommands> = {
     'jobs.list': (query) => service.list(query),

@@ -60,7 +60,12 @@ describe('scheduler', () => {
     // Tuesday 2026-01-06 is declared a holiday.
     const holiday = Date.parse('2026-01-06T00:00:00+05:30');
     const calendar = { isTradingDay: (ms: number) => ms < holiday || ms >= holiday + 24 * 60 * MINUTE };
-    const h = createTestJobs({ kinds: [reportKind], schedules: [{ ...AFTER_CLOSE, tradingDaysOnly: true }], calendar, clock: new FakeClock('2026-01-05T11:00:00.000Z') });
+    const h = createTestJobs({
+      kinds: [reportKind],
+      schedules: [{ ...AFTER_CLOSE, tradingDaysOnly: true }],
+      calendar,
+      clock: new FakeClock('2026-01-05T11:00:00.000Z'),
+    });
     h.jobs.scheduler.start();
     expect(h.jobs.scheduler.list()[0]!.nextRunAt).toBe('2026-01-07T10:30:00.000Z');
     h.clock.advance(30 * 60 * MINUTE);

@@ -75,7 +75,11 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
       // One time for the whole batch: jobs due at once are alike, and the store inserts alike jobs together.
       const now = clock.now();
       const jobs = requests.map((r, i) => prepare(r, requests.length === 1 ? null : i, now));
-      const ids = store.insertWithItems(jobs, requests.map((r) => r.items ?? []), now);
+      const ids = store.insertWithItems(
+        jobs,
+        requests.map((r) => r.items ?? []),
+        now,
+      );
       runner.wake();
       return ids;
     },

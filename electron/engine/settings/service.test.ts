@@ -18,7 +18,10 @@ afterEach(async () => {
 });
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 describe('settings service (through the engine)', () => {
@@ -79,7 +82,12 @@ describe('settings service (through the engine)', () => {
     await engine.router.call('settings.update', { feedSubscribeBatchSize: 50 });
 
     expect(seen).toHaveLength(1);
-    expect(seen[0]).toMatchObject({ event: 'settings_changed', source: 'engine', version: '1.0', payload: { ...SETTINGS_DEFAULTS, feedSubscribeBatchSize: 50 } });
+    expect(seen[0]).toMatchObject({
+      event: 'settings_changed',
+      source: 'engine',
+      version: '1.0',
+      payload: { ...SETTINGS_DEFAULTS, feedSubscribeBatchSize: 50 },
+    });
     expect(Number.isNaN(Date.parse(seen[0]!.timestamp))).toBe(false);
   });
 
@@ -142,7 +150,9 @@ describe('settings service (through the engine)', () => {
     const { engine } = startEngine();
     await engine.router.call('settings.setUpstoxToken', { token: UPSTOX_TOKEN });
     await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'short' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'has a space in the middle of it' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'has a space in the middle of it' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
     expect((await engine.router.call('settings.get', {})).upstoxToken.hint).toMatch(/WXYZ$/);
   });
 
@@ -191,7 +201,9 @@ describe('settings service (through the engine)', () => {
   it('a stored value that no longer validates falls back to its default without resetting the others', async () => {
     const first = startEngine();
     await first.engine.router.call('settings.update', { theme: 'light', jobRetentionDays: 60 });
-    const write = first.engine.homeDb.prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    const write = first.engine.homeDb.prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
     write.run('tickRetentionDays', JSON.stringify('forever'), 1);
     write.run('feedSubscribeBatchSize', '{not json', 1);
     write.run('retiredSetting', JSON.stringify(true), 1);

@@ -82,7 +82,10 @@ describe('simulator faults', () => {
     for (let i = 0; i < 2; i++) {
       const res = await api(sim, '/v3/feed/market-data-feed/authorize');
       expect(res.status).toBe(403);
-      expect(await res.json()).toEqual({ status: 'error', errors: [{ error_code: 'UDAPI100050', message: expect.any(String), property_path: null, invalid_value: null }] });
+      expect(await res.json()).toEqual({
+        status: 'error',
+        errors: [{ error_code: 'UDAPI100050', message: expect.any(String), property_path: null, invalid_value: null }],
+      });
     }
     expect((await api(sim, '/v3/feed/market-data-feed/authorize')).status).toBe(200);
     expect(sim.stats().authorizeCalls).toBe(3);

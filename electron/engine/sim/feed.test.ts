@@ -12,7 +12,11 @@ afterEach(async () => {
 const RELIANCE = 'NSE_EQ|INE002A01018';
 const NIFTY = 'NSE_INDEX|Nifty 50';
 
-type Market = Record<string, unknown> & { ltpc: { ltp: number; ltq?: number }; vtt: number; marketLevel: { bidAskQuote: Array<{ bidP: number; askP: number; bidQ: number; askQ: number }> } };
+type Market = Record<string, unknown> & {
+  ltpc: { ltp: number; ltq?: number };
+  vtt: number;
+  marketLevel: { bidAskQuote: Array<{ bidP: number; askP: number; bidQ: number; askQ: number }> };
+};
 
 describe('simulator feed', () => {
   it('speaks the V3 protocol: market_info first, initial_feed after sub, then live_feed with moving prices', async () => {

@@ -10,7 +10,19 @@ export const REQUEST_MODE: Readonly<Record<FeedMode, string>> = { ltpc: 'ltpc', 
 const DEPTH_LEVELS: Readonly<Record<FeedMode, number>> = { ltpc: 0, full: 5, option_greeks: 1, full_d30: 30 };
 
 /** The segments of a real `market_info` sample: the nine master-file segments plus NSE_COM and MCX_INDEX. */
-export const MARKET_SEGMENTS = ['NSE_EQ', 'NSE_FO', 'NSE_INDEX', 'BSE_EQ', 'BSE_INDEX', 'BSE_FO', 'MCX_FO', 'NCD_FO', 'BCD_FO', 'NSE_COM', 'MCX_INDEX'] as const;
+export const MARKET_SEGMENTS = [
+  'NSE_EQ',
+  'NSE_FO',
+  'NSE_INDEX',
+  'BSE_EQ',
+  'BSE_INDEX',
+  'BSE_FO',
+  'MCX_FO',
+  'NCD_FO',
+  'BCD_FO',
+  'NSE_COM',
+  'MCX_INDEX',
+] as const;
 
 export type DataFrameType = 'initial_feed' | 'live_feed';
 
@@ -28,9 +40,16 @@ export function feedObject(model: MarketModel, index: number, mode: FeedMode): R
   const requestMode = REQUEST_MODE[mode];
   const isIndex = instrumentType === 'INDEX';
   const isOption = instrumentType === 'CE' || instrumentType === 'PE';
-  const greeks = isOption && s.greeks
-    ? { delta: round(s.greeks.delta, 4), theta: round(s.greeks.theta, 4), gamma: round(s.greeks.gamma, 6), vega: round(s.greeks.vega, 4), rho: round(s.greeks.rho, 4) }
-    : undefined;
+  const greeks =
+    isOption && s.greeks
+      ? {
+          delta: round(s.greeks.delta, 4),
+          theta: round(s.greeks.theta, 4),
+          gamma: round(s.greeks.gamma, 6),
+          vega: round(s.greeks.vega, 4),
+          rho: round(s.greeks.rho, 4),
+        }
+      : undefined;
   const iv = isOption ? round(s.iv, 4) : 0;
   if (mode === 'ltpc') return { ltpc, requestMode };
   if (mode === 'option_greeks') {

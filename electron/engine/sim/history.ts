@@ -1,7 +1,18 @@
 import type { OhlcvBar } from '../../../shared/domain/feed';
 import { blackScholes, futuresFair, roundToTick, smileIv, YEAR_MS } from './pricing';
 import { gaussian, hashString, mix, normalHash, rngFor, unitHash, valueNoise } from './rng';
-import { dateToDay, dayStartMs, expiryCloseMs, istDayIndex, istMinuteMs, MINUTE_MS, previousTradingDay, SESSION_CLOSE_MINUTE, SESSION_MINUTES, SESSION_OPEN_MINUTE } from './time';
+import {
+  dateToDay,
+  dayStartMs,
+  expiryCloseMs,
+  istDayIndex,
+  istMinuteMs,
+  MINUTE_MS,
+  previousTradingDay,
+  SESSION_CLOSE_MINUTE,
+  SESSION_MINUTES,
+  SESSION_OPEN_MINUTE,
+} from './time';
 import { MARKET_VOL, typicalVolume, VIX_KEY, type UniverseEntry } from './universe';
 
 /** One candle; `ts` is the bar's start (epoch ms). */

@@ -50,7 +50,16 @@ const zeroCounts = (): Record<FeedMode, number> => ({ ltpc: 0, full: 0, option_g
  * the server pings, plus the socket-level faults (stall, drop, garbage, close codes).
  */
 export class FeedHub {
-  readonly counters = { connections: 0, maxConcurrentSockets: 0, framesSent: 0, ticksSent: 0, textFramesIgnored: 0, invalidRequests: 0, framesSkipped: 0, garbageSent: 0 };
+  readonly counters = {
+    connections: 0,
+    maxConcurrentSockets: 0,
+    framesSent: 0,
+    ticksSent: 0,
+    textFramesIgnored: 0,
+    invalidRequests: 0,
+    framesSkipped: 0,
+    garbageSent: 0,
+  };
   private readonly sessions = new Set<Session>();
   private last: Session | null = null;
   private stalledUntil = 0;
@@ -242,7 +251,10 @@ export class FeedHub {
     session.ws.send(this.o.encoder.response(type, feeds, now), { binary: true });
     this.counters.framesSent++;
     this.counters.ticksSent += feeds.length;
-    this.o.onTicksSent?.(feeds.map(([key]) => key), type);
+    this.o.onTicksSent?.(
+      feeds.map(([key]) => key),
+      type,
+    );
   }
 
   private sendMarketInfo(session: Session): void {

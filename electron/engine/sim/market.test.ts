@@ -36,7 +36,10 @@ describe('demo market model', () => {
     const nifty = model.state(model.indexOf('NSE_INDEX|Nifty 50')!).ltp;
     expect(Math.abs(strikes[10]! - nifty)).toBeLessThanOrEqual(50);
     expect(model.universe.filter((e) => e.kind === 'future').map((e) => e.instrument.tradingSymbol)).toEqual([
-      'NIFTY FUT 27 JAN 26', 'BANKNIFTY FUT 27 JAN 26', 'NIFTY FUT 24 FEB 26', 'BANKNIFTY FUT 24 FEB 26',
+      'NIFTY FUT 27 JAN 26',
+      'BANKNIFTY FUT 27 JAN 26',
+      'NIFTY FUT 24 FEB 26',
+      'BANKNIFTY FUT 24 FEB 26',
     ]);
   });
 
@@ -96,7 +99,12 @@ describe('demo market model', () => {
     const reliance = a.indexOf('NSE_EQ|INE002A01018')!;
     const minutes = a.history.minuteBars(reliance, day);
     const daily = a.history.dailyBar(reliance, day)!;
-    expect([minutes[0]!.open, Math.max(...minutes.map((m) => m.high)), Math.min(...minutes.map((m) => m.low)), minutes.at(-1)!.close]).toEqual([daily.open, daily.high, daily.low, daily.close]);
+    expect([minutes[0]!.open, Math.max(...minutes.map((m) => m.high)), Math.min(...minutes.map((m) => m.low)), minutes.at(-1)!.close]).toEqual([
+      daily.open,
+      daily.high,
+      daily.low,
+      daily.close,
+    ]);
     // Yesterday's close is today's previous close.
     expect(a.state(reliance).cp).toBe(a.history.dailyBar(reliance, dateToDay('2026-01-02'))!.close);
   });

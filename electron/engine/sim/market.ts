@@ -212,7 +212,8 @@ export class MarketModel {
   private tradeQuantity(entry: UniverseEntry): number {
     const { instrumentType, lotSize } = entry.instrument;
     if (instrumentType === 'INDEX') return 0;
-    if (instrumentType === 'EQ') return Math.max(1, Math.round(Math.max(1, Math.round(entry.params.dailyVolume / 25_000)) * Math.exp(0.9 * gaussian(this.rng))));
+    if (instrumentType === 'EQ')
+      return Math.max(1, Math.round(Math.max(1, Math.round(entry.params.dailyVolume / 25_000)) * Math.exp(0.9 * gaussian(this.rng))));
     return lotSize * (1 + Math.floor(-Math.log(1 - this.rng()) * 2));
   }
 
@@ -289,7 +290,10 @@ export class MarketModel {
       const rng = rngFor(this.options.seed, this.day, hashString(instrumentKey));
       // Derivative activity follows moneyness at the previous close, a level fixed for the whole day.
       const typical = entry.kind === 'spot' ? entry.params.dailyVolume : typicalVolume(entry, this.history.spotClose(entry.underlying, prevDay));
-      const session = entry.kind === 'spot' ? { bars: spotBars[i]!, open: this.history.spotOpen(i, this.day) } : this.derivativeSession(entry, spotBars[entry.underlying]!, typical, rng);
+      const session =
+        entry.kind === 'spot'
+          ? { bars: spotBars[i]!, open: this.history.spotOpen(i, this.day) }
+          : this.derivativeSession(entry, spotBars[entry.underlying]!, typical, rng);
       const oi = entry.kind === 'spot' ? 0 : Math.round((typical * 1.5) / lot) * lot;
       const bars = session.bars.map((b) => ({ ...roundBar(b, tick), oi }));
       const last = session.bars.at(-1);
@@ -326,7 +330,13 @@ export class MarketModel {
       const s = this.states[i]!;
       const spot = this.states[entry.underlying]!.ltp;
       s.iv = smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!);
-      s.greeks = blackScholes(entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE', spot, entry.instrument.strike!, (expiryCloseMs(entry.expiryDay!) - now) / YEAR_MS, s.iv);
+      s.greeks = blackScholes(
+        entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE',
+        spot,
+        entry.instrument.strike!,
+        (expiryCloseMs(entry.expiryDay!) - now) / YEAR_MS,
+        s.iv,
+      );
     });
   }
 
@@ -352,6 +362,7 @@ export class MarketModel {
     const kind = entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE';
     const strike = entry.instrument.strike!;
     const floor = 2 * entry.instrument.tickSize;
-    return (spot, ts) => Math.max(floor, blackScholes(kind, spot, strike, (expiry - ts - MINUTE_MS) / YEAR_MS, smileIv((vixOpen / 100) * 0.95, spot, strike)).price);
+    return (spot, ts) =>
+      Math.max(floor, blackScholes(kind, spot, strike, (expiry - ts - MINUTE_MS) / YEAR_MS, smileIv((vixOpen / 100) * 0.95, spot, strike)).price);
   }
 }

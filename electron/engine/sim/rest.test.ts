@@ -32,7 +32,10 @@ describe('simulator REST', () => {
     for (const token of [null, 'bad']) {
       const res = await api(sim, '/v3/feed/market-data-feed/authorize', token);
       expect(res.status).toBe(401);
-      expect(await res.json()).toEqual({ status: 'error', errors: [{ error_code: 'UDAPI100050', message: 'Invalid token used to access API', property_path: null, invalid_value: null }] });
+      expect(await res.json()).toEqual({
+        status: 'error',
+        errors: [{ error_code: 'UDAPI100050', message: 'Invalid token used to access API', property_path: null, invalid_value: null }],
+      });
     }
     const res = await api(sim, '/v3/feed/market-data-feed/authorize', 'good');
     const body = (await res.json()) as { status: string; data: { authorized_redirect_uri: string } };
@@ -112,10 +115,23 @@ describe('simulator REST', () => {
     expect(byType('CE')).toHaveLength(21);
     expect(byType('PE')).toHaveLength(21);
     expect(rows.find((r) => r.trading_symbol === 'RELIANCE')).toMatchObject({
-      segment: 'NSE_EQ', exchange: 'NSE', isin: 'INE002A01018', instrument_key: 'NSE_EQ|INE002A01018', lot_size: 1, exchange_token: '2885', tick_size: 10,
+      segment: 'NSE_EQ',
+      exchange: 'NSE',
+      isin: 'INE002A01018',
+      instrument_key: 'NSE_EQ|INE002A01018',
+      lot_size: 1,
+      exchange_token: '2885',
+      tick_size: 10,
     });
     const ce = byType('CE')[0]!;
-    expect(ce).toMatchObject({ segment: 'NSE_FO', underlying_key: 'NSE_INDEX|Nifty 50', underlying_type: 'INDEX', underlying_symbol: 'NIFTY', tick_size: 5, weekly: expect.any(Boolean) });
+    expect(ce).toMatchObject({
+      segment: 'NSE_FO',
+      underlying_key: 'NSE_INDEX|Nifty 50',
+      underlying_type: 'INDEX',
+      underlying_symbol: 'NIFTY',
+      tick_size: 5,
+      weekly: expect.any(Boolean),
+    });
     expect(ce.trading_symbol).toMatch(/^NIFTY \d+ CE \d\d [A-Z]{3} \d\d$/);
     // Expiry in epoch ms at 23:59:59 IST on a Tuesday.
     const expiry = new Date((ce.expiry as number) + 330 * 60_000);

@@ -79,14 +79,16 @@ const INTERVAL_MAX: Record<Unit, number> = { minutes: 300, hours: 5, days: 1, we
 const INTRADAY_UNITS = new Set<Unit>(['minutes', 'hours', 'days']);
 /** Earliest data and longest span per request (days), per the V3 historical-candle docs. */
 const EARLIEST: Record<Unit, string> = { minutes: '2022-01-01', hours: '2022-01-01', days: '2000-01-01', weeks: '2000-01-01', months: '2000-01-01' };
-const maxSpanDays = (unit: Unit, interval: number) => (unit === 'minutes' ? (interval <= 15 ? 31 : 92) : unit === 'hours' ? 92 : unit === 'days' ? 3660 : Infinity);
+const maxSpanDays = (unit: Unit, interval: number) =>
+  unit === 'minutes' ? (interval <= 15 ? 31 : 92) : unit === 'hours' ? 92 : unit === 'days' ? 3660 : Infinity;
 
 function candles(ctx: RestContext, res: ServerResponse, key: string, unitText: string, intervalText: string, to: string | null, from: string | null): void {
   const index = ctx.model.indexOf(key);
   if (index === undefined) return fail(res, 400, 'UDAPI1087', 'Invalid Instrument key');
   const unit = unitText as Unit;
   const interval = Number(intervalText);
-  if (!Object.hasOwn(INTERVAL_MAX, unit) || !Number.isInteger(interval) || interval < 1 || interval > INTERVAL_MAX[unit]) return invalid(res, 'Invalid unit or interval');
+  if (!Object.hasOwn(INTERVAL_MAX, unit) || !Number.isInteger(interval) || interval < 1 || interval > INTERVAL_MAX[unit])
+    return invalid(res, 'Invalid unit or interval');
   const intraday = to === null;
   if (intraday && !INTRADAY_UNITS.has(unit)) return invalid(res, 'Invalid unit or interval');
   let bars: Bar[];

@@ -157,9 +157,22 @@ export function spotEntries(): UniverseEntry[] {
   const out: UniverseEntry[] = [];
   for (const [key, name, symbol, token, level, vol, beta, drift] of INDICES) {
     const instrument: DemoInstrument = {
-      instrumentKey: key, tradingSymbol: symbol, name, segment: 'NSE_INDEX', exchange: 'NSE', instrumentType: 'INDEX',
-      isin: null, exchangeToken: token, lotSize: 0, tickSize: 0.01, freezeQuantity: null, expiry: null, strike: null,
-      underlyingKey: null, underlyingSymbol: null, weekly: null,
+      instrumentKey: key,
+      tradingSymbol: symbol,
+      name,
+      segment: 'NSE_INDEX',
+      exchange: 'NSE',
+      instrumentType: 'INDEX',
+      isin: null,
+      exchangeToken: token,
+      lotSize: 0,
+      tickSize: 0.01,
+      freezeQuantity: null,
+      expiry: null,
+      strike: null,
+      underlyingKey: null,
+      underlyingSymbol: null,
+      weekly: null,
     };
     out.push(spotEntry(instrument, { base: level, vol, beta, drift, dailyVolume: 0 }));
   }
@@ -167,9 +180,22 @@ export function spotEntries(): UniverseEntry[] {
     const h = hashString(symbol);
     const realIsin = isin ?? demoIsin(i + 1);
     const instrument: DemoInstrument = {
-      instrumentKey: `NSE_EQ|${realIsin}`, tradingSymbol: symbol, name, segment: 'NSE_EQ', exchange: 'NSE', instrumentType: 'EQ',
-      isin: realIsin, exchangeToken: token, lotSize: 1, tickSize: equityTick(price), freezeQuantity: 100_000, expiry: null,
-      strike: null, underlyingKey: null, underlyingSymbol: null, weekly: null,
+      instrumentKey: `NSE_EQ|${realIsin}`,
+      tradingSymbol: symbol,
+      name,
+      segment: 'NSE_EQ',
+      exchange: 'NSE',
+      instrumentType: 'EQ',
+      isin: realIsin,
+      exchangeToken: token,
+      lotSize: 1,
+      tickSize: equityTick(price),
+      freezeQuantity: 100_000,
+      expiry: null,
+      strike: null,
+      underlyingKey: null,
+      underlyingSymbol: null,
+      weekly: null,
     };
     // Turnover of a few hundred crore a day, more for the large banks and IT names at the top of the table.
     const turnover = (4e9 + 1.6e10 * unitHash(h, 3)) * (i < 12 ? 2 : 1);
@@ -210,9 +236,21 @@ export function derivativeEntries(spots: readonly UniverseEntry[], now: number, 
     const under = spots[underlying]!.instrument;
     const tradingSymbol = type === 'FUT' ? `${symbol} FUT ${symbolDate(expiryDay)}` : `${symbol} ${strike} ${type} ${symbolDate(expiryDay)}`;
     const instrument: DemoInstrument = {
-      instrumentKey: `NSE_FO|${token}`, tradingSymbol, name: symbol, segment: 'NSE_FO', exchange: 'NSE', instrumentType: type,
-      isin: null, exchangeToken: token, lotSize: lot, tickSize: type === 'FUT' ? 0.1 : 0.05, freezeQuantity: lot * 24,
-      expiry: dayToDate(expiryDay), strike, underlyingKey: under.instrumentKey, underlyingSymbol: symbol,
+      instrumentKey: `NSE_FO|${token}`,
+      tradingSymbol,
+      name: symbol,
+      segment: 'NSE_FO',
+      exchange: 'NSE',
+      instrumentType: type,
+      isin: null,
+      exchangeToken: token,
+      lotSize: lot,
+      tickSize: type === 'FUT' ? 0.1 : 0.05,
+      freezeQuantity: lot * 24,
+      expiry: dayToDate(expiryDay),
+      strike,
+      underlyingKey: under.instrumentKey,
+      underlyingSymbol: symbol,
       weekly: !monthlySet.has(expiryDay),
     };
     const params: ModelParams = { base: 0, vol: 0, beta: 0, drift: 0, dailyVolume };
@@ -237,20 +275,55 @@ export function masterRow(entry: UniverseEntry): Record<string, unknown> {
   const i = entry.instrument;
   const paise = Number((i.tickSize * 100).toFixed(2));
   if (i.instrumentType === 'INDEX') {
-    return { segment: i.segment, name: i.name, exchange: i.exchange, instrument_type: 'INDEX', instrument_key: i.instrumentKey, exchange_token: i.exchangeToken, trading_symbol: i.tradingSymbol };
+    return {
+      segment: i.segment,
+      name: i.name,
+      exchange: i.exchange,
+      instrument_type: 'INDEX',
+      instrument_key: i.instrumentKey,
+      exchange_token: i.exchangeToken,
+      trading_symbol: i.tradingSymbol,
+    };
   }
   if (i.instrumentType === 'EQ') {
     return {
-      segment: i.segment, name: i.name, exchange: i.exchange, isin: i.isin, instrument_type: 'EQ', instrument_key: i.instrumentKey,
-      lot_size: i.lotSize, freeze_quantity: i.freezeQuantity, exchange_token: i.exchangeToken, tick_size: paise,
-      trading_symbol: i.tradingSymbol, short_name: i.tradingSymbol, security_type: 'NORMAL', qty_multiplier: 1,
+      segment: i.segment,
+      name: i.name,
+      exchange: i.exchange,
+      isin: i.isin,
+      instrument_type: 'EQ',
+      instrument_key: i.instrumentKey,
+      lot_size: i.lotSize,
+      freeze_quantity: i.freezeQuantity,
+      exchange_token: i.exchangeToken,
+      tick_size: paise,
+      trading_symbol: i.tradingSymbol,
+      short_name: i.tradingSymbol,
+      security_type: 'NORMAL',
+      qty_multiplier: 1,
     };
   }
   return {
-    weekly: i.weekly, segment: i.segment, name: i.name, exchange: i.exchange, expiry: masterExpiryMs(entry.expiryDay!),
-    instrument_type: i.instrumentType, asset_symbol: i.underlyingSymbol, underlying_symbol: i.underlyingSymbol,
-    instrument_key: i.instrumentKey, lot_size: i.lotSize, freeze_quantity: i.freezeQuantity, exchange_token: i.exchangeToken,
-    minimum_lot: i.lotSize, asset_key: i.underlyingKey, underlying_key: i.underlyingKey, tick_size: paise,
-    asset_type: 'INDEX', underlying_type: 'INDEX', trading_symbol: i.tradingSymbol, strike_price: i.strike ?? 0, qty_multiplier: 1,
+    weekly: i.weekly,
+    segment: i.segment,
+    name: i.name,
+    exchange: i.exchange,
+    expiry: masterExpiryMs(entry.expiryDay!),
+    instrument_type: i.instrumentType,
+    asset_symbol: i.underlyingSymbol,
+    underlying_symbol: i.underlyingSymbol,
+    instrument_key: i.instrumentKey,
+    lot_size: i.lotSize,
+    freeze_quantity: i.freezeQuantity,
+    exchange_token: i.exchangeToken,
+    minimum_lot: i.lotSize,
+    asset_key: i.underlyingKey,
+    underlying_key: i.underlyingKey,
+    tick_size: paise,
+    asset_type: 'INDEX',
+    underlying_type: 'INDEX',
+    trading_symbol: i.tradingSymbol,
+    strike_price: i.strike ?? 0,
+    qty_multiplier: 1,
   };
 }

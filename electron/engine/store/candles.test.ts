@@ -168,7 +168,15 @@ describe('candle store: gap backfill', () => {
 describe('candle store: queries', () => {
   /** One bar per minute from `start`, `count` minutes, prices rising by 1 from `first`. */
   function minutes(start: number, count: number, first = 100, oi: number | null = 50) {
-    return Array.from({ length: count }, (_, i) => ({ ts: start + i * MIN, open: first + i, high: first + i + 0.5, low: first + i - 0.5, close: first + i + 0.25, volume: 10, oi }));
+    return Array.from({ length: count }, (_, i) => ({
+      ts: start + i * MIN,
+      open: first + i,
+      high: first + i + 0.5,
+      low: first + i - 0.5,
+      close: first + i + 0.25,
+      volume: 10,
+      oi,
+    }));
   }
 
   it('returns 1-minute candles oldest first with IST timestamps, the most recent `limit` by default', () => {

@@ -196,7 +196,18 @@ export function createCandleStore(db: Db, keys: MarketKeys = createMarketKeys(db
       let agg = heads.get(t.instrumentKey) ?? null;
       while (agg !== null && agg.ts !== ts) agg = agg.next;
       if (agg === null) {
-        agg = { key: t.instrumentKey, ts, open: t.ltp, high: t.ltp, low: t.ltp, close: t.ltp, volume: added, oi: t.oi, ticks: 1, next: heads.get(t.instrumentKey) ?? null };
+        agg = {
+          key: t.instrumentKey,
+          ts,
+          open: t.ltp,
+          high: t.ltp,
+          low: t.ltp,
+          close: t.ltp,
+          volume: added,
+          oi: t.oi,
+          ticks: 1,
+          next: heads.get(t.instrumentKey) ?? null,
+        };
         heads.set(t.instrumentKey, agg);
         out.push(agg);
         continue;

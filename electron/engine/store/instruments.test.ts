@@ -52,7 +52,14 @@ const index = (symbol: string, name: string): InstrumentRecord => ({
   tickSize: null,
 });
 let token = 40_000;
-const derivative = (root: string, underlyingKey: string, expiry: string, type: 'FUT' | 'CE' | 'PE', strike: number | null, weekly: boolean): InstrumentRecord => ({
+const derivative = (
+  root: string,
+  underlyingKey: string,
+  expiry: string,
+  type: 'FUT' | 'CE' | 'PE',
+  strike: number | null,
+  weekly: boolean,
+): InstrumentRecord => ({
   ...base,
   instrumentKey: `NSE_FO|${token++}`,
   tradingSymbol: type === 'FUT' ? `${root} FUT ${label(expiry)}` : `${root} ${strike} ${type} ${label(expiry)}`,
@@ -75,13 +82,21 @@ function fixture(): InstrumentRecord[] {
   token = 40_000;
   const rows: InstrumentRecord[] = [];
   // Options first and the index last: the stored order must come from the ranking, not from the file.
-  for (const [expiry, weekly] of [['2027-01-26', false], ['2026-12-22', true], ['2026-12-29', false]] as const) {
-    for (const strike of [23900, 24000, 24100]) for (const type of ['CE', 'PE'] as const) rows.push(derivative('NIFTY', NIFTY_50, expiry, type, strike, weekly));
+  for (const [expiry, weekly] of [
+    ['2027-01-26', false],
+    ['2026-12-22', true],
+    ['2026-12-29', false],
+  ] as const) {
+    for (const strike of [23900, 24000, 24100])
+      for (const type of ['CE', 'PE'] as const) rows.push(derivative('NIFTY', NIFTY_50, expiry, type, strike, weekly));
   }
   rows.push(derivative('RELIANCE', RELIANCE, '2026-12-29', 'CE', 1300, false), derivative('RELIANCE', RELIANCE, '2026-12-29', 'PE', 1300, false));
   rows.push(derivative('BANKNIFTY', 'NSE_INDEX|Nifty Bank', '2026-12-29', 'CE', 52000, false));
   rows.push(derivative('NIFTY', NIFTY_50, '2027-01-26', 'FUT', null, false), derivative('NIFTY', NIFTY_50, '2026-12-29', 'FUT', null, false));
-  rows.push(derivative('RELIANCE', RELIANCE, '2026-12-29', 'FUT', null, false), derivative('BANKNIFTY', 'NSE_INDEX|Nifty Bank', '2026-12-29', 'FUT', null, false));
+  rows.push(
+    derivative('RELIANCE', RELIANCE, '2026-12-29', 'FUT', null, false),
+    derivative('BANKNIFTY', 'NSE_INDEX|Nifty Bank', '2026-12-29', 'FUT', null, false),
+  );
   rows.push(
     equity('RELINFRA', 'RELIANCE INFRASTRUCTURE LTD', 'INE036A01016'),
     equity('RELIGARE', 'RELIGARE ENTERPRISES LTD', 'INE621H01010'),
@@ -247,8 +262,17 @@ describe('instrument store', () => {
       expect(found.slice(0, 3).map((i) => i.tradingSymbol)).toEqual(['NIFTY 50', 'NIFTY FUT 29 DEC 26', 'NIFTY FUT 26 JAN 27']);
       const options = found.filter((i) => i.instrumentType === 'CE' || i.instrumentType === 'PE');
       expect(found.slice(3, 3 + 18)).toEqual(options.slice(0, 18));
-      expect(options.slice(0, 18).map((i) => i.expiry)).toEqual([...Array(6).fill('2026-12-22'), ...Array(6).fill('2026-12-29'), ...Array(6).fill('2027-01-26')]);
-      expect(options.slice(0, 4).map((i) => i.tradingSymbol)).toEqual(['NIFTY 23900 CE 22 DEC 26', 'NIFTY 23900 PE 22 DEC 26', 'NIFTY 24000 CE 22 DEC 26', 'NIFTY 24000 PE 22 DEC 26']);
+      expect(options.slice(0, 18).map((i) => i.expiry)).toEqual([
+        ...Array(6).fill('2026-12-22'),
+        ...Array(6).fill('2026-12-29'),
+        ...Array(6).fill('2027-01-26'),
+      ]);
+      expect(options.slice(0, 4).map((i) => i.tradingSymbol)).toEqual([
+        'NIFTY 23900 CE 22 DEC 26',
+        'NIFTY 23900 PE 22 DEC 26',
+        'NIFTY 24000 CE 22 DEC 26',
+        'NIFTY 24000 PE 22 DEC 26',
+      ]);
       // Then the prefix rank, the index with derivatives first; BANKNIFTY contains the text, but only its future
       // is searched by substring (its options would drown everything else).
       expect(found.slice(21).map((i) => i.tradingSymbol)).toEqual(['NIFTY BANK', 'NIFTY AUTO', 'BANKNIFTY FUT 29 DEC 26']);
@@ -328,7 +352,9 @@ describe('instrument service', () => {
     expect(service.count()).toBe(34);
     expect(service.search({ q: 'reli', limit: '2' }).map((i) => i.instrumentKey)).toEqual([RELIANCE, 'BSE_EQ|INE002A01018']);
     expect(service.search({ q: 'nifty' })).toHaveLength(20);
-    expect(() => service.search({ q: '   ' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid instrument search: q:/) }));
+    expect(() => service.search({ q: '   ' })).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid instrument search: q:/) }),
+    );
     expect(() => service.search({ q: 'x', segment: 'nse_eq' })).toThrow(WorkstationError);
     expect(service.get([NIFTY_50]).map((i) => i.tradingSymbol)).toEqual(['NIFTY 50']);
     expect(service.importKind.kind).toBe('instruments.import');
@@ -340,7 +366,12 @@ describe('instrument service', () => {
     );
 
     let host = 'http://127.0.0.1:1';
-    const local = createInstrumentService({ store, fetch, logger: createMemoryLogger(), defaultSource: () => `${host}/market-quote/instruments/exchange/complete.json.gz` });
+    const local = createInstrumentService({
+      store,
+      fetch,
+      logger: createMemoryLogger(),
+      defaultSource: () => `${host}/market-quote/instruments/exchange/complete.json.gz`,
+    });
     host = 'http://127.0.0.1:2';
     const master = (origin: string) => ({ source: `${origin}/market-quote/instruments/exchange/complete.json.gz` });
     expect(local.importPayload(master('http://127.0.0.1:2'))).toEqual(master('http://127.0.0.1:2'));

@@ -67,7 +67,23 @@ export const parseJson = (text: string | null): unknown => (text === null ? null
 /** The columns a JobRecord is made of, in the order `toRecord` reads them from a raw row. */
 export const RECORD_COLUMNS =
   'id, kind, payload, status, priority, attempts, max_attempts, recoveries, run_at, idempotency_key, progress, cancel_requested, lease_owner, created_at, started_at';
-export type RecordRow = [number, string, string, JobStatus, number, number, number, number, number, string | null, string | null, number, string | null, number, number | null];
+export type RecordRow = [
+  number,
+  string,
+  string,
+  JobStatus,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string | null,
+  string | null,
+  number,
+  string | null,
+  number,
+  number | null,
+];
 
 const parseProgress = (text: string | null) => (text ? (JSON.parse(text) as JobProgress) : null);
 
@@ -136,4 +152,3 @@ export function toItemDto(row: DbJobItem): JobItem {
     processingTimeMs: row.processing_ms,
   };
 }
-

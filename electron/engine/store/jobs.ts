@@ -97,7 +97,9 @@ export function createJobStore(db: Db) {
       )
       .raw(true),
     // Positional parameters: binding them from an object of named ones makes each finish about a quarter slower.
-    finish: db.prepare<[JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string, number]>(
+    finish: db.prepare<
+      [JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string, number]
+    >(
       `UPDATE jobs SET status = ?, result = ?, error_code = ?, error_message = ?,
               run_at = COALESCE(?, run_at), progress = COALESCE(?, progress),
               attempts = attempts - ?, finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
@@ -115,7 +117,9 @@ export function createJobStore(db: Db) {
               started_at = NULLIF(started_at, ?), updated_at = ?
        WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'`,
     ),
-    holdsLease: db.prepare<[number, string, number], number>("SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'").pluck(),
+    holdsLease: db
+      .prepare<[number, string, number], number>("SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'")
+      .pluck(),
     progress: db.prepare<[string, number, number, string, number]>(
       "UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'",
     ),
@@ -144,7 +148,9 @@ export function createJobStore(db: Db) {
        UNION ALL SELECT 'RUNNING', COUNT(*) FROM jobs WHERE status = 'RUNNING'
        UNION ALL SELECT status, COUNT(*) FROM jobs WHERE finished_at IS NOT NULL GROUP BY status`,
     ),
-    deleteFinishedBefore: db.prepare<[number]>("DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'RUNNING' AND status != 'QUEUED'"),
+    deleteFinishedBefore: db.prepare<[number]>(
+      "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'RUNNING' AND status != 'QUEUED'",
+    ),
     nextRunAt: db.prepare<[], { run_at: number | null }>("SELECT MIN(run_at) AS run_at FROM jobs WHERE status = 'QUEUED'"),
     insertItem: db.prepare<[number, string, number, number]>(
       "INSERT INTO job_items (job_id, item_key, seq, status, updated_at) VALUES (?, ?, ?, 'PENDING', ?) ON CONFLICT DO NOTHING",

@@ -86,7 +86,9 @@ describe('openDatabase', () => {
     const file = tempDbFile();
     const newer = new Database(file);
     newer.pragma('journal_mode = WAL');
-    newer.exec("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT; CREATE TABLE future (z TEXT) STRICT; INSERT INTO settings VALUES ('theme', '\"light\"', 5); INSERT INTO future VALUES ('keep me');");
+    newer.exec(
+      "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL) STRICT; CREATE TABLE future (z TEXT) STRICT; INSERT INTO settings VALUES ('theme', '\"light\"', 5); INSERT INTO future VALUES ('keep me');",
+    );
     newer.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
     newer.close();
     const before = snapshot(file);
@@ -106,7 +108,7 @@ describe('openDatabase', () => {
   it('a migration that throws leaves user_version at the previous version and rolls its changes back', () => {
     const file = tempDbFile();
     const migrations: Migration[] = [
-      { version: 1, name: 'good', up: (db) => db.exec("CREATE TABLE good (x INTEGER) STRICT; INSERT INTO good VALUES (1);") },
+      { version: 1, name: 'good', up: (db) => db.exec('CREATE TABLE good (x INTEGER) STRICT; INSERT INTO good VALUES (1);') },
       {
         version: 2,
         name: 'bad',

@@ -32,10 +32,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, t
   const current = schemaVersion(db);
   const latest = migrations.length;
   if (current > latest) {
-    throw new WorkstationError(
-      'CONFLICT',
-      `database schema version ${current} is newer than this version of the app understands (${latest}); update the app`,
-    );
+    throw new WorkstationError('CONFLICT', `database schema version ${current} is newer than this version of the app understands (${latest}); update the app`);
   }
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > targetVersion) continue;

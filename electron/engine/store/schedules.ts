@@ -63,7 +63,8 @@ export function createScheduleStore(db: Db) {
   return {
     seed(defaults: readonly Omit<ScheduleRecord, 'lastRunAt' | 'lastJobId' | 'nextRunAt'>[], now: number): void {
       db.transaction(() => {
-        for (const d of defaults) s.seed.run(d.name, d.jobKind, d.cron, d.enabled ? 1 : 0, d.tradingDaysOnly ? 1 : 0, JSON.stringify(d.payload ?? {}), now, now);
+        for (const d of defaults)
+          s.seed.run(d.name, d.jobKind, d.cron, d.enabled ? 1 : 0, d.tradingDaysOnly ? 1 : 0, JSON.stringify(d.payload ?? {}), now, now);
       })();
     },
     all: () => s.all.all().map(toRecord),

@@ -22,14 +22,39 @@ const only = (ticks: Tick[]): Tick => {
   return ticks[0] as Tick;
 };
 
-const NOT_CARRIED = { volume: null, oi: null, iv: null, atp: null, bid: null, ask: null, bidQty: null, askQty: null, tbq: null, tsq: null, greeks: null, depth: null };
+const NOT_CARRIED = {
+  volume: null,
+  oi: null,
+  iv: null,
+  atp: null,
+  bid: null,
+  ask: null,
+  bidQty: null,
+  askQty: null,
+  tbq: null,
+  tsq: null,
+  greeks: null,
+  depth: null,
+};
 const quotes = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ bidQ: String(100 + i), bidP: 2450 - i * 0.05, askQ: String(200 + i), askP: 2450.1 + i * 0.05 }));
 const GREEKS = { delta: 0.52, theta: -12.4, gamma: 0.0011, vega: 9.8, rho: 0.03 };
 
 describe('feed frame decoder', () => {
   it('reads int64 values on both sides of the fast path (2^49) and negatives exactly as protobufjs does', () => {
-    const values = ['0', '1', '127', '128', '1740729552723', String(2 ** 49 - 1), String(2 ** 49), String(2 ** 52 + 3), String(2 ** 53 - 1), '-1', '-1740729552723'];
+    const values = [
+      '0',
+      '1',
+      '127',
+      '128',
+      '1740729552723',
+      String(2 ** 49 - 1),
+      String(2 ** 49),
+      String(2 ** 52 + 3),
+      String(2 ** 53 - 1),
+      '-1',
+      '-1740729552723',
+    ];
     for (const value of values) {
       const tick = only(live({ 'NSE_EQ|X': { ltpc: { ltp: 1, ltt: value, ltq: value, cp: 1 } } }).ticks);
       expect([tick.ltt, tick.ltq]).toEqual([Number(value), Number(value)]);
@@ -39,13 +64,19 @@ describe('feed frame decoder', () => {
     expect(() => decoder.decode(frame.subarray(0, frame.length - 2), RECEIVED)).toThrow(FeedDecodeError);
   });
 
-
   it('decodes an ltpc tick with int64 values beyond 2^32', () => {
     const frame = live({ 'NSE_EQ|INE002A01018': { ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '75', cp: 2400.25 } } });
     expect(frame).toMatchObject({ type: 'live_feed', currentTs: 1_740_729_566_039, marketStatus: null });
     expect(only(frame.ticks)).toEqual({
-      instrumentKey: 'NSE_EQ|INE002A01018', mode: 'ltpc', ltp: 2450.5, ltt: 1_740_729_552_723, ltq: 75, cp: 2400.25,
-      ...NOT_CARRIED, exchangeTs: 1_740_729_566_039, receivedAt: RECEIVED,
+      instrumentKey: 'NSE_EQ|INE002A01018',
+      mode: 'ltpc',
+      ltp: 2450.5,
+      ltt: 1_740_729_552_723,
+      ltq: 75,
+      cp: 2400.25,
+      ...NOT_CARRIED,
+      exchangeTs: 1_740_729_566_039,
+      receivedAt: RECEIVED,
     });
   });
 
@@ -57,22 +88,45 @@ describe('feed frame decoder', () => {
     });
     const [a, b, c] = ['NSE_EQ|A', 'NSE_EQ|B', 'NSE_FO|C'].map((k) => frame.ticks.find((t) => t.instrumentKey === k));
     expect(a).toMatchObject({ mode: 'ltpc', ltp: 10, ltt: 0, ltq: 0, cp: 0, oi: null });
-    expect(b).toMatchObject({ mode: 'full', ltp: 5, ltq: 0, volume: 0, oi: 0, iv: 0, atp: 0, tbq: 0, tsq: 0, bid: 0, ask: 0, bidQty: 0, askQty: 0, depth: [], greeks: null });
+    expect(b).toMatchObject({
+      mode: 'full',
+      ltp: 5,
+      ltq: 0,
+      volume: 0,
+      oi: 0,
+      iv: 0,
+      atp: 0,
+      tbq: 0,
+      tsq: 0,
+      bid: 0,
+      ask: 0,
+      bidQty: 0,
+      askQty: 0,
+      depth: [],
+      greeks: null,
+    });
     expect(c).toMatchObject({ mode: 'option_greeks', ltp: 0, bid: 0, ask: 0, bidQty: 0, askQty: 0, volume: 0, oi: 0, greeks: null, depth: null });
   });
 
   it('decodes a full equity tick: 5-level depth, no greeks', () => {
-    const tick = only(live({
-      'NSE_EQ|INE002A01018': {
-        requestMode: 'full_d5',
-        fullFeed: { marketFF: {
-          ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '10', cp: 2400 },
-          marketLevel: { bidAskQuote: quotes(5) },
-          marketOHLC: { ohlc: [{ interval: '1d', open: 2401, high: 2460, low: 2390, close: 2450.5, vol: '5000000', ts: '1740700800000' }] },
-          atp: 2431.17, vtt: '6000000123', tbq: 812345, tsq: 912345,
-        } },
-      },
-    }).ticks);
+    const tick = only(
+      live({
+        'NSE_EQ|INE002A01018': {
+          requestMode: 'full_d5',
+          fullFeed: {
+            marketFF: {
+              ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '10', cp: 2400 },
+              marketLevel: { bidAskQuote: quotes(5) },
+              marketOHLC: { ohlc: [{ interval: '1d', open: 2401, high: 2460, low: 2390, close: 2450.5, vol: '5000000', ts: '1740700800000' }] },
+              atp: 2431.17,
+              vtt: '6000000123',
+              tbq: 812345,
+              tsq: 912345,
+            },
+          },
+        },
+      }).ticks,
+    );
     expect(tick).toMatchObject({ mode: 'full', ltp: 2450.5, volume: 6_000_000_123, atp: 2431.17, oi: 0, iv: 0, tbq: 812345, tsq: 912345, greeks: null });
     expect(tick).toMatchObject({ bid: 2450, bidQty: 100, ask: 2450.1, askQty: 200 });
     expect(tick.depth).toHaveLength(5);
@@ -80,37 +134,80 @@ describe('feed frame decoder', () => {
   });
 
   it('decodes a full option tick with greeks', () => {
-    const tick = only(live({
-      'NSE_FO|43919': { requestMode: 'full_d5', fullFeed: { marketFF: { ltpc: { ltp: 112.4 }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 1_250_000, iv: 0.1432 } } },
-    }).ticks);
+    const tick = only(
+      live({
+        'NSE_FO|43919': {
+          requestMode: 'full_d5',
+          fullFeed: {
+            marketFF: { ltpc: { ltp: 112.4 }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 1_250_000, iv: 0.1432 },
+          },
+        },
+      }).ticks,
+    );
     expect(tick).toMatchObject({ mode: 'full', ltp: 112.4, volume: 4500, oi: 1_250_000, iv: 0.1432, greeks: GREEKS });
   });
 
   it('decodes an index full feed: ltpc fields only', () => {
-    const tick = only(live({
-      'NSE_INDEX|Nifty 50': { requestMode: 'full_d5', fullFeed: { indexFF: { ltpc: { ltp: 22124.7, ltt: '1740729552000', cp: 22000.1 }, marketOHLC: { ohlc: [{ interval: 'I1', open: 22100 }] } } } },
-    }).ticks);
+    const tick = only(
+      live({
+        'NSE_INDEX|Nifty 50': {
+          requestMode: 'full_d5',
+          fullFeed: { indexFF: { ltpc: { ltp: 22124.7, ltt: '1740729552000', cp: 22000.1 }, marketOHLC: { ohlc: [{ interval: 'I1', open: 22100 }] } } },
+        },
+      }).ticks,
+    );
     expect(tick).toEqual({
-      instrumentKey: 'NSE_INDEX|Nifty 50', mode: 'full', ltp: 22124.7, ltt: 1_740_729_552_000, ltq: 0, cp: 22000.1,
-      ...NOT_CARRIED, exchangeTs: 1_740_729_566_039, receivedAt: RECEIVED,
+      instrumentKey: 'NSE_INDEX|Nifty 50',
+      mode: 'full',
+      ltp: 22124.7,
+      ltt: 1_740_729_552_000,
+      ltq: 0,
+      cp: 22000.1,
+      ...NOT_CARRIED,
+      exchangeTs: 1_740_729_566_039,
+      receivedAt: RECEIVED,
     });
   });
 
   it('decodes option_greeks mode from the first level', () => {
-    const tick = only(live({
-      'NSE_FO|43919': {
-        requestMode: 'option_greeks',
-        firstLevelWithGreeks: { ltpc: { ltp: 99.5, ltq: '50' }, firstDepth: { bidQ: '1500', bidP: 99.45, askQ: '900', askP: 99.6 }, optionGreeks: GREEKS, vtt: '7777', oi: 320000, iv: 0.21 },
-      },
-    }).ticks);
+    const tick = only(
+      live({
+        'NSE_FO|43919': {
+          requestMode: 'option_greeks',
+          firstLevelWithGreeks: {
+            ltpc: { ltp: 99.5, ltq: '50' },
+            firstDepth: { bidQ: '1500', bidP: 99.45, askQ: '900', askP: 99.6 },
+            optionGreeks: GREEKS,
+            vtt: '7777',
+            oi: 320000,
+            iv: 0.21,
+          },
+        },
+      }).ticks,
+    );
     expect(tick).toMatchObject({
-      mode: 'option_greeks', ltp: 99.5, ltq: 50, bid: 99.45, bidQty: 1500, ask: 99.6, askQty: 900,
-      greeks: GREEKS, volume: 7777, oi: 320000, iv: 0.21, depth: null, atp: null, tbq: null, tsq: null,
+      mode: 'option_greeks',
+      ltp: 99.5,
+      ltq: 50,
+      bid: 99.45,
+      bidQty: 1500,
+      ask: 99.6,
+      askQty: 900,
+      greeks: GREEKS,
+      volume: 7777,
+      oi: 320000,
+      iv: 0.21,
+      depth: null,
+      atp: null,
+      tbq: null,
+      tsq: null,
     });
   });
 
   it('decodes full_d30 with 30 levels', () => {
-    const tick = only(live({ 'NSE_EQ|X': { requestMode: 'full_d30', fullFeed: { marketFF: { ltpc: { ltp: 1 }, marketLevel: { bidAskQuote: quotes(30) } } } } }).ticks);
+    const tick = only(
+      live({ 'NSE_EQ|X': { requestMode: 'full_d30', fullFeed: { marketFF: { ltpc: { ltp: 1 }, marketLevel: { bidAskQuote: quotes(30) } } } } }).ticks,
+    );
     expect(tick.mode).toBe('full_d30');
     expect(tick.depth).toHaveLength(30);
     expect(tick.depth?.[29]).toEqual({ bidQty: 129, bid: 2450 - 29 * 0.05, askQty: 229, ask: 2450.1 + 29 * 0.05 });
@@ -127,9 +224,16 @@ describe('feed frame decoder', () => {
   });
 
   it('maps market_info segment statuses to names and skips unknown enum numbers', () => {
-    const frame = decode({ type: 'market_info', currentTs: TS, marketInfo: { segmentStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' } } });
+    const frame = decode({
+      type: 'market_info',
+      currentTs: TS,
+      marketInfo: { segmentStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' } },
+    });
     expect(frame).toEqual({
-      type: 'market_info', currentTs: 1_740_729_566_039, ticks: [], dropped: 0,
+      type: 'market_info',
+      currentTs: 1_740_729_566_039,
+      ticks: [],
+      dropped: 0,
       marketStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' },
     });
     const entry = (key: string, status: number) => protobuf.Writer.create().uint32(10).string(key).uint32(16).uint32(status).finish();
@@ -147,7 +251,12 @@ describe('feed frame decoder', () => {
 
   it('skips unknown fields appended to a valid frame', () => {
     const valid = encode({ type: 'live_feed', currentTs: TS, feeds: { 'NSE_EQ|A': { ltpc: { ltp: 7, ltt: '1740729552723' } } } });
-    const extra = protobuf.Writer.create().uint32((99 << 3) | 2).string('added later').uint32(100 << 3).uint64('1740729566039').finish();
+    const extra = protobuf.Writer.create()
+      .uint32((99 << 3) | 2)
+      .string('added later')
+      .uint32(100 << 3)
+      .uint64('1740729566039')
+      .finish();
     const frame = decoder.decode(Buffer.concat([valid, extra]), RECEIVED);
     expect(frame).toEqual(decoder.decode(valid, RECEIVED));
     expect(only(frame.ticks)).toMatchObject({ ltp: 7, ltt: 1_740_729_552_723 });
@@ -210,8 +319,16 @@ describe('feed frame decoder', () => {
 
     it('every truncation of a valid frame', () => {
       const valid = encode({
-        type: 'live_feed', currentTs: TS,
-        feeds: { 'NSE_FO|43919': { requestMode: 'full_d5', fullFeed: { marketFF: { ltpc: { ltp: 112.4, ltt: '1740729552723' }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 12 } } } },
+        type: 'live_feed',
+        currentTs: TS,
+        feeds: {
+          'NSE_FO|43919': {
+            requestMode: 'full_d5',
+            fullFeed: {
+              marketFF: { ltpc: { ltp: 112.4, ltt: '1740729552723' }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 12 },
+            },
+          },
+        },
       });
       let rejected = 0;
       for (let len = 0; len < valid.length; len++) if (outcome(valid.subarray(0, len)) === 'rejected') rejected++;

@@ -32,9 +32,25 @@ export interface FeedDecoder {
 // Shapes of the messages protobufjs decodes. Omitted scalars read the prototype's default (0 or a zero Long),
 // omitted sub-messages read null: the decoder below relies on both.
 type Int64 = number | string | { low: number; high: number; unsigned: boolean };
-interface LtpcMsg { ltp: number; ltt: Int64; ltq: Int64; cp: number }
-interface QuoteMsg { bidQ: Int64; bidP: number; askQ: Int64; askP: number }
-interface GreeksMsg { delta: number; theta: number; gamma: number; vega: number; rho: number }
+interface LtpcMsg {
+  ltp: number;
+  ltt: Int64;
+  ltq: Int64;
+  cp: number;
+}
+interface QuoteMsg {
+  bidQ: Int64;
+  bidP: number;
+  askQ: Int64;
+  askP: number;
+}
+interface GreeksMsg {
+  delta: number;
+  theta: number;
+  gamma: number;
+  vega: number;
+  rho: number;
+}
 interface MarketFFMsg {
   ltpc: LtpcMsg | null;
   marketLevel: { bidAskQuote: QuoteMsg[] } | null;
@@ -46,8 +62,17 @@ interface MarketFFMsg {
   tbq: number;
   tsq: number;
 }
-interface IndexFFMsg { ltpc: LtpcMsg | null }
-interface FirstLevelMsg { ltpc: LtpcMsg | null; firstDepth: QuoteMsg | null; optionGreeks: GreeksMsg | null; vtt: Int64; oi: number; iv: number }
+interface IndexFFMsg {
+  ltpc: LtpcMsg | null;
+}
+interface FirstLevelMsg {
+  ltpc: LtpcMsg | null;
+  firstDepth: QuoteMsg | null;
+  optionGreeks: GreeksMsg | null;
+  vtt: Int64;
+  oi: number;
+  iv: number;
+}
 interface FeedMsg {
   ltpc: LtpcMsg | null;
   fullFeed: { marketFF: MarketFFMsg | null; indexFF: IndexFFMsg | null } | null;
@@ -162,9 +187,26 @@ function depthOf(quotes: readonly QuoteMsg[]): DepthLevel[] {
 function ltpcTick(key: string, mode: FeedMode, msg: LtpcMsg | null, exchangeTs: number, receivedAt: number): Tick {
   const l = msg ?? NO_LTPC;
   return {
-    instrumentKey: key, mode, ltp: l.ltp, ltt: toNumber(l.ltt), ltq: toNumber(l.ltq), cp: l.cp,
-    volume: null, oi: null, iv: null, atp: null, bid: null, ask: null, bidQty: null, askQty: null,
-    tbq: null, tsq: null, greeks: null, depth: null, exchangeTs, receivedAt,
+    instrumentKey: key,
+    mode,
+    ltp: l.ltp,
+    ltt: toNumber(l.ltt),
+    ltq: toNumber(l.ltq),
+    cp: l.cp,
+    volume: null,
+    oi: null,
+    iv: null,
+    atp: null,
+    bid: null,
+    ask: null,
+    bidQty: null,
+    askQty: null,
+    tbq: null,
+    tsq: null,
+    greeks: null,
+    depth: null,
+    exchangeTs,
+    receivedAt,
   };
 }
 
@@ -174,10 +216,26 @@ function marketTick(key: string, mode: FeedMode, m: MarketFFMsg, exchangeTs: num
   const depth = depthOf(quotes);
   const top = depth[0];
   return {
-    instrumentKey: key, mode, ltp: l.ltp, ltt: toNumber(l.ltt), ltq: toNumber(l.ltq), cp: l.cp,
-    volume: toNumber(m.vtt), oi: m.oi, iv: m.iv, atp: m.atp,
-    bid: top ? top.bid : 0, ask: top ? top.ask : 0, bidQty: top ? top.bidQty : 0, askQty: top ? top.askQty : 0,
-    tbq: m.tbq, tsq: m.tsq, greeks: greeksOf(m.optionGreeks), depth, exchangeTs, receivedAt,
+    instrumentKey: key,
+    mode,
+    ltp: l.ltp,
+    ltt: toNumber(l.ltt),
+    ltq: toNumber(l.ltq),
+    cp: l.cp,
+    volume: toNumber(m.vtt),
+    oi: m.oi,
+    iv: m.iv,
+    atp: m.atp,
+    bid: top ? top.bid : 0,
+    ask: top ? top.ask : 0,
+    bidQty: top ? top.bidQty : 0,
+    askQty: top ? top.askQty : 0,
+    tbq: m.tbq,
+    tsq: m.tsq,
+    greeks: greeksOf(m.optionGreeks),
+    depth,
+    exchangeTs,
+    receivedAt,
   };
 }
 
@@ -185,10 +243,26 @@ function firstLevelTick(key: string, mode: FeedMode, f: FirstLevelMsg, exchangeT
   const l = f.ltpc ?? NO_LTPC;
   const q = f.firstDepth ?? NO_QUOTE;
   return {
-    instrumentKey: key, mode, ltp: l.ltp, ltt: toNumber(l.ltt), ltq: toNumber(l.ltq), cp: l.cp,
-    volume: toNumber(f.vtt), oi: f.oi, iv: f.iv, atp: null,
-    bid: q.bidP, ask: q.askP, bidQty: toNumber(q.bidQ), askQty: toNumber(q.askQ),
-    tbq: null, tsq: null, greeks: greeksOf(f.optionGreeks), depth: null, exchangeTs, receivedAt,
+    instrumentKey: key,
+    mode,
+    ltp: l.ltp,
+    ltt: toNumber(l.ltt),
+    ltq: toNumber(l.ltq),
+    cp: l.cp,
+    volume: toNumber(f.vtt),
+    oi: f.oi,
+    iv: f.iv,
+    atp: null,
+    bid: q.bidP,
+    ask: q.askP,
+    bidQty: toNumber(q.bidQ),
+    askQty: toNumber(q.askQ),
+    tbq: null,
+    tsq: null,
+    greeks: greeksOf(f.optionGreeks),
+    depth: null,
+    exchangeTs,
+    receivedAt,
   };
 }
 
@@ -249,7 +323,9 @@ export function createFeedDecoder(schema: FeedSchema): FeedDecoder {
         return walk(Decoding.decode(readerOf(frame)) as unknown as FeedResponseMsg, receivedAt);
       } catch (error) {
         if (error instanceof FeedDecodeError) throw error;
-        throw new FeedDecodeError(`undecodable feed frame (${frame.length} bytes): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new FeedDecodeError(`undecodable feed frame (${frame.length} bytes): ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
       }
     },
   };

@@ -277,7 +277,16 @@ describe('createUpstoxRest convenience calls', () => {
 
   it('names the malformed candle row and checks arguments before calling out', async () => {
     const { rest, hits } = await setup((_hit, _n, res) =>
-      json(res, 200, success({ candles: [['2025-01-10T15:16:00+05:30', 1, 1, 1, 1, 1, 0], ['2025-01-10T15:15:00+05:30', 1, 'x', 1, 1, 1, 0]] })),
+      json(
+        res,
+        200,
+        success({
+          candles: [
+            ['2025-01-10T15:16:00+05:30', 1, 1, 1, 1, 1, 0],
+            ['2025-01-10T15:15:00+05:30', 1, 'x', 1, 1, 1, 0],
+          ],
+        }),
+      ),
     );
     const error = await failureOf(rest.intradayCandles('NSE_EQ|X', 'minutes', 1));
     expect(error).toMatchObject({ kind: 'bad_response', retryable: false });

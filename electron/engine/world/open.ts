@@ -68,7 +68,14 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     socket: deps.feedSocket,
     random,
   });
-  const instruments = createInstrumentsModule({ stores, http, logger, jobs: jobs.service, market: feed, assetsUrl: name === 'live' ? deps.upstox.assetsUrl : null });
+  const instruments = createInstrumentsModule({
+    stores,
+    http,
+    logger,
+    jobs: jobs.service,
+    market: feed,
+    assetsUrl: name === 'live' ? deps.upstox.assetsUrl : null,
+  });
   const imports = createImportsModule();
   const maintenance = createDatabaseMaintenanceModule({ db });
 

@@ -1,7 +1,11 @@
 import { selectWorld, useAppStore } from '../stores/app';
 
 const TEXT = {
-  demo: { large: 'DEMO · simulated prices, not the market', small: 'DEMO', title: 'Demo mode: every price here comes from the built-in simulator. Set an Upstox token in Settings for real prices.' },
+  demo: {
+    large: 'DEMO · simulated prices, not the market',
+    small: 'DEMO',
+    title: 'Demo mode: every price here comes from the built-in simulator. Set an Upstox token in Settings for real prices.',
+  },
   live: { large: 'LIVE · Upstox', small: 'LIVE', title: 'Live mode: prices and history from Upstox.' },
 } as const;
 

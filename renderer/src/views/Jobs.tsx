@@ -90,7 +90,14 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
       <td className="num">
         {job.attempts}/{job.maxAttempts}
       </td>
-      <td className="error-cell">{job.error ? <span title={job.error.message} className="bad">{job.error.code}: {job.error.message}</span> : null}{command.message ? <span className="bad">{command.message}</span> : null}</td>
+      <td className="error-cell">
+        {job.error ? (
+          <span title={job.error.message} className="bad">
+            {job.error.code}: {job.error.message}
+          </span>
+        ) : null}
+        {command.message ? <span className="bad">{command.message}</span> : null}
+      </td>
       <td className="actions">
         {job.status === 'QUEUED' || job.status === 'RUNNING' ? (
           <button type="button" className="secondary" disabled={busy || job.cancelRequested} onClick={() => void act('jobs.cancel')}>

@@ -28,8 +28,8 @@ function EmptyWatchlist({ onSearch }: { onSearch(): void }) {
     <div className="empty-state watch-empty" data-testid="watchlist-empty">
       <p className="empty-title">Your watchlist is empty</p>
       <p>
-        Search for an index, a stock, a future or an option in the box above (press <kbd>/</kbd>), pick a mode and press <kbd>Enter</kbd> to
-        subscribe. Prices, depth and the chart update live.
+        Search for an index, a stock, a future or an option in the box above (press <kbd>/</kbd>), pick a mode and press <kbd>Enter</kbd> to subscribe. Prices,
+        depth and the chart update live.
       </p>
       <button type="button" onClick={onSearch}>
         Search instruments

@@ -62,7 +62,12 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
         {schedule.lastJobId ? <div className="muted small">job #{schedule.lastJobId}</div> : null}
       </td>
       <td className="actions">
-        <button type="button" className="secondary" disabled={busy || cron === schedule.cron} onClick={() => void run(() => bridge.invoke('schedules.update', { name: schedule.name, cron }), 'Saved')}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={busy || cron === schedule.cron}
+          onClick={() => void run(() => bridge.invoke('schedules.update', { name: schedule.name, cron }), 'Saved')}
+        >
           Save
         </button>{' '}
         <button
@@ -73,8 +78,16 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
         >
           Run now
         </button>
-        {command.message ? <div className="bad small" role="alert">{command.message}</div> : null}
-        {notice ? <div className="good small" role="status">{notice}</div> : null}
+        {command.message ? (
+          <div className="bad small" role="alert">
+            {command.message}
+          </div>
+        ) : null}
+        {notice ? (
+          <div className="good small" role="status">
+            {notice}
+          </div>
+        ) : null}
       </td>
     </tr>
   );

@@ -33,7 +33,11 @@ function NumberField(props: { name: keyof Settings; label: string; hint: string;
         aria-invalid={props.error ? true : undefined}
       />
       <span className="field-hint">{props.hint}</span>
-      {props.error ? <span className="field-error" role="alert">{props.error}</span> : null}
+      {props.error ? (
+        <span className="field-error" role="alert">
+          {props.error}
+        </span>
+      ) : null}
     </label>
   );
 }
@@ -66,7 +70,12 @@ function UpstoxTokenForm() {
       </p>
       {status.present ? (
         <p className="muted">
-          Stored token ends in <code>{status.hint}</code>; kept {status.storage === 'os-encrypted' ? 'encrypted by the OS keychain' : status.storage === 'file-0600' ? 'in a file only your user can read' : 'in the environment'}
+          Stored token ends in <code>{status.hint}</code>; kept{' '}
+          {status.storage === 'os-encrypted'
+            ? 'encrypted by the OS keychain'
+            : status.storage === 'file-0600'
+              ? 'in a file only your user can read'
+              : 'in the environment'}
           {status.updatedAt ? `, saved ${new Date(status.updatedAt).toLocaleString()}` : ''}. Upstox tokens expire daily at 03:30 IST.
         </p>
       ) : null}
@@ -79,10 +88,23 @@ function UpstoxTokenForm() {
       >
         <label className="field grow">
           <span className="field-label">Access token</span>
-          <input name="upstoxToken" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} placeholder="Paste today's Upstox access token" />
-          {error ? <span className="field-error" role="alert">{error}</span> : null}
+          <input
+            name="upstoxToken"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            placeholder="Paste today's Upstox access token"
+          />
+          {error ? (
+            <span className="field-error" role="alert">
+              {error}
+            </span>
+          ) : null}
         </label>
-        <button type="submit" disabled={busy || token.trim() === ''}>Save token</button>
+        <button type="submit" disabled={busy || token.trim() === ''}>
+          Save token
+        </button>
         {status.source === 'settings' ? (
           <button type="button" className="secondary" disabled={busy} onClick={() => void run(() => bridge.invoke('settings.clearUpstoxToken', {}))}>
             Remove token
@@ -134,30 +156,75 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
   };
 
   return (
-      <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="prefs-title">
-        <h2 id="prefs-title">Preferences</h2>
-        <label className="field">
-          <span className="field-label">Theme</span>
-          <select name="theme" value={draft.theme} onChange={(e) => change('theme', e.target.value as Settings['theme'])}>
-            <option value="dark">Dark</option>
-            <option value="light">Light</option>
-          </select>
-        </label>
-        <NumberField name="tickRetentionDays" label="Keep raw ticks for (days)" hint="1-minute candles are kept for good." value={draft.tickRetentionDays} onChange={(v) => change('tickRetentionDays', v)} error={errors.tickRetentionDays} />
-        <NumberField name="jobRetentionDays" label="Keep finished jobs for (days)" hint="Older finished jobs are removed by the cleanup schedule." value={draft.jobRetentionDays} onChange={(v) => change('jobRetentionDays', v)} error={errors.jobRetentionDays} />
-        <NumberField name="feedSubscribeBatchSize" label="Instruments per subscribe frame" hint="How many keys go into one feed subscription message." value={draft.feedSubscribeBatchSize} onChange={(v) => change('feedSubscribeBatchSize', v)} error={errors.feedSubscribeBatchSize} />
-        <NumberField name="upstoxRequestsPerSecond" label="Upstox requests per second" hint="Quotes, candles and other REST calls; Upstox allows 50." value={draft.upstoxRequestsPerSecond} onChange={(v) => change('upstoxRequestsPerSecond', v)} error={errors.upstoxRequestsPerSecond} />
-        <NumberField name="upstoxOrdersPerSecond" label="Upstox orders per second" hint="10, or 50 for a SEBI-registered algo account." value={draft.upstoxOrdersPerSecond} onChange={(v) => change('upstoxOrdersPerSecond', v)} error={errors.upstoxOrdersPerSecond} />
-        <label className="field checkbox">
-          <input name="confirmOrders" type="checkbox" checked={draft.confirmOrders} onChange={(e) => change('confirmOrders', e.target.checked)} />
-          <span className="field-label">Confirm every order before it is queued</span>
-        </label>
-        {errors.form ? <p className="field-error" role="alert">{errors.form}</p> : null}
-        <div className="row">
-          <button type="submit">Save settings</button>
-          {saved ? <span className="saved" role="status">Saved</span> : null}
-        </div>
-        <p className="muted">Data folder: <code>{dataDir}</code></p>
-      </form>
+    <form className="card" onSubmit={(e) => void submit(e)} aria-labelledby="prefs-title">
+      <h2 id="prefs-title">Preferences</h2>
+      <label className="field">
+        <span className="field-label">Theme</span>
+        <select name="theme" value={draft.theme} onChange={(e) => change('theme', e.target.value as Settings['theme'])}>
+          <option value="dark">Dark</option>
+          <option value="light">Light</option>
+        </select>
+      </label>
+      <NumberField
+        name="tickRetentionDays"
+        label="Keep raw ticks for (days)"
+        hint="1-minute candles are kept for good."
+        value={draft.tickRetentionDays}
+        onChange={(v) => change('tickRetentionDays', v)}
+        error={errors.tickRetentionDays}
+      />
+      <NumberField
+        name="jobRetentionDays"
+        label="Keep finished jobs for (days)"
+        hint="Older finished jobs are removed by the cleanup schedule."
+        value={draft.jobRetentionDays}
+        onChange={(v) => change('jobRetentionDays', v)}
+        error={errors.jobRetentionDays}
+      />
+      <NumberField
+        name="feedSubscribeBatchSize"
+        label="Instruments per subscribe frame"
+        hint="How many keys go into one feed subscription message."
+        value={draft.feedSubscribeBatchSize}
+        onChange={(v) => change('feedSubscribeBatchSize', v)}
+        error={errors.feedSubscribeBatchSize}
+      />
+      <NumberField
+        name="upstoxRequestsPerSecond"
+        label="Upstox requests per second"
+        hint="Quotes, candles and other REST calls; Upstox allows 50."
+        value={draft.upstoxRequestsPerSecond}
+        onChange={(v) => change('upstoxRequestsPerSecond', v)}
+        error={errors.upstoxRequestsPerSecond}
+      />
+      <NumberField
+        name="upstoxOrdersPerSecond"
+        label="Upstox orders per second"
+        hint="10, or 50 for a SEBI-registered algo account."
+        value={draft.upstoxOrdersPerSecond}
+        onChange={(v) => change('upstoxOrdersPerSecond', v)}
+        error={errors.upstoxOrdersPerSecond}
+      />
+      <label className="field checkbox">
+        <input name="confirmOrders" type="checkbox" checked={draft.confirmOrders} onChange={(e) => change('confirmOrders', e.target.checked)} />
+        <span className="field-label">Confirm every order before it is queued</span>
+      </label>
+      {errors.form ? (
+        <p className="field-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <div className="row">
+        <button type="submit">Save settings</button>
+        {saved ? (
+          <span className="saved" role="status">
+            Saved
+          </span>
+        ) : null}
+      </div>
+      <p className="muted">
+        Data folder: <code>{dataDir}</code>
+      </p>
+    </form>
   );
 }

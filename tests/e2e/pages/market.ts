@@ -91,7 +91,10 @@ export class MarketPage {
     await this.page.keyboard.press('/');
     await expect(this.search).toBeFocused();
     await this.search.fill(query);
-    const option = this.searchResults.getByRole('option').filter({ hasNot: this.page.locator('.picker-added') }).first();
+    const option = this.searchResults
+      .getByRole('option')
+      .filter({ hasNot: this.page.locator('.picker-added') })
+      .first();
     await expect(option).toBeVisible();
     const key = (await option.getAttribute('data-testid'))!.replace('instrument-option-', '');
     await option.click();

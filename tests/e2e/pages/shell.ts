@@ -47,5 +47,4 @@ export class Shell {
   worldBadge(size: 'large' | 'small' = 'large') {
     return this.page.getByTestId(`world-badge-${size}`);
   }
-
 }

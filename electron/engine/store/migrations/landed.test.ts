@@ -16,7 +16,10 @@ afterEach(() => {
 });
 
 const fileOf = (m: { version: number; name: string }) => `${String(m.version).padStart(4, '0')}-${m.name}.ts`;
-const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(path.join(DIR, file), 'utf8').replace(/\r\n/g, '\n')).digest('hex');
+const sha256 = (file: string) =>
+  createHash('sha256')
+    .update(fs.readFileSync(path.join(DIR, file), 'utf8').replace(/\r\n/g, '\n'))
+    .digest('hex');
 
 describe('landed migrations', () => {
   it('each migration file is named after its version and name, and none is missing from the list', () => {
@@ -40,7 +43,7 @@ describe('the two instrument table sets (0005 and 0007)', () => {
   /** The table, its indexes and its words index (with the FTS shadow tables), renamed for comparison. */
   const setOf = (db: Db, table: string, rename: (s: string) => string = (s) => s) =>
     db
-      .prepare<[], { type: string; name: string; sql: string }>("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+      .prepare<[], { type: string; name: string; sql: string }>('SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL')
       .all()
       .filter((o) => o.name === table || (o.name.startsWith(`${table}_`) && !/^instruments_(alt|master)/.test(o.name.replace(table, 'instruments'))))
       .map((o) => ({ type: o.type, name: rename(o.name), sql: rename(o.sql) }))

@@ -137,8 +137,16 @@ export function FeedStatusBar() {
           , then press Reconnect.{feed.message ? ` (${feed.message})` : ''}
         </p>
       ) : null}
-      {feed.state === 'stopped' && feed.message ? <p className="banner banner-bad" role="alert">{feed.message}</p> : null}
-      {command.message ? <p className="banner banner-bad" role="alert">Reconnect failed: {command.message}</p> : null}
+      {feed.state === 'stopped' && feed.message ? (
+        <p className="banner banner-bad" role="alert">
+          {feed.message}
+        </p>
+      ) : null}
+      {command.message ? (
+        <p className="banner banner-bad" role="alert">
+          Reconnect failed: {command.message}
+        </p>
+      ) : null}
     </div>
   );
 }

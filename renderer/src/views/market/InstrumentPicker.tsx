@@ -67,7 +67,10 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
       setNotice(
         refused
           ? { tone: 'bad', text: `${instrument.tradingSymbol} refused: ${refused.reason}` }
-          : { tone: 'ok', text: result.subscribed > 0 ? `${instrument.tradingSymbol} added (${mode})` : `${instrument.tradingSymbol} is already in the watchlist` },
+          : {
+              tone: 'ok',
+              text: result.subscribed > 0 ? `${instrument.tradingSymbol} added (${mode})` : `${instrument.tradingSymbol} is already in the watchlist`,
+            },
       );
       if (!refused) {
         setQuery('');
@@ -121,7 +124,11 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
             onBlur={() => setOpen(false)}
             onKeyDown={onKeyDown}
           />
-          {query ? null : <kbd className="picker-kbd" aria-hidden="true">/</kbd>}
+          {query ? null : (
+            <kbd className="picker-kbd" aria-hidden="true">
+              /
+            </kbd>
+          )}
         </span>
         <select aria-label="Subscription mode" value={mode} onChange={(e) => setMode(e.target.value as FeedMode)}>
           {MODES.map((m) => (

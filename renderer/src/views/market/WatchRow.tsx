@@ -56,14 +56,30 @@ export const WatchRow = memo(function WatchRow({ sub, index, start, selected, ch
           {formatPrice(tick?.ltp)}
         </span>
       </div>
-      <div role="gridcell" className={`num ${tone}`}>{formatSigned(tick?.change)}</div>
-      <div role="gridcell" className={`num ${tone}`}>{formatSigned(tick?.changePct, '%')}</div>
-      <div role="gridcell" className="num">{formatQuantity(tick?.volume)}</div>
-      <div role="gridcell" className="num">{showOi ? formatQuantity(tick?.oi) : ''}</div>
-      <div role="gridcell" className="num bid">{formatPrice(tick?.bid)}</div>
-      <div role="gridcell" className="num ask">{formatPrice(tick?.ask)}</div>
-      <div role="gridcell" className="num">{option ? formatIv(tick?.iv) : ''}</div>
-      <div role="gridcell" className="num">{option ? formatGreek(tick?.greeks?.delta, 2) : ''}</div>
+      <div role="gridcell" className={`num ${tone}`}>
+        {formatSigned(tick?.change)}
+      </div>
+      <div role="gridcell" className={`num ${tone}`}>
+        {formatSigned(tick?.changePct, '%')}
+      </div>
+      <div role="gridcell" className="num">
+        {formatQuantity(tick?.volume)}
+      </div>
+      <div role="gridcell" className="num">
+        {showOi ? formatQuantity(tick?.oi) : ''}
+      </div>
+      <div role="gridcell" className="num bid">
+        {formatPrice(tick?.bid)}
+      </div>
+      <div role="gridcell" className="num ask">
+        {formatPrice(tick?.ask)}
+      </div>
+      <div role="gridcell" className="num">
+        {option ? formatIv(tick?.iv) : ''}
+      </div>
+      <div role="gridcell" className="num">
+        {option ? formatGreek(tick?.greeks?.delta, 2) : ''}
+      </div>
       <div role="gridcell">
         <span className={`mode-badge mode-${sub.mode}`}>{MODE_LABEL[sub.mode]}</span>
       </div>

@@ -88,7 +88,13 @@ export function Watchlist({ onRemove }: WatchlistProps) {
       <div role="rowgroup" className="watch-head">
         <div role="row" className="watch-row head" aria-rowindex={1}>
           {COLUMNS.map((column, i) => (
-            <div role="columnheader" key={i} title={column.title} aria-label={column.label ? undefined : column.title} className={column.numeric ? 'num' : undefined}>
+            <div
+              role="columnheader"
+              key={i}
+              title={column.title}
+              aria-label={column.label ? undefined : column.title}
+              className={column.numeric ? 'num' : undefined}
+            >
               {column.label}
             </div>
           ))}

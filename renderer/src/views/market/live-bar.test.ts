@@ -42,7 +42,12 @@ describe('live bar', () => {
 
   it('drops duplicate and out-of-order candles', () => {
     const c = (ts: string, close: number) => ({ ts, open: close, high: close, low: close, close, volume: 1, oi: 0 });
-    const bars = candlesToBars([c('2025-06-02T09:15:00+05:30', 1), c('2025-06-02T09:15:00+05:30', 2), c('2025-06-02T09:14:00+05:30', 3), c('2025-06-02T09:16:00+05:30', 4)]);
+    const bars = candlesToBars([
+      c('2025-06-02T09:15:00+05:30', 1),
+      c('2025-06-02T09:15:00+05:30', 2),
+      c('2025-06-02T09:14:00+05:30', 3),
+      c('2025-06-02T09:16:00+05:30', 4),
+    ]);
     expect(bars.map((b) => b.close)).toEqual([2, 4]);
   });
 });

@@ -57,7 +57,11 @@ export interface LiveBarState {
  * Hourly bars sit on the exchange's 09:15 grid, as the engine's and Upstox's hourly candles do.
  * Returns the bar to draw, or null for a tick that belongs to an older bar than the one drawn last.
  */
-export function foldTick(state: LiveBarState, tick: Pick<LatestTick, 'ltp' | 'ltt' | 'receivedAt' | 'volume'>, timeframe: ChartTimeframe): { bar: Bar; isNew: boolean } | null {
+export function foldTick(
+  state: LiveBarState,
+  tick: Pick<LatestTick, 'ltp' | 'ltt' | 'receivedAt' | 'volume'>,
+  timeframe: ChartTimeframe,
+): { bar: Bar; isNew: boolean } | null {
   if (!(tick.ltp > 0)) return null;
   const period = PERIOD_S[timeframe];
   const t = toChartTime(tick.ltt ?? tick.receivedAt);
