@@ -16,11 +16,12 @@ import { createRouter, type Router } from './router';
 import { createSettingsModule } from './settings/module';
 import { createFileVault, type SecretVault } from './settings/vault';
 import { createStores } from './store';
-import { DB_FILE_NAME, openDatabase } from './store/open';
+import { DB_FILE_NAME, openDatabase, worldDatabaseFile } from './store/open';
 import type { Db } from './store/types';
 import { createSystemModule } from './system/module';
 import type { FeedSocketOptions } from './upstox/feed-socket';
 import { applyRateSettings, createRateLimiter } from './upstox/rate-limit';
+import { moveLegacyMarketData } from './world/legacy-market-data';
 import { createActiveWorld } from './world/active';
 
 export interface EngineDeps {
@@ -72,6 +73,7 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   if (tightened > 0)
     logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', { dataDir: config.dataDir, tightened });
   const homeDb = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
+  moveLegacyMarketData(homeDb, worldDatabaseFile(config.dataDir, 'demo'), clock.now(), logger.child('world'));
   const stores = createStores(homeDb);
   const events = createEventHub({ clock, logger: logger.child('events'), validate: config.validateEvents });
   const emit = events.emit;

@@ -6,6 +6,7 @@ import marketData from './0004-market-data';
 import instruments from './0005-instruments';
 import jobsStatusIndex from './0006-jobs-status-index';
 import instrumentsAlt from './0007-instruments-alt';
+import legacyMarketData from './0008-legacy-market-data';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -16,6 +17,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'instruments', up: instruments },
   { version: 6, name: 'jobs-status-index', up: jobsStatusIndex },
   { version: 7, name: 'instruments-alt', up: instrumentsAlt },
+  { version: 8, name: 'legacy-market-data', up: legacyMarketData },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
