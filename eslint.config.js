@@ -5,7 +5,19 @@ import tseslint from 'typescript-eslint';
 import layers from './scripts/lint/engine-layers.js';
 
 /** The layers of DESIGN.md, enforced: each folder may import only what sits below it. */
-const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'worker_threads', 'stream'];
+const NODE_BUILTINS = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'crypto',
+  'child_process',
+  'worker_threads',
+  'stream',
+];
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.scratch/**'] },
@@ -28,7 +40,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/electron/**', 'electron', 'electron/*'], message: 'renderer/ may import only shared/: talk to the engine through bridge.ts.' },
+            {
+              group: ['**/electron/**', 'electron', 'electron/*'],
+              message: 'renderer/ may import only shared/: talk to the engine through bridge.ts.',
+            },
             { group: NODE_BUILTINS, message: 'renderer/ runs in a sandboxed page: no Node modules.' },
             { group: ['better-sqlite3', 'ws'], message: 'renderer/ may not use engine-side packages.' },
           ],
@@ -43,8 +58,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/electron/**', '**/renderer/**', 'electron', 'electron/*'], message: 'shared/ imports neither electron/ nor renderer/.' },
-            { group: [...NODE_BUILTINS, 'react', 'react-dom', 'zustand'], message: 'shared/ must run in every process: no Node modules, no React.' },
+            {
+              group: ['**/electron/**', '**/renderer/**', 'electron', 'electron/*'],
+              message: 'shared/ imports neither electron/ nor renderer/.',
+            },
+            {
+              group: [...NODE_BUILTINS, 'react', 'react-dom', 'zustand'],
+              message: 'shared/ must run in every process: no Node modules, no React.',
+            },
           ],
         },
       ],
@@ -57,13 +78,21 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', message: 'electron/engine is plain Node: Electron APIs are passed in by electron/main.' }],
+          paths: [
+            {
+              name: 'electron',
+              message: 'electron/engine is plain Node: Electron APIs are passed in by electron/main.',
+            },
+          ],
           patterns: [
             {
               group: ['electron/*', '**/electron/main/**', '**/electron/preload/**', '**/main/**', '**/preload/**'],
               message: 'the engine never imports the Electron shell.',
             },
-            { group: ['**/renderer/**', 'react', 'react-dom', 'zustand'], message: 'the engine never imports the renderer.' },
+            {
+              group: ['**/renderer/**', 'react', 'react-dom', 'zustand'],
+              message: 'the engine never imports the renderer.',
+            },
           ],
         },
       ],
@@ -86,7 +115,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/engine/**', '**/main/**', '**/renderer/**'], message: 'the preload builds window.workstation from shared/ only.' },
+            {
+              group: ['**/engine/**', '**/main/**', '**/renderer/**'],
+              message: 'the preload builds window.workstation from shared/ only.',
+            },
             { group: NODE_BUILTINS, message: 'the preload is sandboxed: no Node modules.' },
           ],
         },
@@ -98,7 +130,8 @@ export default tseslint.config(
             {
               regex: '/shared/(?!contract/names$)',
               allowTypeImports: true,
-              message: 'the preload takes values only from shared/contract/names, so it bundles no schema (types are free).',
+              message:
+                'the preload takes values only from shared/contract/names, so it bundles no schema (types are free).',
             },
           ],
         },

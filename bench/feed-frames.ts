@@ -53,5 +53,15 @@ export function generateFrames(count: number, perFrame: number, stepMs = 100, se
     ticks += feeds.length;
     bytes += frame.length;
   }
-  return { schema, frames, ticksPerFrame, ticks, bytes, startMs: START_MS + stepMs, stepMs, instruments: model.size, mix };
+  return {
+    schema,
+    frames,
+    ticksPerFrame,
+    ticks,
+    bytes,
+    startMs: START_MS + stepMs,
+    stepMs,
+    instruments: model.size,
+    mix,
+  };
 }

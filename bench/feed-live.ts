@@ -32,7 +32,9 @@ const READY_TIMEOUT_MS = 60_000;
 
 async function startChildSimulator(options: FeedSimOptions): Promise<SimHandle> {
   // fork reuses this process's execArgv, which carries tsx's loader: the child runs the TypeScript directly.
-  const child = fork(path.join(import.meta.dirname, 'feed-sim.ts'), [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, 'feed-sim.ts'), [JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = await new Promise<Extract<FeedSimMessage, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('simulator child did not start in time')), READY_TIMEOUT_MS);
@@ -113,7 +115,8 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function subscribeAll(engine: Engine, keys: readonly string[]): Promise<void> {
   await waitFor(() => engine.feed.status().state === 'connected', 30_000, 'the feed socket to connect');
   const result = engine.feed.subscribe(keys, 'full');
-  if (result.rejected.length > 0) throw new Error(`subscription rejected ${result.rejected.length} keys: ${result.rejected[0]!.reason}`);
+  if (result.rejected.length > 0)
+    throw new Error(`subscription rejected ${result.rejected.length} keys: ${result.rejected[0]!.reason}`);
   await waitFor(() => engine.feed.counters().ticksReceived > keys.length, 30_000, 'ticks to flow');
 }
 
@@ -128,7 +131,11 @@ export interface LatencySamples {
 }
 
 /** Records latencies from every `market_ticks` event while `recording` is true. */
-export function collectLatency(engine: Engine): { samples: LatencySamples; setRecording(on: boolean): void; stop(): void } {
+export function collectLatency(engine: Engine): {
+  samples: LatencySamples;
+  setRecording(on: boolean): void;
+  stop(): void;
+} {
   const samples: LatencySamples = { receipt: [], sent: [], gaps: [], events: 0 };
   let recording = false;
   let lastEmit = -1;

@@ -17,7 +17,8 @@ export interface FeedSimOptions {
 }
 
 export type FeedSimMessage =
-  { type: 'ready'; apiUrl: string; instrumentKeys: string[] } | { type: 'stats'; stats: { framesSent: number; ticksSent: number; framesSkipped: number } };
+  | { type: 'ready'; apiUrl: string; instrumentKeys: string[] }
+  | { type: 'stats'; stats: { framesSent: number; ticksSent: number; framesSkipped: number } };
 
 async function main(): Promise<void> {
   const send = process.send?.bind(process);
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
     } else if (message.type === 'close') void close();
   });
   process.on('disconnect', () => void close());
-  send({ type: 'ready', apiUrl: sim.apiUrl, instrumentKeys: sim.instruments().map((i) => i.instrumentKey) } satisfies FeedSimMessage);
+  send({
+    type: 'ready',
+    apiUrl: sim.apiUrl,
+    instrumentKeys: sim.instruments().map((i) => i.instrumentKey),
+  } satisfies FeedSimMessage);
 }
 
 main().catch((error: unknown) => {

@@ -23,13 +23,15 @@ const BAR_GROWTH_MB = 30;
 const LOAD_SHARE = 0.9;
 const SAMPLE_EVERY_MS = 10_000;
 const INTERVAL_MS = intFromEnv('BENCH_SOAK_INTERVAL_MS', 10);
-const PER_INTERVAL: number | 'all' = (process.env.BENCH_SOAK_PER_INTERVAL ?? '50') === 'all' ? 'all' : intFromEnv('BENCH_SOAK_PER_INTERVAL', 50);
+const PER_INTERVAL: number | 'all' =
+  (process.env.BENCH_SOAK_PER_INTERVAL ?? '50') === 'all' ? 'all' : intFromEnv('BENCH_SOAK_PER_INTERVAL', 50);
 
 function minutesArg(): number {
   const at = process.argv.indexOf('--minutes');
   if (at < 0) return 10;
   const value = Number(process.argv[at + 1]);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--minutes needs a positive number, got "${process.argv[at + 1]}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--minutes needs a positive number, got "${process.argv[at + 1]}"`);
   return value;
 }
 
@@ -109,7 +111,8 @@ async function soak(gc: () => void): Promise<void> {
         `${heapOk && loadReached ? 'PASS' : 'FAIL'}${loadReached ? '' : ' (load NOT reached)'}`,
     );
     if (minutes < 2) console.log('note: with less than 2 minutes the first and last minute overlap');
-    if (logger.problems.length > 0) console.log(`engine warnings/errors: ${logger.problems.length}, first: ${logger.problems[0]}`);
+    if (logger.problems.length > 0)
+      console.log(`engine warnings/errors: ${logger.problems.length}, first: ${logger.problems[0]}`);
   } finally {
     unsubscribe();
     await engine.shutdown();
@@ -126,7 +129,9 @@ if (typeof gc === 'function') {
   });
 } else {
   // Same node, same loader flags (tsx's), plus --expose-gc.
-  const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+  });
   child.on('exit', (code, signal) => {
     process.exitCode = code ?? (signal ? 1 : 0);
   });

@@ -34,7 +34,17 @@ import { DB_FILE_NAME, openDatabase } from '../electron/engine/store/open';
 import { createFeedDecoder, type FeedDecoder } from '../electron/engine/upstox/feed-decode';
 import { generateFrames, type FrameSet } from './feed-frames';
 import { collectLatency, sleep, startLiveEngine, startSimulator, subscribeAll } from './feed-live';
-import { createProblemLogger, int, intFromEnv, machineLine, median, percentileSorted, rate, removeDir, tempDir } from './feed-util';
+import {
+  createProblemLogger,
+  int,
+  intFromEnv,
+  machineLine,
+  median,
+  percentileSorted,
+  rate,
+  removeDir,
+  tempDir,
+} from './feed-util';
 
 const BAR_TICKS_PER_SECOND = 100_000;
 const BAR_SDK_RATIO = 2;
@@ -50,7 +60,9 @@ const LATENCY_SECONDS = intFromEnv('BENCH_FEED_LATENCY_SECONDS', 20);
 const LATENCY_WARMUP_SECONDS = 5;
 const LATENCY_INTERVAL_MS = intFromEnv('BENCH_FEED_LATENCY_INTERVAL_MS', 2);
 const LATENCY_PER_INTERVAL: number | 'all' =
-  (process.env.BENCH_FEED_LATENCY_PER_INTERVAL ?? '45') === 'all' ? 'all' : intFromEnv('BENCH_FEED_LATENCY_PER_INTERVAL', 45);
+  (process.env.BENCH_FEED_LATENCY_PER_INTERVAL ?? '45') === 'all'
+    ? 'all'
+    : intFromEnv('BENCH_FEED_LATENCY_PER_INTERVAL', 45);
 /** The load the issue states the latency bar at; the verdict requires at least 90% of it to have been reached. */
 const LATENCY_TARGET_TICKS_PER_SECOND = 20_000;
 const SIM_IN_PROCESS = process.env.BENCH_FEED_SIM_IN_PROCESS === '1';
@@ -66,7 +78,11 @@ interface PipelineRun {
   events: number;
 }
 
-function decodeRun(decoder: FeedDecoder, frames: readonly Uint8Array[], receivedAt: number): { ms: number; ticks: number } {
+function decodeRun(
+  decoder: FeedDecoder,
+  frames: readonly Uint8Array[],
+  receivedAt: number,
+): { ms: number; ticks: number } {
   let ticks = 0;
   const started = performance.now();
   for (let i = 0; i < frames.length; i++) ticks += decoder.decode(frames[i]!, receivedAt).ticks.length;
@@ -219,7 +235,11 @@ function checkSdkShape(set: FrameSet): void {
     currentTs: string;
     feeds: Record<string, unknown>;
   };
-  if (message.type !== 'live_feed' || typeof message.currentTs !== 'string' || Object.keys(message.feeds).length !== set.ticksPerFrame[0]) {
+  if (
+    message.type !== 'live_feed' ||
+    typeof message.currentTs !== 'string' ||
+    Object.keys(message.feeds).length !== set.ticksPerFrame[0]
+  ) {
     throw new Error(`unexpected SDK-path message shape: ${JSON.stringify(message).slice(0, 200)}`);
   }
 }
@@ -233,7 +253,10 @@ const ratio = (n: number) => `${n.toFixed(2)}x`;
 
 async function latencySection(): Promise<void> {
   const dir = tempDir();
-  const sim = await startSimulator({ tickIntervalMs: LATENCY_INTERVAL_MS, ticksPerInterval: LATENCY_PER_INTERVAL, seed: 20_260_105 }, SIM_IN_PROCESS);
+  const sim = await startSimulator(
+    { tickIntervalMs: LATENCY_INTERVAL_MS, ticksPerInterval: LATENCY_PER_INTERVAL, seed: 20_260_105 },
+    SIM_IN_PROCESS,
+  );
   const engine = startLiveEngine(sim.apiUrl, dir, logger);
   const collector = collectLatency(engine);
   try {
@@ -267,8 +290,12 @@ async function latencySection(): Promise<void> {
       `  achieved: ${int(ticks / seconds)} instrument-ticks/s received in ${int(frames / seconds)} frames/s (${(ticks / Math.max(1, frames)).toFixed(1)} per frame); ` +
         `simulator sent ${int((simAfter.ticksSent - simBefore.ticksSent) / seconds)}/s, skipped ${simAfter.framesSkipped - simBefore.framesSkipped} frames for a slow reader`,
     );
-    console.log(`  frame receipt -> market_ticks emit (${int(receipt.length)} instrument samples in ${int(samples.events)} events): ${dist(receipt)}`);
-    console.log(`  simulator market step (ltt) -> market_ticks emit, for reference (includes encode, send and socket): ${dist(sent)}`);
+    console.log(
+      `  frame receipt -> market_ticks emit (${int(receipt.length)} instrument samples in ${int(samples.events)} events): ${dist(receipt)}`,
+    );
+    console.log(
+      `  simulator market step (ltt) -> market_ticks emit, for reference (includes encode, send and socket): ${dist(sent)}`,
+    );
     console.log(`  gap between market_ticks events (bounds how long any change waits for an event): ${dist(gaps)}`);
     // An event carries each instrument's newest tick, so receipt -> emit alone looks fresher than the wait of the
     // first change after the previous event; that wait is at most the gap between events, judged here as well.
@@ -305,7 +332,8 @@ function throughputSection(): void {
   const decoder = createFeedDecoder(set.schema);
   // The raw insert stores the rows the pipeline would, with distinct increasing receive times.
   const rows: Tick[] = [];
-  for (let i = 0; i < set.frames.length; i++) for (const t of decoder.decode(set.frames[i]!, set.startMs + i).ticks) rows.push(t);
+  for (let i = 0; i < set.frames.length; i++)
+    for (const t of decoder.decode(set.frames[i]!, set.startMs + i).ticks) rows.push(t);
 
   const warm = set.frames.slice(0, WARMUP_FRAMES);
   decodeRun(decoder, warm, set.startMs);
@@ -337,16 +365,21 @@ function throughputSection(): void {
     ceilingRates.push(1 / (1 / rate(set.ticks, rawDecodeMs) + 1 / rate(rows.length, rawInsertMs)));
     const sdkPath = sdkRun(set, set.frames);
     sdkRates.push(rate(set.ticks, sdkPath.ms));
-    if (rawDecode.stamped !== FRAMES || sdkPath.stamped !== FRAMES) throw new Error('a raw or SDK-path decode lost frames');
+    if (rawDecode.stamped !== FRAMES || sdkPath.stamped !== FRAMES)
+      throw new Error('a raw or SDK-path decode lost frames');
   }
 
   const pipeline = median(pipelineRates);
   const sdk = median(sdkRates);
   const ceiling = median(ceilingRates);
-  const line = (label: string, rates: readonly number[]) => console.log(`${label}: median ${int(median(rates))} ticks/s (${runsText(rates, int)})`);
+  const line = (label: string, rates: readonly number[]) =>
+    console.log(`${label}: median ${int(median(rates))} ticks/s (${runsText(rates, int)})`);
   console.log('');
   line('(a) decode alone (createFeedDecoder(schema).decode: protobufjs decode + normalise to ticks)', decodeRates);
-  line('(b) whole pipeline (decode -> ingest: cache, coalescer, buffer -> flushes of ticks + 1m candles into a file DB)', pipelineRates);
+  line(
+    '(b) whole pipeline (decode -> ingest: cache, coalescer, buffer -> flushes of ticks + 1m candles into a file DB)',
+    pipelineRates,
+  );
   const first = pipelineRuns[0]!;
   console.log(
     `    stored ${int(first.stored)} of ${int(first.decoded)} decoded ticks per run (checked in every run: ${pipelineRuns.every((r) => r.stored === r.decoded) ? 'all equal' : 'MISMATCH'}); ` +
@@ -356,15 +389,24 @@ function throughputSection(): void {
   );
   line(`(c) sum-of-parts ceiling, 1/(1/a' + 1/i') per run`, ceilingRates);
   line(`    a' raw protobufjs FeedResponse.decode, no normalisation`, rawDecodeRates);
-  console.log(`       (a' reads the whole schema the way protobufjs does by default: OHLC candles too, int64 as Long objects;`);
-  console.log(`        the engine's decoder skips the candles and reads int64 as numbers, which is how (a) can beat a')`);
+  console.log(
+    `       (a' reads the whole schema the way protobufjs does by default: OHLC candles too, int64 as Long objects;`,
+  );
+  console.log(
+    `        the engine's decoder skips the candles and reads int64 as numbers, which is how (a) can beat a')`,
+  );
   line(`    i' raw prepared INSERT of the same rows, ${int(BATCH)} per transaction, fresh file DB`, rawInsertRates);
-  line('(d) Upstox SDK path (FeedResponse.decode -> JSON.stringify via toJSON {longs, enums, bytes: String} -> JSON.parse)', sdkRates);
+  line(
+    '(d) Upstox SDK path (FeedResponse.decode -> JSON.stringify via toJSON {longs, enums, bytes: String} -> JSON.parse)',
+    sdkRates,
+  );
 
   const sdkRatios = pipelineRates.map((r, i) => r / sdkRates[i]!);
   const ceilingRatios = pipelineRates.map((r, i) => r / ceilingRates[i]!);
   console.log('');
-  console.log(`(b) vs the ${int(BAR_TICKS_PER_SECOND)} ticks/s bar: ${ratio(pipeline / BAR_TICKS_PER_SECOND)} -> ${verdict(pipeline >= BAR_TICKS_PER_SECOND)}`);
+  console.log(
+    `(b) vs the ${int(BAR_TICKS_PER_SECOND)} ticks/s bar: ${ratio(pipeline / BAR_TICKS_PER_SECOND)} -> ${verdict(pipeline >= BAR_TICKS_PER_SECOND)}`,
+  );
   console.log(
     `(b) vs (d) SDK path: ${ratio(median(sdkRatios))} (median of per-run ratios; ratio of medians ${ratio(pipeline / sdk)}), ` +
       `bar ${BAR_SDK_RATIO}x -> ${verdict(median(sdkRatios) >= BAR_SDK_RATIO)}`,
@@ -373,7 +415,9 @@ function throughputSection(): void {
     `(b) vs (c) ceiling: ${ratio(median(ceilingRatios))} (median of per-run ratios; ratio of medians ${ratio(pipeline / ceiling)}; ` +
       `the ceiling writes no candles and keeps no cache or events)`,
   );
-  console.log(`throughput section: ${((performance.now() - sectionStart) / 1000).toFixed(1)} s (frame generation included)`);
+  console.log(
+    `throughput section: ${((performance.now() - sectionStart) / 1000).toFixed(1)} s (frame generation included)`,
+  );
 }
 
 async function main(): Promise<void> {

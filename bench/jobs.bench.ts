@@ -60,7 +60,8 @@ const silentLogger: Logger = {
   debug: discard,
   info: discard,
   warn: (message) => void problems.push(`warn: ${message}`),
-  error: (message, fields) => void problems.push(`error: ${message} ${fields?.error instanceof Error ? fields.error.message : ''}`),
+  error: (message, fields) =>
+    void problems.push(`error: ${message} ${fields?.error instanceof Error ? fields.error.message : ''}`),
   child: () => silentLogger,
 };
 
@@ -108,7 +109,10 @@ async function throughputRun(jobs: number): Promise<PhaseTimes> {
   try {
     const enqueueStart = performance.now();
     for (let first = 0; first < jobs; first += BATCH) {
-      const batch = Array.from({ length: Math.min(BATCH, jobs - first) }, (_, i) => ({ kind: KIND, payload: { n: first + i } }));
+      const batch = Array.from({ length: Math.min(BATCH, jobs - first) }, (_, i) => ({
+        kind: KIND,
+        payload: { n: first + i },
+      }));
       engine.jobs.enqueueMany(batch);
     }
     const insertMs = performance.now() - enqueueStart;
@@ -128,7 +132,9 @@ async function throughputRun(jobs: number): Promise<PhaseTimes> {
     const drainMs = performance.now() - drainStart;
 
     const byStatus = engine.db
-      .prepare<[string], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status')
+      .prepare<[string], { status: string; n: number }>(
+        'SELECT status, COUNT(*) AS n FROM jobs WHERE kind = ? GROUP BY status',
+      )
       .all(KIND);
     if (byStatus.length !== 1 || byStatus[0]!.status !== 'SUCCEEDED' || byStatus[0]!.n !== jobs) {
       throw new Error(`expected ${jobs} succeeded ${KIND} jobs, got ${JSON.stringify(byStatus)}`);
@@ -154,12 +160,19 @@ function openRaw(): RawDb {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   migrate(db);
-  return { db, dir, progress: JSON.stringify(emptyProgress()), done: JSON.stringify({ ...emptyProgress(), phase: 'done', percentage: 100 }) };
+  return {
+    db,
+    dir,
+    progress: JSON.stringify(emptyProgress()),
+    done: JSON.stringify({ ...emptyProgress(), phase: 'done', percentage: 100 }),
+  };
 }
 
 function closeRaw(raw: RawDb, rows: number, label: string): void {
   try {
-    const succeeded = raw.db.prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'SUCCEEDED'").get()!.n;
+    const succeeded = raw.db
+      .prepare<[], { n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'SUCCEEDED'")
+      .get()!.n;
     if (succeeded !== rows) throw new Error(`${label}: expected ${rows} succeeded rows, got ${succeeded}`);
   } finally {
     raw.db.close();
@@ -189,7 +202,8 @@ function rawPerRowRun(rows: number): PhaseTimes {
     );
     const inserts = db.transaction((first: number, count: number, now: number) => {
       const ids: number[] = [];
-      for (let i = 0; i < count; i++) ids.push(Number(insert.run(JSON.stringify({ n: first + i }), now, progress, now, now).lastInsertRowid));
+      for (let i = 0; i < count; i++)
+        ids.push(Number(insert.run(JSON.stringify({ n: first + i }), now, progress, now, now).lastInsertRowid));
       return ids;
     });
     const claims = db.transaction((ids: readonly number[], now: number) => {
@@ -201,7 +215,8 @@ function rawPerRowRun(rows: number): PhaseTimes {
 
     const started = performance.now();
     const batches: number[][] = [];
-    for (let first = 0; first < rows; first += BATCH) batches.push(inserts(first, Math.min(BATCH, rows - first), Date.now()));
+    for (let first = 0; first < rows; first += BATCH)
+      batches.push(inserts(first, Math.min(BATCH, rows - first), Date.now()));
     const inserted = performance.now();
     for (const ids of batches) claims(ids, Date.now());
     for (const ids of batches) finishes(ids, Date.now());
@@ -239,8 +254,12 @@ function rawBatchedRun(rows: number): PhaseTimes {
     const inserts = db.transaction((first: number, count: number, now: number) => {
       insert.run(now, progress, now, now, JSON.stringify(Array.from({ length: count }, (_, i) => ({ n: first + i }))));
     });
-    const claims = db.transaction((count: number, now: number) => claim.all('bench-owner', now + 30_000, now, now, now, now, count));
-    const finishes = db.transaction((ids: readonly number[], now: number) => finish.run(done, now, now, JSON.stringify(ids)));
+    const claims = db.transaction((count: number, now: number) =>
+      claim.all('bench-owner', now + 30_000, now, now, now, now, count),
+    );
+    const finishes = db.transaction((ids: readonly number[], now: number) =>
+      finish.run(done, now, now, JSON.stringify(ids)),
+    );
 
     const started = performance.now();
     for (let first = 0; first < rows; first += BATCH) inserts(first, Math.min(BATCH, rows - first), Date.now());
@@ -296,7 +315,9 @@ async function main(): Promise<void> {
   const benchStart = performance.now();
   const cpus = os.cpus();
   console.log('Tickdesk job queue benchmark');
-  console.log(`machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${os.platform()} ${os.arch()}`);
+  console.log(
+    `machine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), node ${process.version}, ${os.platform()} ${os.arch()}`,
+  );
   console.log(
     `settings: ${int(JOBS)} no-op jobs per run, ${RUNS} runs (median reported), enqueueMany batches of ${int(BATCH)}, runner concurrency ${CONCURRENCY}, ` +
       `file DB in ${os.tmpdir()} (WAL, synchronous=NORMAL), silent logger, warm-up run of ${int(WARMUP_JOBS)} jobs`,
@@ -346,10 +367,15 @@ async function main(): Promise<void> {
         `insert ${int(median(insert!))} rows/s, claim+complete ${int(median(drain!))} rows/s`,
     );
   };
-  ceilingLine(`batched (one INSERT, one claim UPDATE ... RETURNING, one finish UPDATE per ${int(BATCH)} rows, a transaction each)`, batched);
+  ceilingLine(
+    `batched (one INSERT, one claim UPDATE ... RETURNING, one finish UPDATE per ${int(BATCH)} rows, a transaction each)`,
+    batched,
+  );
   ceilingLine(`per row (a prepared statement per row, ${int(BATCH)} rows per transaction)`, perRow);
   const endToEnd = median(rates(runner, phases[2]![1]));
-  console.log(`bar (${int(BAR_JOBS_PER_SECOND)} jobs/s end-to-end): ${endToEnd >= BAR_JOBS_PER_SECOND ? 'MET' : 'NOT MET'}`);
+  console.log(
+    `bar (${int(BAR_JOBS_PER_SECOND)} jobs/s end-to-end): ${endToEnd >= BAR_JOBS_PER_SECOND ? 'MET' : 'NOT MET'}`,
+  );
 
   const latencies = await latencyRun(LATENCY_JOBS, LATENCY_WARMUP);
   console.log(

@@ -24,7 +24,11 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function rebuild(env, label) {
   console.log(`Rebuilding better-sqlite3 for ${label} (a native module must match its runtime)...`);
-  const result = spawnSync(npm, ['rebuild', 'better-sqlite3'], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const result = spawnSync(npm, ['rebuild', 'better-sqlite3'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
@@ -36,11 +40,16 @@ function loadsInNode() {
 if (target === 'node') {
   const wanted = `node-abi-${process.versions.modules}`;
   if (!loadsInNode()) {
-    rebuild({ npm_config_runtime: 'node', npm_config_target: process.versions.node, npm_config_disturl: '' }, `Node ${process.versions.node}`);
+    rebuild(
+      { npm_config_runtime: 'node', npm_config_target: process.versions.node, npm_config_disturl: '' },
+      `Node ${process.versions.node}`,
+    );
   }
   writeMarker(wanted);
 } else if (target === 'electron') {
-  const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8')).version;
+  const version = JSON.parse(
+    fs.readFileSync(path.join(root, 'node_modules', 'electron', 'package.json'), 'utf8'),
+  ).version;
   let binary;
   try {
     binary = require('electron');
@@ -48,14 +57,24 @@ if (target === 'node') {
     binary = undefined;
   }
   if (!binary || !fs.existsSync(binary)) {
-    const message = 'The Electron binary is not installed (npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download failed).';
+    const message =
+      'The Electron binary is not installed (npm install ran with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or its download failed).';
     if (optional) process.exit(0);
-    console.error(`${message} Run \`npm install\` again with network access, or use \`npm run serve\` for the browser mode.`);
+    console.error(
+      `${message} Run \`npm install\` again with network access, or use \`npm run serve\` for the browser mode.`,
+    );
     process.exit(1);
   }
   const wanted = `electron-${version}`;
   if (readMarker() !== wanted) {
-    rebuild({ npm_config_runtime: 'electron', npm_config_target: version, npm_config_disturl: 'https://electronjs.org/headers' }, `Electron ${version}`);
+    rebuild(
+      {
+        npm_config_runtime: 'electron',
+        npm_config_target: version,
+        npm_config_disturl: 'https://electronjs.org/headers',
+      },
+      `Electron ${version}`,
+    );
     writeMarker(wanted);
   }
 } else {

@@ -34,7 +34,9 @@ describe('loadConfig', () => {
 
   it('uses TICKDESK_DATA_DIR, resolved to an absolute path', () => {
     expect(loadConfig({ TICKDESK_DATA_DIR: '/srv/tickdesk' }).dataDir).toBe(path.resolve('/srv/tickdesk'));
-    expect(loadConfig({ TICKDESK_DATA_DIR: 'relative/data' }).dataDir).toBe(path.resolve(process.cwd(), 'relative/data'));
+    expect(loadConfig({ TICKDESK_DATA_DIR: 'relative/data' }).dataDir).toBe(
+      path.resolve(process.cwd(), 'relative/data'),
+    );
   });
 
   it('treats empty or blank variables as unset', () => {
@@ -68,12 +70,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ TICKDESK_API_PORT: '8123' }).apiPort).toBe(8123);
   });
 
-  it.each(['abc', '70000', '-1', '80.5'])('refuses TICKDESK_API_PORT=%s with VALIDATION_FAILED naming the variable', (port) => {
-    const error = configError({ TICKDESK_API_PORT: port });
-    expect(error.code).toBe('VALIDATION_FAILED');
-    expect(error.message).toContain('TICKDESK_API_PORT');
-    expect(error.details?.[0]?.path).toEqual(['TICKDESK_API_PORT']);
-  });
+  it.each(['abc', '70000', '-1', '80.5'])(
+    'refuses TICKDESK_API_PORT=%s with VALIDATION_FAILED naming the variable',
+    (port) => {
+      const error = configError({ TICKDESK_API_PORT: port });
+      expect(error.code).toBe('VALIDATION_FAILED');
+      expect(error.message).toContain('TICKDESK_API_PORT');
+      expect(error.details?.[0]?.path).toEqual(['TICKDESK_API_PORT']);
+    },
+  );
 
   it('refuses a short TICKDESK_API_TOKEN, a bad URL and an unknown log level, naming each', () => {
     expect(configError({ TICKDESK_API_TOKEN: 'short' }).message).toContain('TICKDESK_API_TOKEN');
@@ -82,7 +87,10 @@ describe('loadConfig', () => {
   });
 
   it('lets overrides win', () => {
-    expect(loadConfig({ TICKDESK_DATA_DIR: '/a' }, { validateEvents: true, logToConsole: true })).toMatchObject({ validateEvents: true, logToConsole: true });
+    expect(loadConfig({ TICKDESK_DATA_DIR: '/a' }, { validateEvents: true, logToConsole: true })).toMatchObject({
+      validateEvents: true,
+      logToConsole: true,
+    });
   });
 });
 
@@ -95,7 +103,9 @@ describe('defaultDataDir', () => {
   });
 
   it('uses Application Support on macOS', () => {
-    expect(defaultDataDir('darwin', {}, '/Users/asha')).toBe(path.join('/Users/asha', 'Library', 'Application Support', 'Tickdesk'));
+    expect(defaultDataDir('darwin', {}, '/Users/asha')).toBe(
+      path.join('/Users/asha', 'Library', 'Application Support', 'Tickdesk'),
+    );
   });
 
   it('uses $XDG_CONFIG_HOME on Linux, else ~/.config', () => {
@@ -104,7 +114,11 @@ describe('defaultDataDir', () => {
   });
 
   it('ignores an empty $XDG_CONFIG_HOME or %APPDATA% instead of using the current folder', () => {
-    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '' }, '/home/asha')).toBe(path.join('/home/asha', '.config', 'Tickdesk'));
-    expect(defaultDataDir('win32', { APPDATA: '' }, '/home/asha')).toBe(path.join('/home/asha', 'AppData', 'Roaming', 'Tickdesk'));
+    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '' }, '/home/asha')).toBe(
+      path.join('/home/asha', '.config', 'Tickdesk'),
+    );
+    expect(defaultDataDir('win32', { APPDATA: '' }, '/home/asha')).toBe(
+      path.join('/home/asha', 'AppData', 'Roaming', 'Tickdesk'),
+    );
   });
 });

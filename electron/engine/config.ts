@@ -28,7 +28,11 @@ export interface EngineConfig {
 }
 
 /** Where the OS keeps per-user application data; Electron's `userData` resolves to the same folder. */
-export function defaultDataDir(platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string {
+export function defaultDataDir(
+  platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  home = os.homedir(),
+): string {
   // An empty variable means unset: never fall back to the current folder.
   if (platform === 'win32') return path.join(env.APPDATA || path.join(home, 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME);

@@ -68,10 +68,15 @@ export interface Engine {
 export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engine {
   const clock = deps.clock ?? createSystemClock();
   const tightened = makeOwnerOnly(config.dataDir);
-  const ownLogger = deps.logger ? undefined : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
+  const ownLogger = deps.logger
+    ? undefined
+    : createLogger({ dir: path.join(config.dataDir, 'logs'), level: config.logLevel, console: config.logToConsole });
   const logger = deps.logger ?? ownLogger!;
   if (tightened > 0)
-    logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', { dataDir: config.dataDir, tightened });
+    logger.warn('data folder was readable by other users: made it owner-only (0700 folders, 0600 files)', {
+      dataDir: config.dataDir,
+      tightened,
+    });
   const homeDb = openDatabase(path.join(config.dataDir, DB_FILE_NAME), { logger: logger.child('store') });
   moveLegacyMarketData(homeDb, worldDatabaseFile(config.dataDir, 'demo'), clock.now(), logger.child('world'));
   const stores = createStores(homeDb);
@@ -116,7 +121,12 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   settings.service.onUpstoxTokenChange(() => world.tokenChanged());
   const system = createSystemModule({ stores, clock, dataDir: config.dataDir, mode: world.name });
 
-  const modules: readonly EngineModule[] = [system, settings, calendar, { name: 'world', handlers: {}, start: world.start, stop: world.stop }];
+  const modules: readonly EngineModule[] = [
+    system,
+    settings,
+    calendar,
+    { name: 'world', handlers: {}, start: world.start, stop: world.stop },
+  ];
   const handlers: CommandHandlers = {
     ...system.handlers,
     ...settings.handlers,

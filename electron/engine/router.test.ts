@@ -20,7 +20,10 @@ beforeEach(() => {
   router = engine.router;
   logger = createMemoryLogger();
   handlers = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, (input: unknown, context: Parameters<Router['dispatch']>[2]) => engine.router.dispatch(name, input, context)]),
+    COMMAND_NAMES.map((name) => [
+      name,
+      (input: unknown, context: Parameters<Router['dispatch']>[2]) => engine.router.dispatch(name, input, context),
+    ]),
   ) as unknown as CommandHandlers;
 });
 

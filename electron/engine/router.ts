@@ -1,4 +1,10 @@
-import { commands, isCommandName, type CommandInput, type CommandName, type CommandOutput } from '../../shared/contract';
+import {
+  commands,
+  isCommandName,
+  type CommandInput,
+  type CommandName,
+  type CommandOutput,
+} from '../../shared/contract';
 import { WorkstationError } from '../../shared/errors';
 import type { CommandContext, CommandHandlers } from './common/commands';
 import { assertJsonDepth, parseOrThrow, zodDetails } from './common/parse';
@@ -30,7 +36,10 @@ export function createRouter(handlers: CommandHandlers, logger: Logger): Router 
     } catch (error) {
       if (error instanceof WorkstationError) throw error;
       logger.error('command failed', { command: name, error });
-      throw new WorkstationError('INTERNAL', `${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new WorkstationError(
+        'INTERNAL',
+        `${name} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const checked = spec.output.safeParse(result);
     if (!checked.success) {

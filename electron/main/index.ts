@@ -48,7 +48,8 @@ function startEngine(): Engine {
   });
   const vault = createOsVault(config.dataDir);
   const engine = createEngine(config, vault ? { vault } : {});
-  if (!vault) engine.logger.child('shell').warn('OS encryption is not available: secrets are kept in a 0600 file instead');
+  if (!vault)
+    engine.logger.child('shell').warn('OS encryption is not available: secrets are kept in a 0600 file instead');
   return engine;
 }
 

@@ -42,7 +42,9 @@ export function registerIpc({ engine, getWindow, origin, logger }: Readonly<IpcD
     }
     const parsed = InvokeMessageSchema.safeParse(message);
     if (!parsed.success) {
-      return failure(new WorkstationError('VALIDATION_FAILED', 'an IPC call must be { name, input }', zodDetails(parsed.error)));
+      return failure(
+        new WorkstationError('VALIDATION_FAILED', 'an IPC call must be { name, input }', zodDetails(parsed.error)),
+      );
     }
     const { name, input } = parsed.data;
     try {

@@ -5,7 +5,13 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { CommandInput, CommandOutput, EventEnvelope, WorkstationApi } from '../../shared/contract';
 // Names only: the schemas (and zod) stay out of the preload; the engine's router validates every call.
-import { IPC_CHANNELS, isCommandName, isEventName, type CommandName, type EventName } from '../../shared/contract/names';
+import {
+  IPC_CHANNELS,
+  isCommandName,
+  isEventName,
+  type CommandName,
+  type EventName,
+} from '../../shared/contract/names';
 import type { ErrorBody, Outcome } from '../../shared/errors';
 
 /**
@@ -46,7 +52,10 @@ const api = {
     try {
       outcome = (await ipcRenderer.invoke(IPC_CHANNELS.invoke, { name, input })) as Outcome<CommandOutput<K>>;
     } catch (error) {
-      throw bridgedError({ code: 'UNAVAILABLE', message: `the engine did not answer: ${error instanceof Error ? error.message : String(error)}` });
+      throw bridgedError({
+        code: 'UNAVAILABLE',
+        message: `the engine did not answer: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     if (outcome.ok) return outcome.data;
     throw bridgedError(outcome.error);

@@ -89,7 +89,9 @@ function createIpcBridge(api: WorkstationApi): Bridge {
     // contextBridge drops the class of a thrown error; the preload rejects with its plain body instead.
     invoke: (name, input) =>
       api.invoke(name, input).catch((reason: Partial<ErrorBody> | undefined) => {
-        throw isErrorCode(reason?.code) ? WorkstationError.fromBody(reason as ErrorBody) : new WorkstationError('INTERNAL', String(reason?.message ?? reason));
+        throw isErrorCode(reason?.code)
+          ? WorkstationError.fromBody(reason as ErrorBody)
+          : new WorkstationError('INTERNAL', String(reason?.message ?? reason));
       }),
     on: (event, listener) => api.on(event, listener),
     connectionState: connection.get,
@@ -132,11 +134,14 @@ function createLocalApiBridge(origin: string, token: string | null): Bridge {
     async invoke<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> {
       let response: Response;
       try {
-        response = await fetch(`${origin}${LOCAL_API_PREFIX}${API_PATHS.command.replace(':name', encodeURIComponent(name))}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token ?? ''}` },
-          body: JSON.stringify(input ?? {}),
-        });
+        response = await fetch(
+          `${origin}${LOCAL_API_PREFIX}${API_PATHS.command.replace(':name', encodeURIComponent(name))}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token ?? ''}` },
+            body: JSON.stringify(input ?? {}),
+          },
+        );
       } catch {
         connection.set('disconnected');
         throw new WorkstationError('UNAVAILABLE', 'the engine is not reachable');

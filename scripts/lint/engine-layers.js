@@ -44,13 +44,16 @@ function isTypeOnly(node) {
 export const engineLayers = {
   meta: {
     type: 'problem',
-    docs: { description: 'An engine import never goes up the layer map, and only the feed source loads the simulator.' },
+    docs: {
+      description: 'An engine import never goes up the layer map, and only the feed source loads the simulator.',
+    },
     schema: [],
     messages: {
       up: "'{{from}}' (tier {{fromTier}}) may not import '{{to}}' (tier {{toTier}}): imports in the engine go down the layer map {{map}}.",
       sibling: "'{{from}}' may import only types from '{{to}}': capabilities talk through what createEngine passes in.",
       sim: 'Only {{allowed}} loads the simulator (sim/); product code never depends on it.',
-      unknown: "'{{unit}}' is not in the engine layer map: add the folder to ENGINE_TIERS in scripts/lint/engine-layers.js.",
+      unknown:
+        "'{{unit}}' is not in the engine layer map: add the folder to ENGINE_TIERS in scripts/lint/engine-layers.js.",
     },
   },
   create(context) {

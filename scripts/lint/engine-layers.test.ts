@@ -11,7 +11,9 @@ RuleTester.itOnly = it.only;
 
 const ROOT = path.resolve('/repo');
 const engine = (file: string) => path.join(ROOT, 'electron', 'engine', file);
-const tester = new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' } });
+const tester = new RuleTester({
+  languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' },
+});
 
 tester.run('engine-layers', engineLayers, {
   valid: [
@@ -25,27 +27,67 @@ tester.run('engine-layers', engineLayers, {
     { filename: engine('instruments/module.ts'), code: "import { type FeedModule } from '../feed/module';" },
     { filename: engine('index.ts'), code: "import { createFeedModule } from './feed/module';" },
     { filename: engine('api/server.ts'), code: "import type { Router } from '../router';" },
-    { filename: engine('jobs/errors.test.ts'), code: "import { createInstrumentsModule } from '../instruments/module';" },
-    { filename: engine('store/open.ts'), code: "import { z } from 'zod'; import { names } from '../../../shared/contract/names';" },
+    {
+      filename: engine('jobs/errors.test.ts'),
+      code: "import { createInstrumentsModule } from '../instruments/module';",
+    },
+    {
+      filename: engine('store/open.ts'),
+      code: "import { z } from 'zod'; import { names } from '../../../shared/contract/names';",
+    },
   ],
   invalid: [
     { filename: engine('upstox/rest.ts'), code: "import { etaOf } from '../jobs/eta';", errors: [{ messageId: 'up' }] },
-    { filename: engine('common/parse.ts'), code: "import { zodDetails } from '../router';", errors: [{ messageId: 'up' }] },
+    {
+      filename: engine('common/parse.ts'),
+      code: "import { zodDetails } from '../router';",
+      errors: [{ messageId: 'up' }],
+    },
     { filename: engine('store/ticks.ts'), code: "export { x } from '../feed/service';", errors: [{ messageId: 'up' }] },
     { filename: engine('jobs/runner.ts'), code: "export * from '../settings/service';", errors: [{ messageId: 'up' }] },
-    { filename: engine('store/ticks.ts'), code: "const m = await import('../jobs/runner');", errors: [{ messageId: 'up' }] },
-    { filename: engine('instruments/module.ts'), code: "import { createFeedModule } from '../feed/module';", errors: [{ messageId: 'sibling' }] },
-    { filename: engine('instruments/module.ts'), code: "import { type A, b } from '../feed/module';", errors: [{ messageId: 'sibling' }] },
-    { filename: engine('feed/demo-seed.ts'), code: "import type { Simulator } from '../sim';", errors: [{ messageId: 'sim' }] },
-    { filename: engine('trading/brokers/paper.ts'), code: "import { startUpstoxSimulator } from '../../sim';", errors: [{ messageId: 'sim' }] },
-    { filename: engine('wallet/module.ts'), code: "import { parseOrThrow } from '../common/parse';", errors: [{ messageId: 'unknown' }] },
+    {
+      filename: engine('store/ticks.ts'),
+      code: "const m = await import('../jobs/runner');",
+      errors: [{ messageId: 'up' }],
+    },
+    {
+      filename: engine('instruments/module.ts'),
+      code: "import { createFeedModule } from '../feed/module';",
+      errors: [{ messageId: 'sibling' }],
+    },
+    {
+      filename: engine('instruments/module.ts'),
+      code: "import { type A, b } from '../feed/module';",
+      errors: [{ messageId: 'sibling' }],
+    },
+    {
+      filename: engine('feed/demo-seed.ts'),
+      code: "import type { Simulator } from '../sim';",
+      errors: [{ messageId: 'sim' }],
+    },
+    {
+      filename: engine('trading/brokers/paper.ts'),
+      code: "import { startUpstoxSimulator } from '../../sim';",
+      errors: [{ messageId: 'sim' }],
+    },
+    {
+      filename: engine('wallet/module.ts'),
+      code: "import { parseOrThrow } from '../common/parse';",
+      errors: [{ messageId: 'unknown' }],
+    },
   ],
 });
 
 tester.run('no-test-imports', noTestImports, {
   valid: [
-    { filename: path.join(ROOT, 'electron/engine/feed/module.test.ts'), code: "import { FakeClock } from '../../../tests/helpers/fake-clock';" },
-    { filename: path.join(ROOT, 'electron/engine/feed/module.ts'), code: "import { systemClock } from '../common/clock';" },
+    {
+      filename: path.join(ROOT, 'electron/engine/feed/module.test.ts'),
+      code: "import { FakeClock } from '../../../tests/helpers/fake-clock';",
+    },
+    {
+      filename: path.join(ROOT, 'electron/engine/feed/module.ts'),
+      code: "import { systemClock } from '../common/clock';",
+    },
   ],
   invalid: [
     {

@@ -8,7 +8,9 @@ describe('the contract', () => {
     const a = { 'x.one': command(z.object({}), z.null()) };
     const b = { 'x.one': command(z.object({}), z.number()) };
     expect(() => mergeDomains('command', [a, b])).toThrow('the contract defines the command "x.one" twice');
-    expect(() => mergeDomains('event', [{ tick: stream(z.null()) }, { tick: stream(z.null()) }])).toThrow('event "tick" twice');
+    expect(() => mergeDomains('event', [{ tick: stream(z.null()) }, { tick: stream(z.null()) }])).toThrow(
+      'event "tick" twice',
+    );
   });
 
   it('lists exactly its commands and events in the schema-free names the preload uses', () => {
@@ -17,8 +19,14 @@ describe('the contract', () => {
   });
 
   it('says of every event whether a slow client may skip it', () => {
-    expect([...SNAPSHOT_EVENTS].sort()).toEqual(['feed_status', 'job_progress_update', 'settings_changed', 'world_changed']);
+    expect([...SNAPSHOT_EVENTS].sort()).toEqual([
+      'feed_status',
+      'job_progress_update',
+      'settings_changed',
+      'world_changed',
+    ]);
     // Coalesced ticks hold only what changed since the previous batch, and outcomes happen once: never skipped.
-    for (const name of ['market_ticks', 'job_completed', 'job_failed', 'critical_error'] as const) expect(deliveryOf(name)).toBe('stream');
+    for (const name of ['market_ticks', 'job_completed', 'job_failed', 'critical_error'] as const)
+      expect(deliveryOf(name)).toBe('stream');
   });
 });

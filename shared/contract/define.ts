@@ -18,7 +18,11 @@ export interface CommandSpec<I extends z.ZodType = z.ZodType, O extends z.ZodTyp
   http?: HttpRoute;
 }
 
-export function command<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, http?: HttpRoute): CommandSpec<I, O> {
+export function command<I extends z.ZodType, O extends z.ZodType>(
+  input: I,
+  output: O,
+  http?: HttpRoute,
+): CommandSpec<I, O> {
   return http ? { input, output, http } : { input, output };
 }
 

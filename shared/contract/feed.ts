@@ -17,8 +17,14 @@ import { command, NoInput, snapshot, stream } from './define';
 export const feedCommands = {
   'feed.status': command(NoInput, FeedStatusSchema, { method: 'GET', path: '/feed/status' }),
   'feed.subscriptions': command(NoInput, z.array(SubscriptionSchema), { method: 'GET', path: '/feed/subscriptions' }),
-  'feed.subscribe': command(SubscribeInputSchema, SubscribeResultSchema, { method: 'POST', path: '/feed/subscriptions' }),
-  'feed.unsubscribe': command(UnsubscribeInputSchema, UnsubscribeResultSchema, { method: 'DELETE', path: '/feed/subscriptions' }),
+  'feed.subscribe': command(SubscribeInputSchema, SubscribeResultSchema, {
+    method: 'POST',
+    path: '/feed/subscriptions',
+  }),
+  'feed.unsubscribe': command(UnsubscribeInputSchema, UnsubscribeResultSchema, {
+    method: 'DELETE',
+    path: '/feed/subscriptions',
+  }),
   'feed.latestTicks': command(LatestTicksQuerySchema, LatestTicksSchema, { method: 'GET', path: '/feed/latest-ticks' }),
   /** Starts the feed again after `auth_failed` or `stopped` (e.g. once a fresh token is saved). */
   'feed.reconnect': command(NoInput, FeedStatusSchema, { method: 'POST', path: '/feed/reconnect' }),

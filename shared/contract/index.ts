@@ -15,24 +15,52 @@ import { settingsCommands, settingsEvents } from './settings';
 import { systemCommands, systemEvents } from './system';
 
 export type { CommandSpec, EventDelivery, EventSpec, HttpMethod, HttpRoute } from './define';
-export { COMMAND_NAMES, EVENT_NAMES, IPC_CHANNELS, isCommandName, isEventName, type CommandName, type EventName } from './names';
+export {
+  COMMAND_NAMES,
+  EVENT_NAMES,
+  IPC_CHANNELS,
+  isCommandName,
+  isEventName,
+  type CommandName,
+  type EventName,
+} from './names';
 
-type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void ? I : never;
+type UnionToIntersection<U> = (U extends unknown ? (part: U) => void : never) extends (part: infer I) => void
+  ? I
+  : never;
 
 /** Merges the domains' maps into one; a name two domains both define is a startup error, not a silent override. */
-export function mergeDomains<const Parts extends readonly Record<string, unknown>[]>(what: string, parts: Parts): UnionToIntersection<Parts[number]> {
+export function mergeDomains<const Parts extends readonly Record<string, unknown>[]>(
+  what: string,
+  parts: Parts,
+): UnionToIntersection<Parts[number]> {
   const merged: Record<string, unknown> = {};
   for (const part of parts) {
     for (const [name, spec] of Object.entries(part)) {
-      if (Object.prototype.hasOwnProperty.call(merged, name)) throw new Error(`the contract defines the ${what} "${name}" twice`);
+      if (Object.prototype.hasOwnProperty.call(merged, name))
+        throw new Error(`the contract defines the ${what} "${name}" twice`);
       merged[name] = spec;
     }
   }
   return merged as UnionToIntersection<Parts[number]>;
 }
 
-export const commands = mergeDomains('command', [systemCommands, settingsCommands, jobsCommands, calendarCommands, feedCommands, instrumentsCommands]);
-export const events = mergeDomains('event', [systemEvents, settingsEvents, jobsEvents, calendarEvents, feedEvents, instrumentsEvents]);
+export const commands = mergeDomains('command', [
+  systemCommands,
+  settingsCommands,
+  jobsCommands,
+  calendarCommands,
+  feedCommands,
+  instrumentsCommands,
+]);
+export const events = mergeDomains('event', [
+  systemEvents,
+  settingsEvents,
+  jobsEvents,
+  calendarEvents,
+  feedEvents,
+  instrumentsEvents,
+]);
 
 export type Commands = typeof commands;
 export type Events = typeof events;
@@ -48,7 +76,9 @@ function checkListed(what: string, listed: readonly string[], defined: object): 
   const missing = Object.keys(defined).filter((name) => !listed.includes(name));
   const extra = listed.filter((name) => !Object.prototype.hasOwnProperty.call(defined, name));
   if (missing.length || extra.length || new Set(listed).size !== listed.length) {
-    throw new Error(`contract ${what} names out of step with names.ts: missing ${missing.join(', ') || 'none'}, extra ${extra.join(', ') || 'none'}`);
+    throw new Error(
+      `contract ${what} names out of step with names.ts: missing ${missing.join(', ') || 'none'}, extra ${extra.join(', ') || 'none'}`,
+    );
   }
 }
 checkListed('command', COMMAND_NAMES, commands);
@@ -60,7 +90,9 @@ export type EventPayload<K extends EventName> = z.output<Events[K]['payload']>;
 
 /** Events whose newest value replaces the previous one: a slow client may skip some without losing anything. */
 export const SNAPSHOT_EVENTS: ReadonlySet<EventName> = new Set(
-  (Object.entries(events) as [EventName, EventSpec][]).filter(([, spec]) => spec.delivery === 'snapshot').map(([name]) => name),
+  (Object.entries(events) as [EventName, EventSpec][])
+    .filter(([, spec]) => spec.delivery === 'snapshot')
+    .map(([name]) => name),
 );
 
 export function deliveryOf(event: EventName): EventDelivery {

@@ -26,11 +26,19 @@ export const jobsCommands = {
   'jobs.items': command(JobItemsQuerySchema, z.array(JobItemSchema), { method: 'GET', path: '/jobs/:id/items' }),
   'jobs.cancel': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/cancel' }),
   'jobs.retry': command(JobIdInputSchema, JobSchema, { method: 'POST', path: '/jobs/:id/retry' }),
-  'jobs.startDemo': command(DemoJobPayloadSchema, JobStartedSchema, { method: 'POST', path: '/jobs/demo', status: 202 }),
+  'jobs.startDemo': command(DemoJobPayloadSchema, JobStartedSchema, {
+    method: 'POST',
+    path: '/jobs/demo',
+    status: 202,
+  }),
 
   'schedules.list': command(NoInput, z.array(ScheduleSchema), { method: 'GET', path: '/schedules' }),
   'schedules.update': command(ScheduleUpdateSchema, ScheduleSchema, { method: 'PUT', path: '/schedules/:name' }),
-  'schedules.runNow': command(ScheduleNameSchema, ScheduleRunSchema, { method: 'POST', path: '/schedules/:name/run', status: 202 }),
+  'schedules.runNow': command(ScheduleNameSchema, ScheduleRunSchema, {
+    method: 'POST',
+    path: '/schedules/:name/run',
+    status: 202,
+  }),
 } as const;
 
 export const jobsEvents = {

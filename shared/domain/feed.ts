@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { CalendarDateSchema, decimalInt, INSTRUMENT_KEY_PATTERN } from './inputs';
 
 export const FEED_STATES = ['connected', 'connecting', 'reconnecting', 'stopped', 'auth_failed'] as const;
-export const MARKET_STATUSES = ['PRE_OPEN_START', 'PRE_OPEN_END', 'NORMAL_OPEN', 'NORMAL_CLOSE', 'CLOSING_START', 'CLOSING_END'] as const;
+export const MARKET_STATUSES = [
+  'PRE_OPEN_START',
+  'PRE_OPEN_END',
+  'NORMAL_OPEN',
+  'NORMAL_CLOSE',
+  'CLOSING_START',
+  'CLOSING_END',
+] as const;
 export type MarketStatus = (typeof MARKET_STATUSES)[number];
 
 export const FeedStatusSchema = z.object({
@@ -39,7 +46,10 @@ export const SUBSCRIPTION_LIMITS: Readonly<Record<FeedMode, { individual: number
 export const InstrumentKeySchema = z
   .string()
   .max(88)
-  .regex(INSTRUMENT_KEY_PATTERN, 'expected an instrument key SEGMENT|ID of letters, digits and spaces, e.g. NSE_EQ|INE002A01018');
+  .regex(
+    INSTRUMENT_KEY_PATTERN,
+    'expected an instrument key SEGMENT|ID of letters, digits and spaces, e.g. NSE_EQ|INE002A01018',
+  );
 
 /** Segment of an instrument key (`NSE_FO|43919` → `NSE_FO`). */
 export function segmentOf(instrumentKey: string): string {
@@ -60,7 +70,9 @@ export const RejectedKeySchema = z.object({ instrumentKey: z.string(), reason: z
 export const SubscribeResultSchema = z.object({ subscribed: z.number().int(), rejected: z.array(RejectedKeySchema) });
 export type SubscribeResult = z.infer<typeof SubscribeResultSchema>;
 
-export const UnsubscribeInputSchema = z.object({ instrumentKeys: z.array(InstrumentKeySchema).min(1).max(5000) }).strict();
+export const UnsubscribeInputSchema = z
+  .object({ instrumentKeys: z.array(InstrumentKeySchema).min(1).max(5000) })
+  .strict();
 export const UnsubscribeResultSchema = z.object({ unsubscribed: z.number().int() });
 
 /** Instrument keys as `K1,K2` on a query string, or a list over IPC. */
@@ -72,7 +84,13 @@ export const InstrumentKeyListSchema = z
 /** Absent keys mean every subscribed instrument. */
 export const LatestTicksQuerySchema = z.object({ keys: InstrumentKeyListSchema.optional() }).strict();
 
-export const GreeksSchema = z.object({ delta: z.number(), theta: z.number(), gamma: z.number(), vega: z.number(), rho: z.number() });
+export const GreeksSchema = z.object({
+  delta: z.number(),
+  theta: z.number(),
+  gamma: z.number(),
+  vega: z.number(),
+  rho: z.number(),
+});
 export type Greeks = z.infer<typeof GreeksSchema>;
 
 export const DepthLevelSchema = z.object({ bidQty: z.number(), bid: z.number(), askQty: z.number(), ask: z.number() });

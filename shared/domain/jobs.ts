@@ -80,7 +80,11 @@ export const JobListQuerySchema = z
 
 export const JobIdInputSchema = z.object({ id: JobIdSchema }).strict();
 export const JobItemsQuerySchema = z
-  .object({ id: JobIdSchema, status: z.enum(JOB_ITEM_STATUSES).optional(), limit: decimalInt().pipe(z.number().min(1).max(10000)).default(1000) })
+  .object({
+    id: JobIdSchema,
+    status: z.enum(JOB_ITEM_STATUSES).optional(),
+    limit: decimalInt().pipe(z.number().min(1).max(10000)).default(1000),
+  })
   .strict();
 
 /** A job of simulated work, for trying the runner and its views. */
@@ -155,7 +159,11 @@ export const ScheduleNameSchema = z.object({ name: z.string().min(1).max(100) })
 
 export const ScheduleRunSchema = z.object({ schedule: ScheduleSchema, jobId: z.number().int() });
 
-export const HolidaySchema = z.object({ date: z.string(), description: z.string(), source: z.enum(['bundled', 'user']) });
+export const HolidaySchema = z.object({
+  date: z.string(),
+  description: z.string(),
+  source: z.enum(['bundled', 'user']),
+});
 export const HolidayInputSchema = z
   .object({
     date: CalendarDateSchema,

@@ -1,7 +1,12 @@
 import { expect, shot, test } from './fixtures';
 
 test.describe('Jobs view', () => {
-  test("a running demo job's progress bar moves and shows its ETA; cancel stops it", async ({ page, jobs, shell, api }) => {
+  test("a running demo job's progress bar moves and shows its ETA; cancel stops it", async ({
+    page,
+    jobs,
+    shell,
+    api,
+  }) => {
     await jobs.open();
     const started = await api.send('POST', '/jobs/demo', { items: 80, itemMs: 150 });
     expect(started.status()).toBe(202);

@@ -42,7 +42,11 @@ test.describe('Market view', () => {
     await page.screenshot({ path: shot('market') });
   });
 
-  test('adds an instrument through the search box, removes it with Delete, undoes, and removes it with its button', async ({ page, market, api }) => {
+  test('adds an instrument through the search box, removes it with Delete, undoes, and removes it with its button', async ({
+    page,
+    market,
+    api,
+  }) => {
     await market.open();
     const keys = async () => (await api.subscriptions()).map((s) => s.instrumentKey);
     // The demo watchlist already holds RELIANCE: TATA finds Tata stocks that are not in it yet.

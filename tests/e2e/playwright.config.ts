@@ -4,7 +4,8 @@ import { defineConfig } from '@playwright/test';
 /** Debian's Chromium by default (Playwright's own browser download is blocked on these machines). */
 function chromiumPath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) if (fs.existsSync(candidate)) return candidate;
+  for (const candidate of ['/usr/bin/chromium', '/usr/bin/chromium-browser'])
+    if (fs.existsSync(candidate)) return candidate;
   return undefined; // fall back to a browser installed by `npx playwright install`
 }
 

@@ -1,7 +1,10 @@
 import { expect, shot, test } from './fixtures';
 
 test.describe('app shell', () => {
-  test('loads in demo mode with the engine connected and the token gone from the address bar', async ({ page, shell }) => {
+  test('loads in demo mode with the engine connected and the token gone from the address bar', async ({
+    page,
+    shell,
+  }) => {
     await shell.open();
     await expect(shell.engineStatus).toContainText('connected (Local API)');
     await expect(shell.modeStatus).toHaveText('DEMO');
@@ -24,7 +27,12 @@ test.describe('app shell', () => {
     await expect(shell.navButton('Market')).toHaveAttribute('aria-current', 'page');
   });
 
-  test('a setting round-trips through the engine and survives a reload; a bad one is refused', async ({ page, shell, settings, api }) => {
+  test('a setting round-trips through the engine and survives a reload; a bad one is refused', async ({
+    page,
+    shell,
+    settings,
+    api,
+  }) => {
     await shell.open();
     await settings.open();
     await settings.field('Keep raw ticks for (days)').fill('45');
@@ -44,7 +52,9 @@ test.describe('app shell', () => {
   });
 
   test('a wrong token gets 401 from the API and a clear message in the app', async ({ page, app, request, shell }) => {
-    const denied = await request.get(`${app.origin}/api/v1/health`, { headers: { Authorization: 'Bearer wrong-token-of-some-length' } });
+    const denied = await request.get(`${app.origin}/api/v1/health`, {
+      headers: { Authorization: 'Bearer wrong-token-of-some-length' },
+    });
     expect(denied.status()).toBe(401);
     expect((await denied.json()).error.code).toBe('UNAUTHORIZED');
 

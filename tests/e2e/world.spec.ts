@@ -24,7 +24,10 @@ test.afterAll(async () => {
   await upstox.close();
 });
 
-test('demo prices, then a token: live prices only, with the world on screen; and back to demo', async ({ page, request }) => {
+test('demo prices, then a token: live prices only, with the world on screen; and back to demo', async ({
+  page,
+  request,
+}) => {
   const shell = new Shell(page, app);
   const market = new MarketPage(shell);
   const settings = new SettingsPage(shell);
@@ -72,7 +75,9 @@ test('demo prices, then a token: live prices only, with the world on screen; and
   await expect(settings.modeBanner).toContainText('Demo mode');
   await shell.goTo('market');
   await expect(shell.worldBadge()).toHaveText(/DEMO/);
-  await expect.poll(async () => (await api.subscriptions()).map((s) => s.instrumentKey).sort()).toEqual(demoWatchlist.map((s) => s.instrumentKey).sort());
+  await expect
+    .poll(async () => (await api.subscriptions()).map((s) => s.instrumentKey).sort())
+    .toEqual(demoWatchlist.map((s) => s.instrumentKey).sort());
   await expect.poll(() => market.rows.count()).toBe(demoWatchlist.length);
   if (!demoWatchlist.some((s) => s.instrumentKey === key)) await expect(market.row(key)).toHaveCount(0);
 });

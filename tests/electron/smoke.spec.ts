@@ -47,13 +47,22 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
     await expect(page).toHaveTitle(/Tickdesk/);
-    await expect.poll(() => page.evaluate(() => typeof (globalThis as unknown as PageGlobals).workstation)).toBe('object');
-    expect(await page.evaluate(() => Object.keys((globalThis as unknown as PageGlobals).workstation!).sort())).toEqual(['invoke', 'on']);
+    await expect
+      .poll(() => page.evaluate(() => typeof (globalThis as unknown as PageGlobals).workstation))
+      .toBe('object');
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as PageGlobals).workstation!).sort())).toEqual([
+      'invoke',
+      'on',
+    ]);
     expect(await page.evaluate(() => [typeof require, typeof process])).toEqual(['undefined', 'undefined']);
 
-    const health = await page.evaluate(() => (globalThis as unknown as PageGlobals).workstation!.invoke('system.health', {}));
+    const health = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).workstation!.invoke('system.health', {}),
+    );
     expect(health.status).toBe('ok');
-    const status = await page.evaluate(() => (globalThis as unknown as PageGlobals).workstation!.invoke('system.status', {}));
+    const status = await page.evaluate(() =>
+      (globalThis as unknown as PageGlobals).workstation!.invoke('system.status', {}),
+    );
     expect(status).toMatchObject({ mode: 'demo', dataDir: path.resolve(dataDir) });
 
     const rejection = await page.evaluate(async () => {
@@ -68,7 +77,9 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
     expect(rejection).toMatchObject({ name: 'WorkstationError', code: 'VALIDATION_FAILED' });
 
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).open('https://example.com'))).toBeNull();
-    await expect.poll(() => app.evaluate(() => (globalThis as unknown as MainGlobals).openedExternally)).toEqual(['https://example.com/']);
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as unknown as MainGlobals).openedExternally))
+      .toEqual(['https://example.com/']);
 
     // The market feed runs in the main process against the built-in simulator and reaches the window over IPC.
     await expect(page.getByTestId('feed-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });

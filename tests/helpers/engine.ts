@@ -56,7 +56,8 @@ export interface TestApi extends TestEngine {
 
 const apis = new Set<LocalApi>();
 
-export const INDEX_HTML = '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body>tickdesk-test-index</body></html>';
+export const INDEX_HTML =
+  '<!doctype html><html><head><script type="module" src="/assets/app.js"></script></head><body>tickdesk-test-index</body></html>';
 export const APP_JS = 'console.log("tickdesk-test-asset");';
 
 /** Starts the engine and the real Local API on port 0, serving a small static folder written here. */

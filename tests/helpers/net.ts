@@ -22,7 +22,9 @@ export function rawRequest({ port, path, method = 'GET', headers = {}, body }: R
     const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -62,7 +64,11 @@ export function connectSocket(url: string, options: ClientOptions = {}, ms = 5_0
 }
 
 /** The next message whose parsed JSON satisfies `match`. */
-export function nextMessage<T = unknown>(socket: WebSocket, match: (message: T) => boolean = () => true, ms = 5_000): Promise<T> {
+export function nextMessage<T = unknown>(
+  socket: WebSocket,
+  match: (message: T) => boolean = () => true,
+  ms = 5_000,
+): Promise<T> {
   let onMessage: ((data: WebSocket.RawData) => void) | undefined;
   const received = new Promise<T>((resolve) => {
     onMessage = (data) => {

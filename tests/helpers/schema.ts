@@ -26,7 +26,11 @@ export function closeTestDbs(): void {
 }
 
 export function tableColumns(db: Db, table: string): ColumnInfo[] {
-  return db.prepare<[string], ColumnInfo>('SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid').all(table);
+  return db
+    .prepare<[string], ColumnInfo>(
+      'SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid',
+    )
+    .all(table);
 }
 
 export function columnNames(db: Db, table: string): string[] {

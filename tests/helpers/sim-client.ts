@@ -17,7 +17,10 @@ export const testClock = () => new FakeClock('2026-01-05T05:00:00.000Z');
 
 export interface DecodedTick {
   ltpc?: { ltp?: number; ltt?: number; ltq?: number; cp?: number };
-  fullFeed?: { marketFF?: Record<string, unknown> & { ltpc?: DecodedTick['ltpc'] }; indexFF?: Record<string, unknown> & { ltpc?: DecodedTick['ltpc'] } };
+  fullFeed?: {
+    marketFF?: Record<string, unknown> & { ltpc?: DecodedTick['ltpc'] };
+    indexFF?: Record<string, unknown> & { ltpc?: DecodedTick['ltpc'] };
+  };
   firstLevelWithGreeks?: Record<string, unknown> & { ltpc?: DecodedTick['ltpc'] };
   requestMode?: string;
 }
@@ -33,7 +36,10 @@ export interface DecodedFrame {
 export function decodeFrame(data: Buffer): Omit<DecodedFrame, 'receivedAt'> {
   const { FeedResponse } = schema;
   // defaults: true only for `type`, so an absent initial_feed (0) reads as such; other zero fields stay absent.
-  const object = FeedResponse.toObject(FeedResponse.decode(data), { longs: Number, enums: String }) as Partial<DecodedFrame>;
+  const object = FeedResponse.toObject(FeedResponse.decode(data), {
+    longs: Number,
+    enums: String,
+  }) as Partial<DecodedFrame>;
   return {
     type: object.type ?? 'initial_feed',
     feeds: object.feeds ?? {},
@@ -44,14 +50,21 @@ export function decodeFrame(data: Buffer): Omit<DecodedFrame, 'receivedAt'> {
 
 /** The LTPC of a decoded feed, whatever its mode. */
 export function ltpcOf(tick: DecodedTick): NonNullable<DecodedTick['ltpc']> {
-  return tick.ltpc ?? tick.fullFeed?.marketFF?.ltpc ?? tick.fullFeed?.indexFF?.ltpc ?? tick.firstLevelWithGreeks?.ltpc ?? {};
+  return (
+    tick.ltpc ?? tick.fullFeed?.marketFF?.ltpc ?? tick.fullFeed?.indexFF?.ltpc ?? tick.firstLevelWithGreeks?.ltpc ?? {}
+  );
 }
 
 const running = new Set<UpstoxSimulator>();
 const clients = new Set<WebSocket>();
 
 export async function startSim(options: Partial<UpstoxSimulatorOptions> = {}): Promise<UpstoxSimulator> {
-  const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES_DIR, clock: testClock(), tickIntervalMs: 20, ...options });
+  const sim = await startUpstoxSimulator({
+    resourcesDir: RESOURCES_DIR,
+    clock: testClock(),
+    tickIntervalMs: 20,
+    ...options,
+  });
   running.add(sim);
   return sim;
 }
@@ -67,7 +80,9 @@ export async function stopSims(): Promise<void> {
 }
 
 export function api(sim: UpstoxSimulator, pathAndQuery: string, token: string | null = TOKEN): Promise<Response> {
-  return fetch(sim.apiUrl + pathAndQuery, { headers: token === null ? {} : { authorization: `Bearer ${token}`, accept: 'application/json' } });
+  return fetch(sim.apiUrl + pathAndQuery, {
+    headers: token === null ? {} : { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
 }
 
 export async function authorize(sim: UpstoxSimulator): Promise<string> {
@@ -102,13 +117,19 @@ export class FeedClient {
     const ws = new WebSocket(await authorize(sim));
     clients.add(ws);
     const client = new FeedClient(ws);
-    await withTimeout(new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject)), 5_000, 'the feed socket to open');
+    await withTimeout(
+      new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject)),
+      5_000,
+      'the feed socket to open',
+    );
     return client;
   }
 
   send(method: 'sub' | 'unsub' | 'change_mode', instrumentKeys: string[], mode?: FeedMode): void {
     const data = mode === undefined ? { instrumentKeys } : { mode, instrumentKeys };
-    this.ws.send(Buffer.from(JSON.stringify({ guid: `g-${Date.now()}-${Math.random()}`, method, data })), { binary: true });
+    this.ws.send(Buffer.from(JSON.stringify({ guid: `g-${Date.now()}-${Math.random()}`, method, data })), {
+      binary: true,
+    });
   }
 
   ofType(type: DecodedFrame['type']): DecodedFrame[] {

@@ -26,7 +26,9 @@ describe('loadOrCreateApiToken', () => {
   });
 
   it('gives each install its own token', () => {
-    expect(loadOrCreateApiToken(makeTempDir('tickdesk-token-'))).not.toBe(loadOrCreateApiToken(makeTempDir('tickdesk-token-')));
+    expect(loadOrCreateApiToken(makeTempDir('tickdesk-token-'))).not.toBe(
+      loadOrCreateApiToken(makeTempDir('tickdesk-token-')),
+    );
   });
 
   it('a configured token wins over a saved one and writes nothing', () => {

@@ -17,11 +17,21 @@ afterEach(async () => {
 });
 
 async function liveApi(): Promise<{ app: TestApi; sim: Simulator }> {
-  const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed: 7, tickIntervalMs: 50, ticksPerInterval: 'all' });
+  const sim = await startUpstoxSimulator({
+    resourcesDir: RESOURCES,
+    port: 0,
+    seed: 7,
+    tickIntervalMs: 50,
+    ticksPerInterval: 'all',
+  });
   simulators.push(sim);
   const app = await startApi({
     feed: true,
-    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: sim.apiUrl, UPSTOX_ASSETS_URL: sim.apiUrl },
+    env: {
+      UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789',
+      UPSTOX_API_URL: sim.apiUrl,
+      UPSTOX_ASSETS_URL: sim.apiUrl,
+    },
   });
   app.engine.start();
   return { app, sim };
@@ -72,12 +82,18 @@ describe('Local API: live feed routes', () => {
     expect(status.marketStatus.NSE_EQ).toBe('NORMAL_OPEN');
 
     // The simulator moves every instrument every 50 ms: the next market_ticks event carrying `a` comes soon.
-    const marketTicks = await nextMessage<Loose>(socket, (e) => e.event === 'market_ticks' && !!e.payload.ticks[a], 10_000);
+    const marketTicks = await nextMessage<Loose>(
+      socket,
+      (e) => e.event === 'market_ticks' && !!e.payload.ticks[a],
+      10_000,
+    );
     expect(marketTicks.version).toBe('1.0');
     expect(marketTicks.payload.ticks[a].ltp).toBeGreaterThan(0);
 
     const candles = await waitFor(async () => {
-      const { body } = await json(await app.call(`/api/v1/candles?instrumentKey=${encodeURIComponent(a)}&timeframe=1m`));
+      const { body } = await json(
+        await app.call(`/api/v1/candles?instrumentKey=${encodeURIComponent(a)}&timeframe=1m`),
+      );
       return body.length > 0 ? body : null;
     }, '1-minute candles built from ticks');
     expect(candles[0].ts).toMatch(/\+05:30$/);
@@ -137,17 +153,35 @@ describe('Local API: live feed routes', () => {
 
   it('imports the instrument master and searches it', async () => {
     const { app } = await liveApi();
-    const started = await json(await app.call('/api/v1/instruments/import', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } }));
+    const started = await json(
+      await app.call('/api/v1/instruments/import', {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json' },
+      }),
+    );
     expect(started.status).toBe(202);
-    await waitFor(async () => (await json(await app.call(`/api/v1/jobs/${started.body.jobId}`))).body.status === 'SUCCEEDED', 'the import job');
+    await waitFor(
+      async () => (await json(await app.call(`/api/v1/jobs/${started.body.jobId}`))).body.status === 'SUCCEEDED',
+      'the import job',
+    );
     const found = (await json(await app.call('/api/v1/instruments/search?q=reli'))).body;
     expect(found[0]).toMatchObject({ tradingSymbol: 'RELIANCE', segment: 'NSE_EQ' });
-    const byKey = (await json(await app.call(`/api/v1/instruments?keys=${encodeURIComponent(`${found[0].instrumentKey},NSE_INDEX|Nifty 50`)}`))).body;
+    const byKey = (
+      await json(
+        await app.call(
+          `/api/v1/instruments?keys=${encodeURIComponent(`${found[0].instrumentKey},NSE_INDEX|Nifty 50`)}`,
+        ),
+      )
+    ).body;
     expect(byKey.map((i: { tradingSymbol: string }) => i.tradingSymbol)).toEqual(['RELIANCE', 'NIFTY']);
     // The morning schedule imports the master of whichever source is open when it runs.
     const scheduled = await json(await app.call('/api/v1/schedules/instrument-master-refresh/run', { method: 'POST' }));
     expect(scheduled.status).toBe(202);
-    await waitFor(async () => (await json(await app.call(`/api/v1/jobs/${scheduled.body.jobId}`))).body.status === 'SUCCEEDED', 'the scheduled import');
+    await waitFor(
+      async () => (await json(await app.call(`/api/v1/jobs/${scheduled.body.jobId}`))).body.status === 'SUCCEEDED',
+      'the scheduled import',
+    );
     const outside = await json(
       await app.call('/api/v1/instruments/import', {
         method: 'POST',

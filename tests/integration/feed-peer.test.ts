@@ -23,14 +23,21 @@ async function silentPeer(segmentStatus: Record<string, MarketStatus>, frames: U
   const server = http.createServer((req, res) => {
     const port = (server.address() as AddressInfo).port;
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ status: 'success', data: { authorized_redirect_uri: `ws://127.0.0.1:${port}/feed?code=${connections}` } }));
+    res.end(
+      JSON.stringify({
+        status: 'success',
+        data: { authorized_redirect_uri: `ws://127.0.0.1:${port}/feed?code=${connections}` },
+      }),
+    );
   });
   server.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (ws) => {
       connections++;
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));
-      const statuses = Object.fromEntries(Object.entries(segmentStatus).map(([k, v]) => [k, schema.root.lookupEnum('MarketStatus').values[v]]));
+      const statuses = Object.fromEntries(
+        Object.entries(segmentStatus).map(([k, v]) => [k, schema.root.lookupEnum('MarketStatus').values[v]]),
+      );
       const frame = schema.FeedResponse.encode(
         schema.FeedResponse.fromObject({ type: 2, currentTs: Date.now(), marketInfo: { segmentStatus: statuses } }),
       ).finish();
@@ -63,11 +70,18 @@ async function engineAgainst(status: MarketStatus) {
   const { engine } = startEngine({
     feed: true,
     feedSocket: { backoffBaseMs: 10, backoffMaxMs: 50, pingIntervalMs: 100, pongTimeoutMs: 200, silenceTimeoutMs: 300 },
-    env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url },
+    env: {
+      UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789',
+      UPSTOX_API_URL: peer.url,
+      UPSTOX_ASSETS_URL: peer.url,
+    },
   });
   engine.feed.subscribe(['NSE_EQ|INE002A01018'], 'ltpc');
   engine.start();
-  await waitFor(() => engine.feed.status().state === 'connected' && engine.feed.status().marketStatus.NSE_EQ === status, 'connected with market_info');
+  await waitFor(
+    () => engine.feed.status().state === 'connected' && engine.feed.status().marketStatus.NSE_EQ === status,
+    'connected with market_info',
+  );
   return { engine, peer };
 }
 
@@ -89,7 +103,11 @@ describe('feed frames with impossible values', () => {
     peers.push(peer);
     const { engine } = startEngine({
       feed: true,
-      env: { UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789', UPSTOX_API_URL: peer.url, UPSTOX_ASSETS_URL: peer.url },
+      env: {
+        UPSTOX_ACCESS_TOKEN: 'simulated-access-token-0123456789',
+        UPSTOX_API_URL: peer.url,
+        UPSTOX_ASSETS_URL: peer.url,
+      },
     });
     engine.feed.subscribe(['NSE_EQ|GOOD1', 'NSE_EQ|BAD', 'NSE_EQ|GOOD3'], 'ltpc');
     engine.start();

@@ -10,7 +10,14 @@ import { waitFor } from '../helpers/wait';
 
 const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
 /** Short timings so a test sees many reconnects and a stall within seconds; the logic is the production one. */
-const FAST_SOCKET = { backoffBaseMs: 10, backoffMaxMs: 80, pingIntervalMs: 150, pongTimeoutMs: 250, silenceTimeoutMs: 600, handshakeTimeoutMs: 2_000 };
+const FAST_SOCKET = {
+  backoffBaseMs: 10,
+  backoffMaxMs: 80,
+  pingIntervalMs: 150,
+  pongTimeoutMs: 250,
+  silenceTimeoutMs: 600,
+  handshakeTimeoutMs: 2_000,
+};
 
 const simulators: Simulator[] = [];
 afterEach(async () => {
@@ -20,7 +27,14 @@ afterEach(async () => {
 });
 
 async function simulator(tickIntervalMs = 50): Promise<Simulator> {
-  const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed: 42, tickIntervalMs, ticksPerInterval: 'all', pingIntervalMs: 100 });
+  const sim = await startUpstoxSimulator({
+    resourcesDir: RESOURCES,
+    port: 0,
+    seed: 42,
+    tickIntervalMs,
+    ticksPerInterval: 'all',
+    pingIntervalMs: 100,
+  });
   simulators.push(sim);
   return sim;
 }
@@ -72,7 +86,10 @@ describe('feed reliability against the simulator', () => {
       const authorizeBefore = sim.stats().authorizeCalls;
       expect(sim.faults.dropConnections()).toBe(1);
       const droppedAt = Date.now();
-      await waitFor(() => status(engine).reconnects === i && connected(engine) && sim.stats().openSockets === 1, `reconnect ${i}`);
+      await waitFor(
+        () => status(engine).reconnects === i && connected(engine) && sim.stats().openSockets === 1,
+        `reconnect ${i}`,
+      );
       outages.push(Date.now() - droppedAt);
       // A fresh single-use URL for every connection, and the whole set sent again on it.
       expect(sim.stats().authorizeCalls).toBe(authorizeBefore + 1);
@@ -178,7 +195,10 @@ describe('feed reliability against the simulator', () => {
       ...keys.slice(0, 12).map((k) => ({ instrumentKey: k, mode: 'full' })),
       ...keys.slice(12).map((k) => ({ instrumentKey: k, mode: 'ltpc' })),
     ]);
-    await waitFor(() => connected(second) && sim.stats().subscriptions.full === 12 && sim.stats().subscriptions.ltpc === 8, 'restored on the new connection');
+    await waitFor(
+      () => connected(second) && sim.stats().subscriptions.full === 12 && sim.stats().subscriptions.ltpc === 8,
+      'restored on the new connection',
+    );
     await stopEngine(second);
     const receivedSecond = second.feed.counters().ticksReceived;
 
@@ -203,7 +223,10 @@ describe('feed reliability against the simulator', () => {
     sim.faults.dropConnections();
     await waitFor(() => status(engine).reconnects === 1 && connected(engine), 'reconnected');
     const job = await waitFor(
-      () => engine.jobs.list({ kind: 'feed.backfill', limit: 10 }).find((j) => j.status === 'SUCCEEDED' && j.createdAt >= droppedAt),
+      () =>
+        engine.jobs
+          .list({ kind: 'feed.backfill', limit: 10 })
+          .find((j) => j.status === 'SUCCEEDED' && j.createdAt >= droppedAt),
       'a finished backfill job for the outage',
       20_000,
     );
@@ -220,7 +243,11 @@ describe('backfill outlives nothing', () => {
   const BACKFILL = 'feed.backfill';
 
   async function settled(engine: Engine): Promise<void> {
-    await waitFor(() => engine.jobs.list({ limit: 50 }).every((j) => j.status !== 'QUEUED' && j.status !== 'RUNNING'), 'start-up jobs done', 20_000);
+    await waitFor(
+      () => engine.jobs.list({ limit: 50 }).every((j) => j.status !== 'QUEUED' && j.status !== 'RUNNING'),
+      'start-up jobs done',
+      20_000,
+    );
   }
 
   it('fetches only instruments still subscribed when their item runs', async () => {
@@ -231,7 +258,10 @@ describe('backfill outlives nothing', () => {
     await waitFor(() => connected(engine), 'connected');
     await settled(engine);
     const callsBefore = sim.stats().restCalls;
-    const { job } = engine.jobs.enqueue(BACKFILL, { since: Date.now() - 60 * 60_000, instrumentKeys: [kept, gone1, gone2] });
+    const { job } = engine.jobs.enqueue(BACKFILL, {
+      since: Date.now() - 60 * 60_000,
+      instrumentKeys: [kept, gone1, gone2],
+    });
     const done = await waitFor(() => {
       const j = engine.jobs.get(job.id);
       return j.status === 'SUCCEEDED' || j.status === 'FAILED' ? j : null;
@@ -243,7 +273,13 @@ describe('backfill outlives nothing', () => {
 
   it('gives up at once when Upstox refuses the token, instead of trying every instrument', async () => {
     let accept = true;
-    const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed: 42, tickIntervalMs: 50, acceptToken: () => accept });
+    const sim = await startUpstoxSimulator({
+      resourcesDir: RESOURCES,
+      port: 0,
+      seed: 42,
+      tickIntervalMs: 50,
+      acceptToken: () => accept,
+    });
     simulators.push(sim);
     const engine = engineOn(sim);
     const keys = someKeys(sim, 12);

@@ -38,13 +38,30 @@ describe.skipIf(process.platform === 'win32')('the data folder is owner-only wha
     app.engine.start();
     // A write, so that the write-ahead log and its index exist in both world files.
     expect(
-      (await app.call('/api/v1/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ theme: 'dark' }) })).status,
+      (
+        await app.call('/api/v1/settings', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ theme: 'dark' }),
+        })
+      ).status,
     ).toBe(200);
-    for (const file of ['tickdesk.db', 'tickdesk.db-wal', 'tickdesk.db-shm', 'demo.db', 'demo.db-wal', 'demo.db-shm', 'logs/tickdesk.log', 'api-token']) {
+    for (const file of [
+      'tickdesk.db',
+      'tickdesk.db-wal',
+      'tickdesk.db-shm',
+      'demo.db',
+      'demo.db-wal',
+      'demo.db-shm',
+      'logs/tickdesk.log',
+      'api-token',
+    ]) {
       expect(fs.existsSync(path.join(dataDir, file)), file).toBe(true);
     }
     const modes = modesBelow(dataDir);
-    const open = Object.entries(modes).filter(([entry, mode]) => mode !== (fs.statSync(path.join(dataDir, entry)).isDirectory() ? '700' : '600'));
+    const open = Object.entries(modes).filter(
+      ([entry, mode]) => mode !== (fs.statSync(path.join(dataDir, entry)).isDirectory() ? '700' : '600'),
+    );
     expect(open).toEqual([]);
   });
 
@@ -55,13 +72,21 @@ describe.skipIf(process.platform === 'win32')('the data folder is owner-only wha
     fs.writeFileSync(path.join(dataDir, 'notes.txt'), 'mine', { mode: 0o664 });
     fs.chmodSync(dataDir, 0o755);
     const app = await startApi({ dataDir, fileLogger: true });
-    expect(modesBelow(dataDir)).toMatchObject({ '.': '700', logs: '700', 'logs/tickdesk.log': '600', 'notes.txt': '600', 'tickdesk.db': '600' });
+    expect(modesBelow(dataDir)).toMatchObject({
+      '.': '700',
+      logs: '700',
+      'logs/tickdesk.log': '600',
+      'notes.txt': '600',
+      'tickdesk.db': '600',
+    });
     await stopAll();
     const log = fs
       .readFileSync(path.join(app.dataDir, 'logs', 'tickdesk.log'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line));
-    expect(log).toContainEqual(expect.objectContaining({ level: 'warn', message: expect.stringMatching(/made it owner-only/), tightened: 4 }));
+    expect(log).toContainEqual(
+      expect.objectContaining({ level: 'warn', message: expect.stringMatching(/made it owner-only/), tightened: 4 }),
+    );
   });
 });

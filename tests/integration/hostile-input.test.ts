@@ -80,12 +80,23 @@ describe('the instrument import source', () => {
   });
 
   it('validates a schedule payload by its job kind when it is saved', async () => {
-    const schedule = async () => ((await (await app.call('/api/v1/schedules')).json()) as Loose[]).find((s) => s.name === 'instrument-master-refresh');
+    const schedule = async () =>
+      ((await (await app.call('/api/v1/schedules')).json()) as Loose[]).find(
+        (s) => s.name === 'instrument-master-refresh',
+      );
     const before = await schedule();
-    const error = await refused(await app.call('/api/v1/schedules/instrument-master-refresh', json('PUT', { payload: { source: '/etc/passwd' } })));
+    const error = await refused(
+      await app.call(
+        '/api/v1/schedules/instrument-master-refresh',
+        json('PUT', { payload: { source: '/etc/passwd' } }),
+      ),
+    );
     expect(error.details.map((d: Loose) => d.path.join('.'))).toContain('payload.source');
     expect(await schedule()).toEqual(before);
-    await refused(await app.call('/api/v1/schedules/no-such-schedule', json('PUT', { payload: { source: '/etc/passwd' } })), 404);
+    await refused(
+      await app.call('/api/v1/schedules/no-such-schedule', json('PUT', { payload: { source: '/etc/passwd' } })),
+      404,
+    );
   });
 });
 
@@ -102,24 +113,38 @@ describe('bodies and requests built to break the server', () => {
     const deep = '{"a":'.repeat(4200) + '1' + '}'.repeat(4200);
     const error = await refused(await app.call('/api/v1/commands/settings.update', json('POST', deep)));
     expect(error.code).toBe('VALIDATION_FAILED');
-    const nested = await refused(await app.call('/api/v1/schedules/job-cleanup', json('PUT', { payload: JSON.parse('['.repeat(40) + ']'.repeat(40)) })));
+    const nested = await refused(
+      await app.call(
+        '/api/v1/schedules/job-cleanup',
+        json('PUT', { payload: JSON.parse('['.repeat(40) + ']'.repeat(40)) }),
+      ),
+    );
     expect(nested.code).toBe('VALIDATION_FAILED');
   });
 
   it('refuses a 900 KB schedule payload and keeps the schedule as it was', async () => {
     const before = await (await app.call('/api/v1/schedules')).json();
-    await refused(await app.call('/api/v1/schedules/job-cleanup', json('PUT', { payload: { note: 'x'.repeat(900_000) } })));
+    await refused(
+      await app.call('/api/v1/schedules/job-cleanup', json('PUT', { payload: { note: 'x'.repeat(900_000) } })),
+    );
     expect(await (await app.call('/api/v1/schedules')).json()).toEqual(before);
   });
 
   it('answers headers over 16 KB with a 431 envelope', async () => {
-    const response = await rawRequest({ port: port(), path: `/api/v1/health?q=${'a'.repeat(20_000)}`, headers: { authorization: `Bearer ${TEST_API_TOKEN}` } });
+    const response = await rawRequest({
+      port: port(),
+      path: `/api/v1/health?q=${'a'.repeat(20_000)}`,
+      headers: { authorization: `Bearer ${TEST_API_TOKEN}` },
+    });
     expect(response.status).toBe(431);
     expect(JSON.parse(response.body).error.code).toBe('HEADERS_TOO_LARGE');
   });
 
   it.each([
-    ['a negative Content-Length', 'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n'],
+    [
+      'a negative Content-Length',
+      'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -5\r\n\r\n',
+    ],
     [
       'both Content-Length and Transfer-Encoding',
       'POST /api/v1/commands/system.health HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
@@ -151,7 +176,9 @@ describe('fields a trader never types', () => {
   it.each([['NSE_EQ|\u0000\n'], ['A|<script>'], ['NSE_EQ|INE002A01018\r\nX-Injected: 1']])(
     'refuses the instrument key %j and subscribes nothing',
     async (key) => {
-      const error = await refused(await app.call('/api/v1/feed/subscriptions', json('POST', { instrumentKeys: [key] })));
+      const error = await refused(
+        await app.call('/api/v1/feed/subscriptions', json('POST', { instrumentKeys: [key] })),
+      );
       expect(error.details.map((d: Loose) => d.path.join('.'))).toContain('instrumentKeys.0');
       expect(await (await app.call('/api/v1/feed/subscriptions')).json()).toEqual([]);
     },

@@ -30,7 +30,9 @@ describe('durable jobs survive kill -9', () => {
     const env = { TICKDESK_WORKER_ITEMS: String(TOTAL_ITEMS), TICKDESK_WORKER_ITEM_MS: '2' };
     // Random kill points, one in each of KILLS slices of the first 75% of the job, so they differ and stay mid-job.
     const slice = (TOTAL_ITEMS * 0.7) / KILLS;
-    const targets = Array.from({ length: KILLS }, (_, i) => Math.floor(TOTAL_ITEMS * 0.05 + slice * (i + Math.random())));
+    const targets = Array.from({ length: KILLS }, (_, i) =>
+      Math.floor(TOTAL_ITEMS * 0.05 + slice * (i + Math.random())),
+    );
     const kills: KillPoint[] = [];
     let jobId = 0;
 
@@ -52,7 +54,8 @@ describe('durable jobs survive kill -9', () => {
       const target = Math.max(planned, (kills.at(-1)?.done ?? 0) + 5);
       await vi.waitFor(
         () => {
-          if (itemsDone() < target) throw new Error(`waiting for ${target} items done, have ${itemsDone()}\n${worker.output()}`);
+          if (itemsDone() < target)
+            throw new Error(`waiting for ${target} items done, have ${itemsDone()}\n${worker.output()}`);
         },
         { timeout: 20_000, interval: 3 },
       );
@@ -79,9 +82,10 @@ describe('durable jobs survive kill -9', () => {
     const db = new Database(path.join(dataDir, DEMO_DB_FILE_NAME));
     try {
       const job = db
-        .prepare<[string], { id: number; status: string; attempts: number; recoveries: number; error_code: string | null }>(
-          'SELECT id, status, attempts, recoveries, error_code FROM jobs WHERE idempotency_key = ?',
-        )
+        .prepare<
+          [string],
+          { id: number; status: string; attempts: number; recoveries: number; error_code: string | null }
+        >('SELECT id, status, attempts, recoveries, error_code FROM jobs WHERE idempotency_key = ?')
         .get(EFFECTS_IDEMPOTENCY_KEY);
       expect(job).toMatchObject({ id: jobId, status: 'SUCCEEDED', error_code: null });
       // A crash is not a failure: no attempt was used up by the kills, and each kill was a recovery.
@@ -89,14 +93,16 @@ describe('durable jobs survive kill -9', () => {
       expect(job!.recoveries).toBe(KILLS);
       expect(db.prepare('SELECT COUNT(*) AS n FROM jobs').get()).toEqual({ n: 1 });
 
-      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT item_key) AS d FROM test_effects WHERE job_id = ?').get(jobId)).toEqual({
+      expect(
+        db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT item_key) AS d FROM test_effects WHERE job_id = ?').get(jobId),
+      ).toEqual({
         n: TOTAL_ITEMS,
         d: TOTAL_ITEMS,
       });
       expect(db.prepare('SELECT COUNT(*) AS n FROM test_effects').get()).toEqual({ n: TOTAL_ITEMS });
-      expect(db.prepare('SELECT status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY status').all(jobId)).toEqual([
-        { status: 'SUCCEEDED', n: TOTAL_ITEMS },
-      ]);
+      expect(
+        db.prepare('SELECT status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY status').all(jobId),
+      ).toEqual([{ status: 'SUCCEEDED', n: TOTAL_ITEMS }]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       expect(db.pragma('foreign_key_check')).toEqual([]);
     } finally {

@@ -85,11 +85,19 @@ describe('job runner: leases fence every write', () => {
     const dataDir = makeTempDir('tickdesk-fence-');
     // A's heartbeat is slow: it must be the item commit, not a heartbeat, that finds the lease gone.
     const a: Harness = makeEngine(dataDir, [kind('A', () => a.engine)], { concurrency: 1, heartbeatMs: 60_000 });
-    a.engine.db.exec('CREATE TABLE test_fenced (job_id INTEGER NOT NULL, item_key TEXT NOT NULL, runner TEXT NOT NULL)');
+    a.engine.db.exec(
+      'CREATE TABLE test_fenced (job_id INTEGER NOT NULL, item_key TEXT NOT NULL, runner TEXT NOT NULL)',
+    );
     a.engine.start();
     const id = a.engine.jobs.enqueue('test.fenced', {}).job.id;
-    await vi.waitFor(() => expect(a.engine.jobs.items(id, 'SUCCEEDED', 100)).toHaveLength(3), { timeout: 5_000, interval: 5 });
-    await vi.waitFor(() => expect(a.engine.jobs.items(id, 'RUNNING', 100).map((i) => i.key)).toEqual(['i04']), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(a.engine.jobs.items(id, 'SUCCEEDED', 100)).toHaveLength(3), {
+      timeout: 5_000,
+      interval: 5,
+    });
+    await vi.waitFor(() => expect(a.engine.jobs.items(id, 'RUNNING', 100).map((i) => i.key)).toEqual(['i04']), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
     // A's lease runs out (a stalled event loop, a suspended laptop); B, starting, takes the job back and finishes it.
     a.engine.db.prepare('UPDATE jobs SET lease_expires_at = 0 WHERE id = ?').run(id);
@@ -107,7 +115,9 @@ describe('job runner: leases fence every write', () => {
     await a.engine.shutdown();
 
     const effects = b.engine.db
-      .prepare<[number], { item_key: string; runner: string }>('SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key')
+      .prepare<[number], { item_key: string; runner: string }>(
+        'SELECT item_key, runner FROM test_fenced WHERE job_id = ? ORDER BY item_key',
+      )
       .all(id);
     expect(effects).toEqual(KEYS.map((key) => ({ item_key: key, runner: KEYS.indexOf(key) < 3 ? 'A' : 'B' })));
     const job = b.engine.jobs.get(id);
@@ -115,7 +125,11 @@ describe('job runner: leases fence every write', () => {
     expect(b.engine.jobs.items(id, undefined, 100).map((i) => i.status)).toEqual(KEYS.map(() => 'SUCCEEDED'));
     expect(row(b.engine, 'SELECT recoveries FROM jobs WHERE id = ?', id)).toEqual({ recoveries: 1 });
     // A announced no outcome: the job is B's.
-    expect(jobEvents(a, id).filter((e) => e.event !== 'job_progress_update' || (e.payload as { status: string }).status !== 'RUNNING')).toEqual([]);
+    expect(
+      jobEvents(a, id).filter(
+        (e) => e.event !== 'job_progress_update' || (e.payload as { status: string }).status !== 'RUNNING',
+      ),
+    ).toEqual([]);
     expect(jobEvents(b, id).filter((e) => e.event === 'job_completed')).toHaveLength(1);
     expect(a.logs.filter((l) => l.level === 'error')).toEqual([]);
   });
@@ -143,7 +157,9 @@ describe('job store: a lease is one claim', () => {
     let effects = 0;
     expect(store.holdsLease(id, old)).toBe(false);
     expect(store.startItem(id, old, 'a', t + 40_001)).toBe(false);
-    expect(store.finishItem(id, old, 'a', t + 40_002, { status: 'SUCCEEDED', records: 1 }, () => effects++)).toBe(false);
+    expect(store.finishItem(id, old, 'a', t + 40_002, { status: 'SUCCEEDED', records: 1 }, () => effects++)).toBe(
+      false,
+    );
     store.saveProgress(id, old, progress, t + 40_003);
     expect(store.succeed(id, old, t + 40_004, 'null', progress)).toBe(false);
     expect(store.finish(id, old, t + 40_005, { status: 'FAILED', errorCode: 'X', errorMessage: 'stale' })).toBe(false);
@@ -156,7 +172,9 @@ describe('job store: a lease is one claim', () => {
 
     expect(store.holdsLease(id, current)).toBe(true);
     expect(store.startItem(id, current, 'a', t + 40_006)).toBe(true);
-    expect(store.finishItem(id, current, 'a', t + 40_007, { status: 'SUCCEEDED', records: 1 }, () => effects++)).toBe(true);
+    expect(store.finishItem(id, current, 'a', t + 40_007, { status: 'SUCCEEDED', records: 1 }, () => effects++)).toBe(
+      true,
+    );
     expect(effects).toBe(1);
     expect(store.succeed(id, current, t + 40_008, '{"done":true}', progress)).toBe(true);
     expect(h.engine.jobs.get(id)).toMatchObject({ status: 'SUCCEEDED', result: { done: true } });
@@ -186,7 +204,9 @@ describe('job runner: jobs claimed beyond a kind’s limit', () => {
     const error = new TransientJobError('RATE_LIMITED', 'rate limited on try 1');
     const startedAt = Date.now() - 60_000;
     h.engine.db
-      .prepare('UPDATE jobs SET attempts = 1, error_code = ?, error_message = ?, started_at = ?, heartbeat_at = ? WHERE id = ?')
+      .prepare(
+        'UPDATE jobs SET attempts = 1, error_code = ?, error_message = ?, started_at = ?, heartbeat_at = ? WHERE id = ?',
+      )
       .run(error.code, error.message, startedAt, startedAt, retrying);
     const before = (id: number) => row<Record<string, unknown>>(h.engine, 'SELECT * FROM jobs WHERE id = ?', id);
     const retryingBefore = before(retrying);
@@ -218,7 +238,12 @@ describe('job runner: jobs claimed beyond a kind’s limit', () => {
     await vi.waitFor(() => expect(h.engine.jobs.get(fresh).status).toBe('SUCCEEDED'), { timeout: 5_000, interval: 5 });
     expect(ran).toEqual(['first', 'retrying', 'fresh']);
     expect(h.engine.jobs.get(first)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
-    expect(h.engine.jobs.get(retrying)).toMatchObject({ status: 'SUCCEEDED', attempts: 2, error: null, startedAt: new Date(startedAt).toISOString() });
+    expect(h.engine.jobs.get(retrying)).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 2,
+      error: null,
+      startedAt: new Date(startedAt).toISOString(),
+    });
     expect(h.engine.jobs.get(fresh)).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
   });
 });

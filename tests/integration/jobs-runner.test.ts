@@ -13,7 +13,13 @@ import { defineJobKind, type AnyJobKind } from '../../electron/engine/jobs/regis
 import type { RunnerOptions } from '../../electron/engine/jobs/runner';
 import { createMemoryLogger, type MemoryLogEntry } from '../../electron/engine/common/logger';
 import { DEMO_DB_FILE_NAME } from '../../electron/engine/store/open';
-import { createRecordKind, createTestTables, killAllWorkers, RECORD_KIND, spawnJobWorker } from '../fixtures/job-worker';
+import {
+  createRecordKind,
+  createTestTables,
+  killAllWorkers,
+  RECORD_KIND,
+  spawnJobWorker,
+} from '../fixtures/job-worker';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 
 interface Seen {
@@ -32,7 +38,9 @@ interface Harness {
 const engines = new Set<Engine>();
 
 /** The real engine on a temp folder (or a given one, to restart), with every event recorded and checked against the contract. */
-function makeEngine(options: { dataDir?: string; kinds?: readonly AnyJobKind[]; runner?: Partial<RunnerOptions> } = {}): Harness {
+function makeEngine(
+  options: { dataDir?: string; kinds?: readonly AnyJobKind[]; runner?: Partial<RunnerOptions> } = {},
+): Harness {
   const dataDir = options.dataDir ?? makeTempDir('tickdesk-jobs-');
   const logger = createMemoryLogger();
   const engine = createEngine(loadConfig({ TICKDESK_DATA_DIR: dataDir }, { validateEvents: true }), {
@@ -60,25 +68,38 @@ afterEach(async () => {
 
 const isEvent = <K extends EventName>(e: EventEnvelope, name: K): e is EventEnvelope<K> => e.event === name;
 
-function eventsOf<K extends EventName>(h: Harness, name: K, jobId?: number): (EventEnvelope<K>['payload'] & { at: number })[] {
+function eventsOf<K extends EventName>(
+  h: Harness,
+  name: K,
+  jobId?: number,
+): (EventEnvelope<K>['payload'] & { at: number })[] {
   return h.seen.flatMap(({ envelope, at }) =>
-    isEvent(envelope, name) && (jobId === undefined || (envelope.payload as { jobId?: number }).jobId === jobId) ? [{ ...envelope.payload, at }] : [],
+    isEvent(envelope, name) && (jobId === undefined || (envelope.payload as { jobId?: number }).jobId === jobId)
+      ? [{ ...envelope.payload, at }]
+      : [],
   );
 }
 
 /** Polls (bounded) until the job has one of `statuses`; returns it. */
-async function settled(h: Harness, id: number, statuses: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'], timeout = 10_000): Promise<Job> {
+async function settled(
+  h: Harness,
+  id: number,
+  statuses: readonly JobStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'],
+  timeout = 10_000,
+): Promise<Job> {
   return vi.waitFor(
     () => {
       const job = h.engine.jobs.get(id);
-      if (!statuses.includes(job.status)) throw new Error(`job ${id} is ${job.status}, waiting for ${statuses.join('/')}`);
+      if (!statuses.includes(job.status))
+        throw new Error(`job ${id} is ${job.status}, waiting for ${statuses.join('/')}`);
       return job;
     },
     { timeout, interval: 5 },
   );
 }
 
-const count = (engine: Engine, sql: string, ...args: unknown[]) => engine.db.prepare<unknown[], { n: number }>(sql).get(...args)!.n;
+const count = (engine: Engine, sql: string, ...args: unknown[]) =>
+  engine.db.prepare<unknown[], { n: number }>(sql).get(...args)!.n;
 
 async function rejection(fn: () => unknown): Promise<WorkstationError> {
   const error = await Promise.resolve()
@@ -121,7 +142,13 @@ describe('job runner: order and concurrency', () => {
 
     h.engine.start();
     await vi.waitFor(() => expect(eventsOf(h, 'job_completed')).toHaveLength(5), { timeout: 5_000, interval: 5 });
-    expect(eventsOf(h, 'job_completed').map((e) => ids.get(e.jobId))).toEqual(['urgent', 'high', 'normal-older', 'normal-newer', 'low']);
+    expect(eventsOf(h, 'job_completed').map((e) => ids.get(e.jobId))).toEqual([
+      'urgent',
+      'high',
+      'normal-older',
+      'normal-newer',
+      'low',
+    ]);
     expect(maxInFlight).toBe(1);
   });
 
@@ -138,8 +165,19 @@ describe('job runner: order and concurrency', () => {
       totalInFlight--;
       return null;
     };
-    const serial = defineJobKind({ kind: 'test.serial', description: 'test', payload: z.object({}), concurrency: 1, handler: () => track(true, 40) });
-    const free = defineJobKind({ kind: 'test.free', description: 'test', payload: z.object({}), handler: () => track(false, 10) });
+    const serial = defineJobKind({
+      kind: 'test.serial',
+      description: 'test',
+      payload: z.object({}),
+      concurrency: 1,
+      handler: () => track(true, 40),
+    });
+    const free = defineJobKind({
+      kind: 'test.free',
+      description: 'test',
+      payload: z.object({}),
+      handler: () => track(false, 10),
+    });
     const h = makeEngine({ kinds: [serial, free], runner: { concurrency: 4 } });
     const serialIds = Array.from({ length: 6 }, () => h.engine.jobs.enqueue('test.serial', {}).job.id);
     const freeIds = Array.from({ length: 3 }, () => h.engine.jobs.enqueue('test.free', {}).job.id);
@@ -153,15 +191,26 @@ describe('job runner: order and concurrency', () => {
     expect(order.filter((id) => serialIds.includes(id))).toEqual(serialIds); // same priority: oldest first
     // Jobs of another kind queued behind the serial ones are not held back by them: all done before the 2nd serial job.
     const secondSerialDone = order.indexOf(serialIds[1]!);
-    for (const id of freeIds) expect(order.indexOf(id), `completion order ${order.join(',')}; serial ${serialIds.join(',')}`).toBeLessThan(secondSerialDone);
+    for (const id of freeIds)
+      expect(order.indexOf(id), `completion order ${order.join(',')}; serial ${serialIds.join(',')}`).toBeLessThan(
+        secondSerialDone,
+      );
   });
 });
 
 describe('job runner: enqueue', () => {
   it('gives back the existing job for a repeated idempotency key', () => {
     const h = makeEngine();
-    const first = h.engine.jobs.enqueue('demo.work', { items: 3, itemMs: 0 }, { idempotencyKey: 'daily-import-2026-01-05' });
-    const again = h.engine.jobs.enqueue('demo.work', { items: 9, itemMs: 5 }, { idempotencyKey: 'daily-import-2026-01-05' });
+    const first = h.engine.jobs.enqueue(
+      'demo.work',
+      { items: 3, itemMs: 0 },
+      { idempotencyKey: 'daily-import-2026-01-05' },
+    );
+    const again = h.engine.jobs.enqueue(
+      'demo.work',
+      { items: 9, itemMs: 5 },
+      { idempotencyKey: 'daily-import-2026-01-05' },
+    );
     expect(first.created).toBe(true);
     expect(again.created).toBe(false);
     expect(again.job.id).toBe(first.job.id);
@@ -252,8 +301,10 @@ describe('job runner: failures', () => {
       async handler(ctx) {
         const n = (calls.get(ctx.job.id) ?? 0) + 1;
         calls.set(ctx.job.id, n);
-        if (ctx.payload.mode === 'permanent') throw new PermanentJobError('UNKNOWN_SYMBOL', 'no such symbol: NSE_EQ|FOO');
-        if (ctx.payload.mode === 'down' || n <= ctx.payload.failures) throw new TransientJobError('RATE_LIMITED', `rate limited on try ${n}`);
+        if (ctx.payload.mode === 'permanent')
+          throw new PermanentJobError('UNKNOWN_SYMBOL', 'no such symbol: NSE_EQ|FOO');
+        if (ctx.payload.mode === 'down' || n <= ctx.payload.failures)
+          throw new TransientJobError('RATE_LIMITED', `rate limited on try ${n}`);
         return { tries: n };
       },
     });
@@ -266,7 +317,13 @@ describe('job runner: failures', () => {
       const job = await settled(h, id);
       expect(job).toMatchObject({ status: 'SUCCEEDED', attempts: 3, result: { tries: 3 }, error: null });
       expect(calls.get(id)).toBe(3);
-      expect(eventsOf(h, 'job_failed', id).map((e) => ({ willRetry: e.willRetry, attempts: e.attempts, code: e.error.code }))).toEqual([
+      expect(
+        eventsOf(h, 'job_failed', id).map((e) => ({
+          willRetry: e.willRetry,
+          attempts: e.attempts,
+          code: e.error.code,
+        })),
+      ).toEqual([
         { willRetry: true, attempts: 1, code: 'RATE_LIMITED' },
         { willRetry: true, attempts: 2, code: 'RATE_LIMITED' },
       ]);
@@ -279,10 +336,19 @@ describe('job runner: failures', () => {
       h.engine.start();
       const id = h.engine.jobs.enqueue('test.outcome', { mode: 'permanent' }).job.id;
       const job = await settled(h, id);
-      expect(job).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'UNKNOWN_SYMBOL', message: 'no such symbol: NSE_EQ|FOO' } });
+      expect(job).toMatchObject({
+        status: 'FAILED',
+        attempts: 1,
+        error: { code: 'UNKNOWN_SYMBOL', message: 'no such symbol: NSE_EQ|FOO' },
+      });
       expect(calls.get(id)).toBe(1);
       expect(eventsOf(h, 'job_failed', id)).toEqual([
-        expect.objectContaining({ attempts: 1, willRetry: false, nextRunAt: null, error: { code: 'UNKNOWN_SYMBOL', message: 'no such symbol: NSE_EQ|FOO' } }),
+        expect.objectContaining({
+          attempts: 1,
+          willRetry: false,
+          nextRunAt: null,
+          error: { code: 'UNKNOWN_SYMBOL', message: 'no such symbol: NSE_EQ|FOO' },
+        }),
       ]);
     });
 
@@ -291,7 +357,12 @@ describe('job runner: failures', () => {
       h.engine.start();
       const id = h.engine.jobs.enqueue('test.outcome', { mode: 'down' }).job.id;
       const job = await settled(h, id);
-      expect(job).toMatchObject({ status: 'FAILED', attempts: 3, maxAttempts: 3, error: { code: 'RATE_LIMITED', message: 'rate limited on try 3' } });
+      expect(job).toMatchObject({
+        status: 'FAILED',
+        attempts: 3,
+        maxAttempts: 3,
+        error: { code: 'RATE_LIMITED', message: 'rate limited on try 3' },
+      });
       expect(calls.get(id)).toBe(3);
       expect(eventsOf(h, 'job_failed', id).map((e) => [e.attempts, e.willRetry])).toEqual([
         [1, true],
@@ -307,7 +378,10 @@ describe('job runner: cancel and retry', () => {
     const h = makeEngine();
     h.engine.start();
     const { jobId } = await h.engine.router.call('jobs.startDemo', { items: 50, itemMs: 100 });
-    await vi.waitFor(() => expect(h.engine.jobs.items(jobId, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(2), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(h.engine.jobs.items(jobId, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(2), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
     const requested = performance.now();
     const answer = await h.engine.router.call('jobs.cancel', { id: jobId });
@@ -338,7 +412,11 @@ describe('job runner: cancel and retry', () => {
   it('cancels a queued job at once', async () => {
     const h = makeEngine();
     h.engine.start();
-    const { job } = h.engine.jobs.enqueue('demo.work', { items: 2, itemMs: 0 }, { runAt: Date.now() + 3_600_000, items: ['a', 'b'] });
+    const { job } = h.engine.jobs.enqueue(
+      'demo.work',
+      { items: 2, itemMs: 0 },
+      { runAt: Date.now() + 3_600_000, items: ['a', 'b'] },
+    );
     expect(job.status).toBe('QUEUED');
 
     const answer = await h.engine.router.call('jobs.cancel', { id: job.id });
@@ -372,7 +450,11 @@ describe('job runner: cancel and retry', () => {
     const id = h.engine.jobs.enqueue('test.partial', {}).job.id;
 
     const failed = await settled(h, id);
-    expect(failed).toMatchObject({ status: 'FAILED', attempts: 1, error: { code: 'ITEMS_FAILED', message: '3 of 10 items failed' } });
+    expect(failed).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      error: { code: 'ITEMS_FAILED', message: '3 of 10 items failed' },
+    });
     const failedItems = h.engine.jobs.items(id, 'FAILED', 100);
     expect(failedItems.map((i) => [i.key, i.errorCode])).toEqual([
       ['k03', 'BAD_ITEM'],
@@ -383,9 +465,15 @@ describe('job runner: cancel and retry', () => {
 
     const requeued = await h.engine.router.call('jobs.retry', { id });
     expect(requeued.status).toBe('QUEUED');
-    expect(await settled(h, id, ['SUCCEEDED', 'FAILED', 'CANCELLED'])).toMatchObject({ status: 'SUCCEEDED', result: { succeeded: 10 }, error: null });
+    expect(await settled(h, id, ['SUCCEEDED', 'FAILED', 'CANCELLED'])).toMatchObject({
+      status: 'SUCCEEDED',
+      result: { succeeded: 10 },
+      error: null,
+    });
 
-    expect(Object.fromEntries(calls)).toEqual(Object.fromEntries(keys.map((k) => [k, ['k03', 'k06', 'k09'].includes(k) ? 2 : 1])));
+    expect(Object.fromEntries(calls)).toEqual(
+      Object.fromEntries(keys.map((k) => [k, ['k03', 'k06', 'k09'].includes(k) ? 2 : 1])),
+    );
     expect(h.engine.jobs.items(id, 'SUCCEEDED', 100)).toHaveLength(10);
     // Retrying a job that succeeded is refused.
     expect((await rejection(() => h.engine.router.call('jobs.retry', { id }))).code).toBe('CONFLICT');
@@ -419,7 +507,10 @@ describe('job runner: progress', () => {
     }
     const percentages = updates.map((u) => u.progress.percentage);
     expect(percentages).toEqual([...percentages].sort((a, b) => a - b)); // never goes backwards
-    expect(updates.at(-1)).toMatchObject({ status: 'SUCCEEDED', progress: { percentage: 100, completed: 250, total: 250, failed: 0 } });
+    expect(updates.at(-1)).toMatchObject({
+      status: 'SUCCEEDED',
+      progress: { percentage: 100, completed: 250, total: 250, failed: 0 },
+    });
     expect(job.progress.percentage).toBe(100);
   });
 });
@@ -445,7 +536,10 @@ describe('job runner: shutdown and restart', () => {
     const first = makeEngine({ kinds: [kind] });
     first.engine.start();
     const id = first.engine.jobs.enqueue('test.resumable', { items: 40 }).job.id;
-    await vi.waitFor(() => expect(first.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(8), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(first.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(8), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
     const stopping = performance.now();
     await stop(first.engine);
@@ -500,12 +594,17 @@ describe('job runner: items running several at a time', () => {
     const first = makeEngine({ kinds: [kind] });
     first.engine.start();
     const id = first.engine.jobs.enqueue('test.parallel', { items: 30 }).job.id;
-    await vi.waitFor(() => expect(first.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(6), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(first.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(6), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
     await stop(first.engine);
     const stillRunning = state.inFlight;
     await vi.waitFor(() => expect(state.inFlight).toBe(0), { timeout: 2_000, interval: 5 }); // let stragglers end before the next check
-    expect(stillRunning, 'item handlers still running after shutdown resolved (the store is closed under them)').toBe(0);
+    expect(stillRunning, 'item handlers still running after shutdown resolved (the store is closed under them)').toBe(
+      0,
+    );
     expect(first.logs.filter((l) => l.level === 'error')).toEqual([]);
 
     const second = makeEngine({ dataDir: first.dataDir, kinds: [kind] });
@@ -518,7 +617,10 @@ describe('job runner: items running several at a time', () => {
     const h = makeEngine({ kinds: [kind] });
     h.engine.start();
     const id = h.engine.jobs.enqueue('test.parallel', { items: 15 }).job.id;
-    await vi.waitFor(() => expect(h.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(3), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(h.engine.jobs.items(id, 'SUCCEEDED', 100).length).toBeGreaterThanOrEqual(3), {
+      timeout: 5_000,
+      interval: 5,
+    });
 
     await h.engine.router.call('jobs.cancel', { id });
     await settled(h, id, ['CANCELLED'], 3_000);
@@ -537,10 +639,14 @@ describe('job runner: two runners on one database', () => {
     const dataDir = makeTempDir('tickdesk-two-runners-');
     const seed = makeEngine({ dataDir, kinds: [createRecordKind(() => seed.engine.db, 'seed')] });
     createTestTables(seed.engine.db);
-    seed.engine.jobs.enqueueMany(Array.from({ length: JOBS }, (_, n) => ({ kind: RECORD_KIND, payload: { n, ms: 5 } })));
+    seed.engine.jobs.enqueueMany(
+      Array.from({ length: JOBS }, (_, n) => ({ kind: RECORD_KIND, payload: { n, ms: 5 } })),
+    );
     await stop(seed.engine); // never started: it only enqueued
 
-    const workers = ['A', 'B'].map((name) => spawnJobWorker({ dataDir, mode: 'runner', env: { TICKDESK_WORKER_NAME: name } }));
+    const workers = ['A', 'B'].map((name) =>
+      spawnJobWorker({ dataDir, mode: 'runner', env: { TICKDESK_WORKER_NAME: name } }),
+    );
     await Promise.all(workers.map((w) => w.waitForLine(/^READY/)));
     for (const w of workers) w.send('go');
 
@@ -558,11 +664,20 @@ describe('job runner: two runners on one database', () => {
       await Promise.all(workers.map((w) => w.waitForLine(/^STOPPED$/)));
       expect((await Promise.all(workers.map((w) => w.exited))).map((e) => e.code)).toEqual([0, 0]);
 
-      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT job_id) AS d FROM test_runs').get()).toEqual({ n: JOBS, d: JOBS });
-      const byRunner = db.prepare<[], { runner: string; n: number }>('SELECT runner, COUNT(*) AS n FROM test_runs GROUP BY runner ORDER BY runner').all();
+      expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT job_id) AS d FROM test_runs').get()).toEqual({
+        n: JOBS,
+        d: JOBS,
+      });
+      const byRunner = db
+        .prepare<[], { runner: string; n: number }>(
+          'SELECT runner, COUNT(*) AS n FROM test_runs GROUP BY runner ORDER BY runner',
+        )
+        .all();
       expect(byRunner.map((r) => r.runner)).toEqual(['A', 'B']);
       for (const r of byRunner) expect(r.n, JSON.stringify(byRunner)).toBeGreaterThan(0);
-      expect(db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()).toEqual([{ status: 'SUCCEEDED', n: JOBS }]);
+      expect(db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status').all()).toEqual([
+        { status: 'SUCCEEDED', n: JOBS },
+      ]);
       // The runner that recorded the execution is the one whose result was kept.
       const mismatched = db
         .prepare<[], { n: number }>(

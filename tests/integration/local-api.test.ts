@@ -37,7 +37,11 @@ async function currentSettings(): Promise<SettingsView> {
 }
 
 function putSettings(body: unknown): Promise<Response> {
-  return app.call('/api/v1/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return app.call('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 }
 
 function wsUrl(query = ''): string {
@@ -61,7 +65,13 @@ describe('Local API: health and authentication', () => {
   });
 
   it('refuses a wrong token, a token of another scheme and an empty bearer with 401', async () => {
-    for (const authorization of [`Bearer ${app.token}x`, `Bearer ${app.token.slice(0, -1)}`, `Basic ${app.token}`, 'Bearer ', app.token]) {
+    for (const authorization of [
+      `Bearer ${app.token}x`,
+      `Bearer ${app.token.slice(0, -1)}`,
+      `Basic ${app.token}`,
+      'Bearer ',
+      app.token,
+    ]) {
       const response = await app.call('/api/v1/health', { headers: { authorization } });
       expect(response.status, authorization).toBe(401);
       expect((await errorOf(response)).code).toBe('UNAUTHORIZED');
@@ -75,11 +85,19 @@ describe('Local API: health and authentication', () => {
   });
 
   it('refuses a Host header that is not loopback with 403, even with the right token', async () => {
-    const evil = await rawRequest({ port: app.api.port, path: '/api/v1/health', headers: { host: 'evil.example', authorization: `Bearer ${app.token}` } });
+    const evil = await rawRequest({
+      port: app.api.port,
+      path: '/api/v1/health',
+      headers: { host: 'evil.example', authorization: `Bearer ${app.token}` },
+    });
     expect(evil.status).toBe(403);
     expect((JSON.parse(evil.body) as { error: ErrorBody }).error.code).toBe('FORBIDDEN');
 
-    const rebinding = await rawRequest({ port: app.api.port, path: '/', headers: { host: `localhost.evil.example:${app.api.port}` } });
+    const rebinding = await rawRequest({
+      port: app.api.port,
+      path: '/',
+      headers: { host: `localhost.evil.example:${app.api.port}` },
+    });
     expect(rebinding.status).toBe(403);
     expect(rebinding.body).not.toContain('tickdesk-test-index');
 
@@ -100,7 +118,11 @@ describe('Local API: routing and errors', () => {
   });
 
   it('answers an unknown command with 404 NOT_FOUND', async () => {
-    const response = await app.call('/api/v1/commands/nope', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await app.call('/api/v1/commands/nope', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(404);
     const error = await errorOf(response);
     expect(error.code).toBe('NOT_FOUND');
@@ -108,7 +130,11 @@ describe('Local API: routing and errors', () => {
   });
 
   it('runs a command through the generic POST /api/v1/commands/:name', async () => {
-    const response = await app.call('/api/v1/commands/settings.get', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await app.call('/api/v1/commands/settings.get', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(response.status).toBe(200);
     const view = (await response.json()) as SettingsView;
     expect(view.values).toEqual(SETTINGS_DEFAULTS);
@@ -154,11 +180,19 @@ describe('Local API: routing and errors', () => {
   });
 
   it('refuses malformed JSON with 400 and a non-JSON content type with 400', async () => {
-    const malformed = await app.call('/api/v1/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"theme": "light",' });
+    const malformed = await app.call('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"theme": "light",',
+    });
     expect(malformed.status).toBe(400);
     expect((await errorOf(malformed)).code).toBe('VALIDATION_FAILED');
 
-    const text = await app.call('/api/v1/settings', { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: '{"theme":"light"}' });
+    const text = await app.call('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"theme":"light"}',
+    });
     expect(text.status).toBe(400);
 
     const array = await putSettings([{ theme: 'light' }]);
@@ -169,7 +203,11 @@ describe('Local API: routing and errors', () => {
   it('refuses a body over 1 MiB with 413 PAYLOAD_TOO_LARGE and changes nothing', async () => {
     // Valid JSON that would apply if it were read: only the size limit stops it.
     const body = `{"theme":"light",${' '.repeat(1_500_000)}"tickRetentionDays":7}`;
-    const response = await app.call('/api/v1/settings', { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+    const response = await app.call('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     expect(response.status).toBe(413);
     expect((await errorOf(response)).code).toBe('PAYLOAD_TOO_LARGE');
     expect((await currentSettings()).values).toEqual(SETTINGS_DEFAULTS);
@@ -185,7 +223,12 @@ describe('Local API: routing and errors', () => {
       port: app.api.port,
       path: '/api/v1/settings',
       method: 'PUT',
-      headers: { host: `127.0.0.1:${app.api.port}`, authorization: `Bearer ${app.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      headers: {
+        host: `127.0.0.1:${app.api.port}`,
+        authorization: `Bearer ${app.token}`,
+        'content-type': 'application/json',
+        'transfer-encoding': 'chunked',
+      },
       body: chunks,
     });
     expect(response.status).toBe(413);
@@ -225,12 +268,16 @@ describe('Local API: event WebSocket', () => {
   });
 
   it('refuses an upgrade from a foreign Origin with 403, even with the right token', async () => {
-    const outcome = await connectSocket(wsUrl(`?token=${encodeURIComponent(app.token)}`), { origin: 'http://evil.example' });
+    const outcome = await connectSocket(wsUrl(`?token=${encodeURIComponent(app.token)}`), {
+      origin: 'http://evil.example',
+    });
     expect(outcome).toEqual({ kind: 'refused', statusCode: 403 });
   });
 
   it('refuses an upgrade on another path with 404', async () => {
-    const outcome = await connectSocket(`ws://127.0.0.1:${app.api.port}/api/v1/other?token=${encodeURIComponent(app.token)}`);
+    const outcome = await connectSocket(
+      `ws://127.0.0.1:${app.api.port}/api/v1/other?token=${encodeURIComponent(app.token)}`,
+    );
     expect(outcome).toEqual({ kind: 'refused', statusCode: 404 });
   });
 
@@ -300,7 +347,11 @@ describe('Local API: static renderer', () => {
       `/index.html%00.js`,
     ];
     for (const attempt of attempts) {
-      const response = await rawRequest({ port: app.api.port, path: attempt, headers: { host: `127.0.0.1:${app.api.port}` } });
+      const response = await rawRequest({
+        port: app.api.port,
+        path: attempt,
+        headers: { host: `127.0.0.1:${app.api.port}` },
+      });
       expect(response.body, attempt).not.toContain('TOP-SECRET-CONTENT');
       expect(response.body, attempt).not.toMatch(/root:.*:0:0:/);
       expect(response.status, attempt).toBeLessThan(500);

@@ -40,14 +40,24 @@ async function send(app: TestApi, method: string, route: string, body?: unknown)
 }
 
 const keysQuery = (keys: readonly string[]) => encodeURIComponent(keys.join(','));
-const candlesOf = (app: TestApi, key: string) => get(app, `/api/v1/candles?instrumentKey=${encodeURIComponent(key)}&timeframe=1m`);
+const candlesOf = (app: TestApi, key: string) =>
+  get(app, `/api/v1/candles?instrumentKey=${encodeURIComponent(key)}&timeframe=1m`);
 
 describe('demo and live are separate worlds', () => {
   it('a demo session, then a token: no demo subscription, tick, candle, instrument or job is read in live mode, and back', async () => {
     // "Upstox" is a second simulator with another seed, reached the way the real one is: by URL and token.
-    const upstox = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed: 99, tickIntervalMs: 50, ticksPerInterval: 'all' });
+    const upstox = await startUpstoxSimulator({
+      resourcesDir: RESOURCES,
+      port: 0,
+      seed: 99,
+      tickIntervalMs: 50,
+      ticksPerInterval: 'all',
+    });
     simulators.push(upstox);
-    const app = await startApi({ feed: true, env: { UPSTOX_API_URL: upstox.apiUrl, UPSTOX_ASSETS_URL: upstox.apiUrl } });
+    const app = await startApi({
+      feed: true,
+      env: { UPSTOX_API_URL: upstox.apiUrl, UPSTOX_ASSETS_URL: upstox.apiUrl },
+    });
     app.engine.start();
 
     // Demo: the starter watchlist streams, candles build, the demo master is imported.
@@ -59,7 +69,8 @@ describe('demo and live are separate worlds', () => {
     const demoKeys = demoSubscriptions.map((s) => s.instrumentKey);
     const equity = demoKeys.find((k) => k.startsWith('NSE_EQ|'))!;
     await waitFor(
-      async () => Object.keys(await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery(demoKeys)}`)).length === demoKeys.length,
+      async () =>
+        Object.keys(await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery(demoKeys)}`)).length === demoKeys.length,
       'demo ticks for the watchlist',
     );
     const demoCandles = await waitFor(async () => {
@@ -88,26 +99,38 @@ describe('demo and live are separate worlds', () => {
     for (const key of demoKeys) expect(await candlesOf(app, key), key).toEqual([]);
     // Job ids count per world file; a job made before the switch would be a demo one.
     expect((await get(app, '/api/v1/jobs')).filter((j: Loose) => Date.parse(j.createdAt) < switchedAt)).toEqual([]);
-    await waitFor(() => seen.some((e) => e.event === 'world_changed' && e.payload.world === 'live'), 'world_changed to live');
+    await waitFor(
+      () => seen.some((e) => e.event === 'world_changed' && e.payload.world === 'live'),
+      'world_changed to live',
+    );
 
     // Live: one instrument of the demo watchlist, streamed from "Upstox".
     await send(app, 'POST', '/api/v1/feed/subscriptions', { instrumentKeys: [equity], mode: 'full' });
-    await waitFor(async () => (await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery([equity])}`))[equity], 'a live tick');
+    await waitFor(
+      async () => (await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery([equity])}`))[equity],
+      'a live tick',
+    );
     const status = await get(app, '/api/v1/feed/status');
     expect(status).toMatchObject({ source: 'upstox', state: 'connected', subscriptions: { full: 1 } });
     const others = demoKeys.filter((k) => k !== equity);
     expect(await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery(others)}`)).toEqual({});
     await waitFor(async () => (await candlesOf(app, equity)).length > 0, 'live candles');
-    const liveKey = upstox.instruments().find((i) => i.instrumentType === 'EQ' && !demoKeys.includes(i.instrumentKey))!.instrumentKey;
+    const liveKey = upstox
+      .instruments()
+      .find((i) => i.instrumentType === 'EQ' && !demoKeys.includes(i.instrumentKey))!.instrumentKey;
     await send(app, 'POST', '/api/v1/feed/subscriptions', { instrumentKeys: [liveKey], mode: 'ltpc' });
-    await waitFor(async () => (await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery([liveKey])}`))[liveKey], 'a live tick of a live-only key');
+    await waitFor(
+      async () => (await get(app, `/api/v1/feed/latest-ticks?keys=${keysQuery([liveKey])}`))[liveKey],
+      'a live tick of a live-only key',
+    );
 
     // After world_changed, no event carried a demo-only instrument.
     const afterSwitch = seen.slice(seen.findIndex((e) => e.event === 'world_changed'));
     for (const event of afterSwitch.filter((e) => e.event === 'market_ticks')) {
       for (const key of Object.keys(event.payload.ticks)) expect([equity, liveKey]).toContain(key);
     }
-    for (const event of afterSwitch.filter((e) => e.event === 'feed_status')) expect(event.payload.source).toBe('upstox');
+    for (const event of afterSwitch.filter((e) => e.event === 'feed_status'))
+      expect(event.payload.source).toBe('upstox');
 
     // Back to demo: its watchlist, candles and jobs are there again, and nothing of the live session.
     const back = await send(app, 'DELETE', '/api/v1/settings/upstox-token');
@@ -119,7 +142,9 @@ describe('demo and live are separate worlds', () => {
     expect(demoAgain.slice(0, demoCandles.length - 1)).toEqual(demoCandles.slice(0, -1));
     const jobsAgain = await get(app, '/api/v1/jobs');
     expect(jobsAgain.filter((j: Loose) => demoJobIds.has(jobIdentity(j)))).toHaveLength(demoJobIds.size);
-    expect(jobsAgain.filter((j: Loose) => Date.parse(j.createdAt) >= switchedAt && j.kind !== 'feed.backfill')).toEqual([]);
+    expect(jobsAgain.filter((j: Loose) => Date.parse(j.createdAt) >= switchedAt && j.kind !== 'feed.backfill')).toEqual(
+      [],
+    );
 
     // On disk: the live file holds no tick received before the token was set; the demo file no live-only key.
     const live = new Database(path.join(app.dataDir, DB_FILE_NAME), { readonly: true });
@@ -128,7 +153,9 @@ describe('demo and live are separate worlds', () => {
       const earliest = live.prepare<[], { at: number | null }>('SELECT MIN(received_at) AS at FROM ticks').get()!.at;
       expect(earliest).not.toBeNull();
       expect(earliest!).toBeGreaterThanOrEqual(switchedAt);
-      expect(demo.prepare('SELECT COUNT(*) AS n FROM market_keys WHERE instrument_key = ?').get(liveKey)).toEqual({ n: 0 });
+      expect(demo.prepare('SELECT COUNT(*) AS n FROM market_keys WHERE instrument_key = ?').get(liveKey)).toEqual({
+        n: 0,
+      });
       expect(demo.prepare('SELECT COUNT(*) AS n FROM ticks').get()).not.toEqual({ n: 0 });
     } finally {
       live.close();

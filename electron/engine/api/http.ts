@@ -22,24 +22,30 @@ export function sendError(res: ServerResponse, error: WorkstationError | ErrorBo
 /** Reads a JSON body up to `limit` bytes; past it, a PAYLOAD_TOO_LARGE error (and nothing is parsed). */
 export async function readJsonBody(req: IncomingMessage, limit = DEFAULT_BODY_LIMIT_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new WorkstationError('PAYLOAD_TOO_LARGE', `request body is over the limit of ${limit} bytes`);
+  if (declared > limit)
+    throw new WorkstationError('PAYLOAD_TOO_LARGE', `request body is over the limit of ${limit} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new WorkstationError('PAYLOAD_TOO_LARGE', `request body is over the limit of ${limit} bytes`);
+    if (size > limit)
+      throw new WorkstationError('PAYLOAD_TOO_LARGE', `request body is over the limit of ${limit} bytes`);
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
   const text = Buffer.concat(chunks).toString('utf8');
   const type = String(req.headers['content-type'] ?? 'application/json');
   if (!/^application\/json\b/i.test(type)) {
-    throw new WorkstationError('VALIDATION_FAILED', `request body must be application/json, got ${type}`, [{ path: [], message: 'unsupported content type' }]);
+    throw new WorkstationError('VALIDATION_FAILED', `request body must be application/json, got ${type}`, [
+      { path: [], message: 'unsupported content type' },
+    ]);
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new WorkstationError('VALIDATION_FAILED', `request body is not valid JSON: ${(error as Error).message}`, [{ path: [], message: 'malformed JSON' }]);
+    throw new WorkstationError('VALIDATION_FAILED', `request body is not valid JSON: ${(error as Error).message}`, [
+      { path: [], message: 'malformed JSON' },
+    ]);
   }
 }
 

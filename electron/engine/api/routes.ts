@@ -25,7 +25,13 @@ export function compileRoutes(): CompiledRoute[] {
       params.push(param);
       return '/([^/]+)';
     });
-    routes.push({ method: http.method, command: name as CommandName, status: http.status ?? 200, pattern: new RegExp(`^${source}$`), params });
+    routes.push({
+      method: http.method,
+      command: name as CommandName,
+      status: http.status ?? 200,
+      pattern: new RegExp(`^${source}$`),
+      params,
+    });
   }
   // Literal segments win over parameters (`/jobs/stats` before `/jobs/:id`).
   return routes.sort((a, b) => a.params.length - b.params.length);
@@ -35,7 +41,9 @@ export function decodePathSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new WorkstationError('VALIDATION_FAILED', `malformed path segment: ${segment}`, [{ path: [], message: 'bad percent-encoding' }]);
+    throw new WorkstationError('VALIDATION_FAILED', `malformed path segment: ${segment}`, [
+      { path: [], message: 'bad percent-encoding' },
+    ]);
   }
 }
 

@@ -62,7 +62,10 @@ function answerMalformed(error: NodeJS.ErrnoException, socket: Duplex, logger: L
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const body = JSON.stringify({
     error: tooLarge
-      ? { code: 'HEADERS_TOO_LARGE', message: 'request line and headers are over 16 KB: send long inputs in a JSON body' }
+      ? {
+          code: 'HEADERS_TOO_LARGE',
+          message: 'request line and headers are over 16 KB: send long inputs in a JSON body',
+        }
       : {
           code: 'VALIDATION_FAILED',
           message: `malformed HTTP request (${error.code ?? 'parse error'})`,
@@ -83,7 +86,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   const eventSocket = createEventSocket({ events, logger });
   const commandPath = new RegExp(`^${API_PATHS.command.replace(':name', '([^/]+)')}$`);
 
-  const authorised = (req: IncomingMessage, url: URL) => tokensMatch(bearerOf(req.headers.authorization) ?? url.searchParams.get('token'), token);
+  const authorised = (req: IncomingMessage, url: URL) =>
+    tokensMatch(bearerOf(req.headers.authorization) ?? url.searchParams.get('token'), token);
 
   async function handleApi(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     if (!tokensMatch(bearerOf(req.headers.authorization), token)) {
@@ -92,7 +96,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const method = req.method ?? 'GET';
     const generic = commandPath.exec(path);
     if (generic) {
-      if (method !== 'POST') throw new WorkstationError('NOT_FOUND', `commands are run with POST ${LOCAL_API_PREFIX}${path}`);
+      if (method !== 'POST')
+        throw new WorkstationError('NOT_FOUND', `commands are run with POST ${LOCAL_API_PREFIX}${path}`);
       const name = decodePathSegment(generic[1]!);
       if (!isCommandName(name)) throw new WorkstationError('NOT_FOUND', `unknown command: ${name}`);
       // No body is no input; a body of `null` is a wrong one, for the command's schema to refuse.
@@ -103,8 +108,13 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
     const match = matchRoute(routes, method, path);
     if (!match) throw new WorkstationError('NOT_FOUND', `no route ${method} ${LOCAL_API_PREFIX}${path}`);
     const fromRequest = method === 'GET' ? queryOf(url) : await readJsonBody(req, bodyLimit);
-    if (fromRequest !== undefined && (typeof fromRequest !== 'object' || fromRequest === null || Array.isArray(fromRequest))) {
-      throw new WorkstationError('VALIDATION_FAILED', 'request body must be a JSON object', [{ path: [], message: 'expected an object' }]);
+    if (
+      fromRequest !== undefined &&
+      (typeof fromRequest !== 'object' || fromRequest === null || Array.isArray(fromRequest))
+    ) {
+      throw new WorkstationError('VALIDATION_FAILED', 'request body must be a JSON object', [
+        { path: [], message: 'expected an object' },
+      ]);
     }
     const input = { ...(fromRequest as Record<string, unknown> | undefined), ...match.params };
     sendJson(res, match.route.status, await router.dispatch(match.route.command, input, { transport: 'local-api' }));
@@ -113,7 +123,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     try {
-      if (!isLoopbackHost(req.headers.host)) throw new WorkstationError('FORBIDDEN', 'the Local API answers only to loopback host names');
+      if (!isLoopbackHost(req.headers.host))
+        throw new WorkstationError('FORBIDDEN', 'the Local API answers only to loopback host names');
       if (url.pathname === LOCAL_API_PREFIX || url.pathname.startsWith(LOCAL_API_PREFIX + '/')) {
         await handleApi(req, res, url, url.pathname.slice(LOCAL_API_PREFIX.length) || '/');
       } else if (staticDir && (req.method === 'GET' || req.method === 'HEAD')) {

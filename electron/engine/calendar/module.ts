@@ -24,7 +24,8 @@ export function createCalendarModule({ stores, resourcesDir }: CalendarModuleDep
       return calendar.list();
     },
     'calendar.removeHoliday': ({ date }) => {
-      if (!calendar.remove(date)) throw new WorkstationError('NOT_FOUND', `no holiday you added on ${date} (bundled holidays stay)`);
+      if (!calendar.remove(date))
+        throw new WorkstationError('NOT_FOUND', `no holiday you added on ${date} (bundled holidays stay)`);
       return calendar.list();
     },
   };

@@ -27,9 +27,16 @@ export function createEventHub({ clock, logger, validate = false }: EventHubOpti
   const emit: Emit = (name, payload, source = 'engine') => {
     if (validate) {
       const parsed = events[name].payload.safeParse(payload);
-      if (!parsed.success) throw new Error(`event ${name} payload does not match the contract: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new Error(`event ${name} payload does not match the contract: ${parsed.error.message}`);
     }
-    const envelope = { event: name, timestamp: new Date(clock.now()).toISOString(), source, version: EVENT_ENVELOPE_VERSION, payload } as EventEnvelope;
+    const envelope = {
+      event: name,
+      timestamp: new Date(clock.now()).toISOString(),
+      source,
+      version: EVENT_ENVELOPE_VERSION,
+      payload,
+    } as EventEnvelope;
     for (const listener of listeners) {
       try {
         listener(envelope);

@@ -22,12 +22,18 @@ describe('redact', () => {
       count: 3,
     });
     expect(JSON.stringify(out)).not.toContain(OPAQUE);
-    expect(out).toMatchObject({ token: '[redacted]', Authorization: '[redacted]', headers: { authorization: '[redacted]' } });
+    expect(out).toMatchObject({
+      token: '[redacted]',
+      Authorization: '[redacted]',
+      headers: { authorization: '[redacted]' },
+    });
     expect(out).toMatchObject({ instrumentKey: 'NSE_EQ|INE002A01018', count: 3 });
   });
 
   it('hides Bearer tokens and JWT-shaped strings inside free text, keeping the rest', () => {
-    expect(redact(`upstream said 401 for Bearer ${OPAQUE} at /v2/orders`)).toBe('upstream said 401 for Bearer [redacted] at /v2/orders');
+    expect(redact(`upstream said 401 for Bearer ${OPAQUE} at /v2/orders`)).toBe(
+      'upstream said 401 for Bearer [redacted] at /v2/orders',
+    );
     expect(redact(`authorization: bearer abc.def-ghi~jk+l/m==`)).toBe('authorization: bearer [redacted]');
     const text = redact(`token ${JWT} expired`) as string;
     expect(text).not.toContain(JWT);
@@ -54,7 +60,9 @@ describe('createLogger', () => {
   it('writes JSON lines to tickdesk.log (mode 0600) with secrets redacted in message and fields', () => {
     const dir = makeTempDir('tickdesk-log-');
     const logger = createLogger({ dir, level: 'debug', now: () => Date.parse('2026-01-05T04:00:00.000Z') });
-    logger.child('upstox').warn(`auth failed for Bearer ${OPAQUE}`, { token: OPAQUE, response: { body: `jwt ${JWT}` } });
+    logger
+      .child('upstox')
+      .warn(`auth failed for Bearer ${OPAQUE}`, { token: OPAQUE, response: { body: `jwt ${JWT}` } });
     logger.close();
 
     const file = path.join(dir, 'tickdesk.log');
@@ -98,7 +106,12 @@ describe('createMemoryLogger', () => {
     const logger = createMemoryLogger();
     logger.child('settings').info(`stored Bearer ${OPAQUE}`, { authorization: OPAQUE });
     expect(logger.entries).toEqual([
-      { level: 'info', component: 'engine.settings', message: 'stored Bearer [redacted]', fields: { authorization: '[redacted]' } },
+      {
+        level: 'info',
+        component: 'engine.settings',
+        message: 'stored Bearer [redacted]',
+        fields: { authorization: '[redacted]' },
+      },
     ]);
   });
 });

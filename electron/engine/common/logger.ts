@@ -24,7 +24,8 @@ const MAX_DEPTH = 8;
 
 /** A copy of `value` safe to log: secrets masked at any depth, cycles and over-deep parts cut. */
 export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
-  if (typeof value === 'string') return value.replace(SECRET_TEXT, (_m, bearer?: string) => `${bearer ?? ''}[redacted]`);
+  if (typeof value === 'string')
+    return value.replace(SECRET_TEXT, (_m, bearer?: string) => `${bearer ?? ''}[redacted]`);
   if (value === null || typeof value !== 'object') return value;
   if (seen.has(value)) return '[circular]';
   if (depth >= MAX_DEPTH) return '[too deep]';
@@ -32,7 +33,8 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
   if (value instanceof Error) return { name: value.name, message: redact(value.message), stack: redact(value.stack) };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, seen));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(v, depth + 1, seen);
+  for (const [key, v] of Object.entries(value))
+    out[key] = SECRET_KEY.test(key) ? '[redacted]' : redact(v, depth + 1, seen);
   return out;
 }
 
@@ -85,7 +87,13 @@ export function createLogger(options: LoggerOptions = {}): Logger & { close(): v
   const now = options.now ?? Date.now;
   const write: EntryWriter = (level, component, message, fields) => {
     if (LEVEL_RANK[level] < threshold) return;
-    const entry = { time: new Date(now()).toISOString(), level, component, message: redact(message), ...(fields ? (redact(fields) as LogFields) : {}) };
+    const entry = {
+      time: new Date(now()).toISOString(),
+      level,
+      component,
+      message: redact(message),
+      ...(fields ? (redact(fields) as LogFields) : {}),
+    };
     sink.write(JSON.stringify(entry), level);
   };
   return Object.assign(buildLogger('engine', write), { close: () => sink.close() });
@@ -102,6 +110,11 @@ export interface MemoryLogEntry {
 export function createMemoryLogger(): Logger & { entries: MemoryLogEntry[] } {
   const entries: MemoryLogEntry[] = [];
   const write: EntryWriter = (level, component, message, fields) =>
-    entries.push({ level, component, message: redact(message) as string, ...(fields ? { fields: redact(fields) as LogFields } : {}) });
+    entries.push({
+      level,
+      component,
+      message: redact(message) as string,
+      ...(fields ? { fields: redact(fields) as LogFields } : {}),
+    });
   return Object.assign(buildLogger('engine', write), { entries });
 }

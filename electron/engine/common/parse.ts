@@ -28,7 +28,12 @@ export interface ParseOptions {
  * The one way a value from outside is checked: the parsed value, or VALIDATION_FAILED naming each bad field
  * (`what` says what was being read: "invalid input for settings.update", "bad configuration").
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string, options: ParseOptions = {}): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  options: ParseOptions = {},
+): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   const details = zodDetails(parsed.error, options.at);
@@ -45,7 +50,9 @@ export function assertJsonDepth(value: unknown, max: number): void {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth > max)
-      throw new WorkstationError('VALIDATION_FAILED', `input nested deeper than ${max} levels`, [{ path: [], message: `nested deeper than ${max} levels` }]);
+      throw new WorkstationError('VALIDATION_FAILED', `input nested deeper than ${max} levels`, [
+        { path: [], message: `nested deeper than ${max} levels` },
+      ]);
     for (const child of Array.isArray(node) ? node : Object.values(node)) stack.push([child, depth + 1]);
   }
 }

@@ -23,7 +23,15 @@ export type BackfillReason = 'reconnect' | 'start' | 'subscribe';
  * The job for a backfill request: drops within one minute share one (the later would fetch the same minutes), and
  * the minutes missed in a drop come before those of a start or a new subscription.
  */
-export function backfillRequest({ since, keys, reason }: { since: number; keys: readonly string[]; reason: BackfillReason }) {
+export function backfillRequest({
+  since,
+  keys,
+  reason,
+}: {
+  since: number;
+  keys: readonly string[];
+  reason: BackfillReason;
+}) {
   return {
     kind: FEED_BACKFILL_KIND,
     payload: { since, instrumentKeys: [...keys] },
@@ -48,7 +56,10 @@ export function supersede(request: ReturnType<typeof backfillRequest>, queued: r
   const covered = queued.filter((job) => job.payload.instrumentKeys.every((key) => keys.has(key)));
   if (covered.length === 0) return { request, superseded: [] as number[] };
   const since = Math.min(request.payload.since, ...covered.map((job) => job.payload.since));
-  return { request: { ...request, payload: { ...request.payload, since }, idempotencyKey: null }, superseded: covered.map((job) => job.id) };
+  return {
+    request: { ...request, payload: { ...request.payload, since }, idempotencyKey: null },
+    superseded: covered.map((job) => job.id),
+  };
 }
 
 export interface FeedBackfillDeps {
@@ -95,7 +106,12 @@ export function feedBackfillKind(deps: FeedBackfillDeps) {
         // An expired or revoked token fails every instrument alike: stop at the first, the user must log in again.
         { concurrency: 4, itemAttempts: 3, failJobOn: isAuthError },
       );
-      return { instruments: summary.succeeded - unsubscribed, skippedUnsubscribed: unsubscribed, failed: summary.failed, since: new Date(from).toISOString() };
+      return {
+        instruments: summary.succeeded - unsubscribed,
+        skippedUnsubscribed: unsubscribed,
+        failed: summary.failed,
+        since: new Date(from).toISOString(),
+      };
     },
   });
 }

@@ -21,7 +21,9 @@ describe('supersede', () => {
 
   it('leaves the request as it is when nothing queued is covered', () => {
     const request = backfillRequest({ since: 10 * MINUTE, keys: ['A'], reason: 'reconnect' });
-    const { request: same, superseded } = supersede(request, [{ id: 4, payload: { since: 0, instrumentKeys: ['A', 'B'] } }]);
+    const { request: same, superseded } = supersede(request, [
+      { id: 4, payload: { since: 0, instrumentKeys: ['A', 'B'] } },
+    ]);
     expect(superseded).toEqual([]);
     expect(same).toBe(request);
     expect(same.idempotencyKey).toBe('feed.backfill:10');

@@ -13,7 +13,11 @@ export interface Coalescer {
  * Collects the instruments that changed and hands them over at most once per interval, on the trailing edge:
  * a burst of ticks becomes one event carrying the latest state, and an idle feed schedules nothing.
  */
-export function createCoalescer(clock: Clock, intervalMs: number, emit: (keys: ReadonlySet<string>) => void): Coalescer {
+export function createCoalescer(
+  clock: Clock,
+  intervalMs: number,
+  emit: (keys: ReadonlySet<string>) => void,
+): Coalescer {
   let changed = new Set<string>();
   let timer: TimerHandle | undefined;
 

@@ -2,7 +2,18 @@ import type { Logger } from '../common/logger';
 import type { SubscriptionManager } from './subscriptions';
 
 /** Equities on the first demo watchlist, beside the indices, the nearest futures and the at-the-money options. */
-const DEMO_EQUITIES = ['RELIANCE', 'HDFCBANK', 'ICICIBANK', 'INFY', 'TCS', 'SBIN', 'BHARTIARTL', 'ITC', 'LT', 'AXISBANK'];
+const DEMO_EQUITIES = [
+  'RELIANCE',
+  'HDFCBANK',
+  'ICICIBANK',
+  'INFY',
+  'TCS',
+  'SBIN',
+  'BHARTIARTL',
+  'ITC',
+  'LT',
+  'AXISBANK',
+];
 
 /** What a starter watchlist needs to know of an instrument. */
 export interface StarterInstrument {
@@ -26,7 +37,9 @@ export function seedDemoMarket(deps: DemoSeedDeps): void {
   if (deps.subscriptions.list().length > 0 || deps.hasMarketHistory()) return;
   const all = deps.instruments;
   const indices = all.filter((i) => i.instrumentType === 'INDEX');
-  const equities = DEMO_EQUITIES.map((symbol) => all.find((i) => i.instrumentType === 'EQ' && i.tradingSymbol === symbol)).filter((i) => i !== undefined);
+  const equities = DEMO_EQUITIES.map((symbol) =>
+    all.find((i) => i.instrumentType === 'EQ' && i.tradingSymbol === symbol),
+  ).filter((i) => i !== undefined);
   const futures = all
     .filter((i) => i.instrumentType === 'FUT')
     .sort((a, b) => (a.expiry ?? '').localeCompare(b.expiry ?? ''))
@@ -43,7 +56,9 @@ export function seedDemoMarket(deps: DemoSeedDeps): void {
 
 /** The call and put nearest the money on the nearest expiry of the first underlying with options. */
 function nearestOptions(all: readonly StarterInstrument[]) {
-  const options = all.filter((i) => (i.instrumentType === 'CE' || i.instrumentType === 'PE') && i.strike !== null && i.expiry !== null);
+  const options = all.filter(
+    (i) => (i.instrumentType === 'CE' || i.instrumentType === 'PE') && i.strike !== null && i.expiry !== null,
+  );
   if (options.length === 0) return [];
   const expiry = options.map((o) => o.expiry!).sort()[0];
   const strikes = [...new Set(options.filter((o) => o.expiry === expiry).map((o) => o.strike!))].sort((a, b) => a - b);

@@ -11,7 +11,14 @@ import { createFeedDecoder } from '../upstox/feed-decode';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import { loadFeedSchema } from '../upstox/proto';
 import type { RateLimiter } from '../upstox/rate-limit';
-import { backfillRequest, FEED_BACKFILL_KIND, FeedBackfillPayloadSchema, feedBackfillKind, supersede, type QueuedBackfill } from './backfill.job';
+import {
+  backfillRequest,
+  FEED_BACKFILL_KIND,
+  FeedBackfillPayloadSchema,
+  feedBackfillKind,
+  supersede,
+  type QueuedBackfill,
+} from './backfill.job';
 import { seedDemoMarket } from './demo-seed';
 import { createFeedService } from './service';
 import { openDemoSource, openUpstoxSource, type OpenedSource } from './sources';
@@ -53,7 +60,13 @@ export function createFeedModule(deps: FeedModuleDeps) {
     now: () => clock.now(),
     batchSize: () => settings.values().feedSubscribeBatchSize,
   });
-  const pipeline = createTickPipeline({ db: stores.db, stores, clock, logger: deps.logger.child('ticks'), emit: deps.emit });
+  const pipeline = createTickPipeline({
+    db: stores.db,
+    stores,
+    clock,
+    logger: deps.logger.child('ticks'),
+    emit: deps.emit,
+  });
   const sourceDeps = { clock, logger, fetch: deps.http, limiter: deps.limiter };
   const sourceListeners = new Set<SourceListener>();
   let source: OpenedSource | null = null;
@@ -66,7 +79,12 @@ export function createFeedModule(deps: FeedModuleDeps) {
     source = opened;
     // A new user with no Upstox account sees a live market at once.
     if (opened.starterInstruments)
-      seedDemoMarket({ instruments: opened.starterInstruments(), subscriptions, hasMarketHistory: () => stores.candles.hasAny(), logger });
+      seedDemoMarket({
+        instruments: opened.starterInstruments(),
+        subscriptions,
+        hasMarketHistory: () => stores.candles.hasAny(),
+        logger,
+      });
     for (const listener of sourceListeners) listener(opened);
     return {
       ...opened,
@@ -86,10 +104,12 @@ export function createFeedModule(deps: FeedModuleDeps) {
     decoder: createFeedDecoder(loadFeedSchema(deps.resourcesDir)),
     openSource,
     requestBackfill(request) {
-      const queued = jobs.list({ kind: FEED_BACKFILL_KIND, status: 'QUEUED', limit: 100 }).flatMap((job): QueuedBackfill[] => {
-        const payload = FeedBackfillPayloadSchema.safeParse(job.payload);
-        return payload.success ? [{ id: job.id, payload: payload.data }] : [];
-      });
+      const queued = jobs
+        .list({ kind: FEED_BACKFILL_KIND, status: 'QUEUED', limit: 100 })
+        .flatMap((job): QueuedBackfill[] => {
+          const payload = FeedBackfillPayloadSchema.safeParse(job.payload);
+          return payload.success ? [{ id: job.id, payload: payload.data }] : [];
+        });
       const { request: merged, superseded } = supersede(backfillRequest(request), queued);
       const { kind, payload, ...options } = merged;
       stores.db.transaction(() => {
@@ -118,7 +138,11 @@ export function createFeedModule(deps: FeedModuleDeps) {
     service,
     pipeline,
     jobKinds: [
-      feedBackfillKind({ rest: () => source?.rest ?? null, subscribed: (key) => subscriptions.has(key), candles: stores.candles }),
+      feedBackfillKind({
+        rest: () => source?.rest ?? null,
+        subscribed: (key) => subscriptions.has(key),
+        candles: stores.candles,
+      }),
       tickRetentionKind({ ticks: stores.ticks, retentionDays: () => settings.values().tickRetentionDays }),
     ],
     schedules: [

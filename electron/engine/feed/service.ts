@@ -1,4 +1,11 @@
-import { segmentOf, type FeedMode, type FeedStatus, type LatestTicks, type MarketStatus, type SubscribeResult } from '../../../shared/domain/feed';
+import {
+  segmentOf,
+  type FeedMode,
+  type FeedStatus,
+  type LatestTicks,
+  type MarketStatus,
+  type SubscribeResult,
+} from '../../../shared/domain/feed';
 import { istDayStart } from '../../../shared/time';
 import { isAuthError } from '../upstox/errors';
 import type { Clock, TimerHandle } from '../common/clock';
@@ -30,7 +37,11 @@ export interface FeedServiceDeps {
    * Asks for the 1-minute candles of `keys` from `since` that are not on disk: the minutes missed while the socket
    * was down, or today's minutes before an instrument was first seen (so its chart starts full).
    */
-  requestBackfill?(request: { since: number; keys: readonly string[]; reason: 'reconnect' | 'start' | 'subscribe' }): void;
+  requestBackfill?(request: {
+    since: number;
+    keys: readonly string[];
+    reason: 'reconnect' | 'start' | 'subscribe';
+  }): void;
   socketOptions?: Partial<FeedSocketOptions>;
   random?: () => number;
   /** How often `feed_status` is re-sent while connected (ticks/s and last-tick age move). */
@@ -104,7 +115,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       decoded = decoder.decode(frame, clock.now());
     } catch (error) {
       decodeErrors++;
-      if (decodeErrors === 1 || decodeErrors % 100 === 0) logger.warn('undecodable feed frame', { decodeErrors, bytes: frame.length, error: String(error) });
+      if (decodeErrors === 1 || decodeErrors % 100 === 0)
+        logger.warn('undecodable feed frame', { decodeErrors, bytes: frame.length, error: String(error) });
       return;
     }
     if (decoded.marketStatus) setMarketStatus({ ...marketStatus, ...decoded.marketStatus });
@@ -157,7 +169,8 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       onConnected({ reconnected, disconnectedAt }) {
         const keys = [...subscriptions.keys()];
         if (keys.length === 0) return;
-        if (reconnected && disconnectedAt !== null) deps.requestBackfill?.({ since: disconnectedAt, keys, reason: 'reconnect' });
+        if (reconnected && disconnectedAt !== null)
+          deps.requestBackfill?.({ since: disconnectedAt, keys, reason: 'reconnect' });
         else if (!reconnected) deps.requestBackfill?.({ since: istDayStart(clock.now()), keys, reason: 'start' });
       },
       clock,
@@ -233,6 +246,11 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
       for (const [key, tick] of pipeline.latest(keys ?? [...subscriptions.keys()])) result[key] = toLatestTick(tick);
       return result;
     },
-    counters: () => ({ framesReceived, ticksReceived: pipeline.stats().ticksTotal, decodeErrors, openSockets: socket?.openSockets() ?? 0 }),
+    counters: () => ({
+      framesReceived,
+      ticksReceived: pipeline.stats().ticksTotal,
+      decodeErrors,
+      openSockets: socket?.openSockets() ?? 0,
+    }),
   };
 }

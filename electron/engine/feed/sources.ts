@@ -23,13 +23,29 @@ export interface SourceDeps {
 }
 
 function restFor(deps: SourceDeps, apiUrl: string, orderUrl: string, token: () => string | undefined): UpstoxRest {
-  return createUpstoxRest({ apiUrl, orderUrl, token, fetch: deps.fetch, clock: deps.clock, logger: deps.logger.child('rest'), limiter: deps.limiter });
+  return createUpstoxRest({
+    apiUrl,
+    orderUrl,
+    token,
+    fetch: deps.fetch,
+    clock: deps.clock,
+    logger: deps.logger.child('rest'),
+    limiter: deps.limiter,
+  });
 }
 
 /** The real Upstox, with the user's token read at each request (a new login applies at once). */
-export function openUpstoxSource(deps: SourceDeps & { apiUrl: string; orderUrl: string; assetsUrl: string; token: () => string | undefined }): OpenedSource {
+export function openUpstoxSource(
+  deps: SourceDeps & { apiUrl: string; orderUrl: string; assetsUrl: string; token: () => string | undefined },
+): OpenedSource {
   const rest = restFor(deps, deps.apiUrl, deps.orderUrl, deps.token);
-  return { kind: 'upstox', rest, assetsUrl: deps.assetsUrl, authorizeFeed: (signal) => rest.authorizeFeed(signal), close: async () => {} };
+  return {
+    kind: 'upstox',
+    rest,
+    assetsUrl: deps.assetsUrl,
+    authorizeFeed: (signal) => rest.authorizeFeed(signal),
+    close: async () => {},
+  };
 }
 
 /** Demo token: the simulator accepts any bearer; this one only ever travels over loopback. */
@@ -39,7 +55,9 @@ const DEMO_TOKEN = 'tickdesk-demo-session';
  * The built-in simulator on 127.0.0.1, spoken to through the same REST client and feed socket as Upstox, so demo
  * mode exercises the real code paths.
  */
-export async function openDemoSource(deps: SourceDeps & { resourcesDir: string; seed?: number }): Promise<OpenedSource> {
+export async function openDemoSource(
+  deps: SourceDeps & { resourcesDir: string; seed?: number },
+): Promise<OpenedSource> {
   const simulator = await startUpstoxSimulator({
     resourcesDir: deps.resourcesDir,
     port: 0,

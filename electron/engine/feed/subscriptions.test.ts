@@ -15,7 +15,11 @@ afterEach(() => {
 function setup(dir = makeTempDir('tickdesk-subs-'), batchSize = 100) {
   const db = openDatabase(`${dir}/tickdesk.db`);
   opened.push(db);
-  const manager = createSubscriptionManager({ store: createSubscriptionStore(db), now: () => 1_000, batchSize: () => batchSize });
+  const manager = createSubscriptionManager({
+    store: createSubscriptionStore(db),
+    now: () => 1_000,
+    batchSize: () => batchSize,
+  });
   return { dir, db, manager };
 }
 
@@ -58,7 +62,10 @@ describe('subscription manager', () => {
     const change = manager.subscribe(keys(limit + 3), 'full');
     expect(change.result.subscribed).toBe(limit);
     expect(change.result.rejected).toHaveLength(3);
-    expect(change.result.rejected[0]).toEqual({ instrumentKey: `NSE_EQ|K${limit}`, reason: `full limit of ${limit} keys (individual) reached` });
+    expect(change.result.rejected[0]).toEqual({
+      instrumentKey: `NSE_EQ|K${limit}`,
+      reason: `full limit of ${limit} keys (individual) reached`,
+    });
     expect(manager.counts().full).toBe(limit);
   });
 

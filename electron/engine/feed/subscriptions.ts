@@ -14,7 +14,8 @@ export interface SubscriptionChange {
 export function modeLimits(modesInUse: ReadonlySet<FeedMode>): Record<FeedMode, number> {
   const combined = modesInUse.size > 1;
   const limits = {} as Record<FeedMode, number>;
-  for (const mode of FEED_MODES) limits[mode] = combined ? SUBSCRIPTION_LIMITS[mode].combined : SUBSCRIPTION_LIMITS[mode].individual;
+  for (const mode of FEED_MODES)
+    limits[mode] = combined ? SUBSCRIPTION_LIMITS[mode].combined : SUBSCRIPTION_LIMITS[mode].individual;
   return limits;
 }
 
@@ -28,7 +29,11 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
  * The desired subscription set: persisted, limited per mode client-side (Upstox silently ignores keys past
  * its limits, so they are refused here with a reason), and turned into batched sub / change_mode / unsub frames.
  */
-export function createSubscriptionManager(deps: { store: SubscriptionStore; now: () => number; batchSize: () => number }) {
+export function createSubscriptionManager(deps: {
+  store: SubscriptionStore;
+  now: () => number;
+  batchSize: () => number;
+}) {
   const desired = new Map<string, FeedMode>();
   for (const { instrumentKey, mode } of deps.store.list()) desired.set(instrumentKey, mode);
 
@@ -39,7 +44,9 @@ export function createSubscriptionManager(deps: { store: SubscriptionStore; now:
   }
 
   function frames(method: FeedRequest['method'], keys: readonly string[], mode?: FeedMode): FeedRequest[] {
-    return chunk(keys, deps.batchSize()).map((instrumentKeys) => (mode ? { method, mode, instrumentKeys } : { method, instrumentKeys }));
+    return chunk(keys, deps.batchSize()).map((instrumentKeys) =>
+      mode ? { method, mode, instrumentKeys } : { method, instrumentKeys },
+    );
   }
 
   return {

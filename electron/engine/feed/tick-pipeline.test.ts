@@ -72,10 +72,23 @@ function setup(options: Partial<TickPipelineOptions> = {}) {
       return fn(...args);
     })) as typeof db.transaction;
   const pipeline = createTickPipeline({ db, stores: createStores(db), clock, logger, emit: hub.emit, ...options });
-  const count = (table: 'ticks' | 'candles_1m') => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
-  const candleTicks = () => db.prepare<[], { n: number | null }>('SELECT SUM(tick_count) AS n FROM candles_1m').get()!.n ?? 0;
+  const count = (table: 'ticks' | 'candles_1m') =>
+    db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
+  const candleTicks = () =>
+    db.prepare<[], { n: number | null }>('SELECT SUM(tick_count) AS n FROM candles_1m').get()!.n ?? 0;
   const onTransaction = (hook: (n: number) => void) => void (beforeTransaction = hook);
-  return { db, file, clock, logger, events, pipeline, count, candleTicks, transactions: () => transactions, onTransaction };
+  return {
+    db,
+    file,
+    clock,
+    logger,
+    events,
+    pipeline,
+    count,
+    candleTicks,
+    transactions: () => transactions,
+    onTransaction,
+  };
 }
 
 const ticksEvents = (events: EventEnvelope[]) => events.filter((e) => e.event === 'market_ticks');
@@ -114,7 +127,10 @@ describe('tick pipeline: persistence', () => {
   });
 
   it('keeps the ticks of a failed flush and stores every one once writing works again', () => {
-    const { db, file, clock, logger, events, pipeline, count, candleTicks } = setup({ maxBufferedTicks: 40, criticalAfterMs: 1_000 });
+    const { db, file, clock, logger, events, pipeline, count, candleTicks } = setup({
+      maxBufferedTicks: 40,
+      criticalAfterMs: 1_000,
+    });
     db.pragma('busy_timeout = 0');
     // Another connection holds the write lock, as a second app instance or a long maintenance write would.
     const other = new Database(file);
@@ -131,11 +147,20 @@ describe('tick pipeline: persistence', () => {
     expect(count('ticks')).toBe(0);
     expect(pipeline.stats()).toMatchObject({ ticksTotal: received, ticksStored: 0, buffered: received });
     // One log line for the whole streak.
-    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual(['tick flush failed; ticks stay buffered and are retried']);
-    expect(logger.entries.find((e) => e.level === 'error')!.fields).toMatchObject({ errorCode: 'SQLITE_BUSY', buffered: 20 });
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.message)).toEqual([
+      'tick flush failed; ticks stay buffered and are retried',
+    ]);
+    expect(logger.entries.find((e) => e.level === 'error')!.fields).toMatchObject({
+      errorCode: 'SQLITE_BUSY',
+      buffered: 20,
+    });
     const critical = events.filter((e) => e.event === 'critical_error');
     expect(critical).toHaveLength(1);
-    expect(critical[0]!.payload).toMatchObject({ severity: 'critical', component: 'feed.persistence', errorCode: 'SQLITE_BUSY' });
+    expect(critical[0]!.payload).toMatchObject({
+      severity: 'critical',
+      component: 'feed.persistence',
+      errorCode: 'SQLITE_BUSY',
+    });
 
     other.exec('ROLLBACK');
     clock.advance(100);
@@ -148,7 +173,9 @@ describe('tick pipeline: persistence', () => {
     const volumes = db.prepare<[], { key: string; volume: number }>(
       'SELECT k.instrument_key AS key, SUM(c.volume) AS volume FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id GROUP BY k.id',
     );
-    const stored = db.prepare<[number], { first: number; last: number }>('SELECT MIN(volume) AS first, MAX(volume) AS last FROM ticks WHERE instrument_id = ?');
+    const stored = db.prepare<[number], { first: number; last: number }>(
+      'SELECT MIN(volume) AS first, MAX(volume) AS last FROM ticks WHERE instrument_id = ?',
+    );
     const ids = db.prepare<[string], { id: number }>('SELECT id FROM market_keys WHERE instrument_key = ?');
     for (const { key, volume } of volumes.all()) {
       const { first, last } = stored.get(ids.get(key)!.id)!;
@@ -175,7 +202,8 @@ describe('tick pipeline: ticks the database rejects', () => {
          FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id ORDER BY key, c.ts`,
       )
       .all();
-  const rejectedLogs = (logger: ReturnType<typeof setup>['logger']) => logger.entries.filter((e) => e.message.startsWith('ticks rejected'));
+  const rejectedLogs = (logger: ReturnType<typeof setup>['logger']) =>
+    logger.entries.filter((e) => e.message.startsWith('ticks rejected'));
   const warnings = (events: EventEnvelope[]) =>
     events.filter((e) => e.event === 'critical_error' && (e.payload as { severity: string }).severity === 'warning');
 
@@ -201,7 +229,13 @@ describe('tick pipeline: ticks the database rejects', () => {
     clock.advance(100);
     expect(count('ticks')).toBe(1_000);
     expect(candleTicks()).toBe(1_000);
-    expect(pipeline.stats()).toMatchObject({ ticksTotal: 1_002, ticksStored: 1_000, ticksRejected: 2, buffered: 0, flushes: 1 });
+    expect(pipeline.stats()).toMatchObject({
+      ticksTotal: 1_002,
+      ticksStored: 1_000,
+      ticksRejected: 2,
+      buffered: 0,
+      flushes: 1,
+    });
 
     // The same candles as a pipeline that never saw the bad ticks: neither their prices nor their volumes count.
     const reference = setup();
@@ -261,7 +295,9 @@ describe('tick pipeline: ticks the database rejects', () => {
     pipeline.ingest(all);
     clock.advance(2_000);
     expect(pipeline.stats()).toMatchObject({ ticksStored: 0, ticksRejected: 0, buffered: 1_002 });
-    expect(events.filter((e) => e.event === 'critical_error').map((e) => (e.payload as { errorCode: string }).errorCode)).toEqual(['SQLITE_BUSY']);
+    expect(
+      events.filter((e) => e.event === 'critical_error').map((e) => (e.payload as { errorCode: string }).errorCode),
+    ).toEqual(['SQLITE_BUSY']);
 
     other.exec('ROLLBACK');
     clock.advance(100);
@@ -298,7 +334,9 @@ describe('tick pipeline: ticks the database rejects', () => {
     });
     clock.advance(100);
     expect(pipeline.stats()).toMatchObject({ ticksTotal: 4, ticksStored: 1, ticksRejected: 1, buffered: 2 });
-    expect(logger.entries.find((e) => e.level === 'error' && e.message.startsWith('tick flush failed'))!.fields).toMatchObject({ errorCode: 'SQLITE_BUSY' });
+    expect(
+      logger.entries.find((e) => e.level === 'error' && e.message.startsWith('tick flush failed'))!.fields,
+    ).toMatchObject({ errorCode: 'SQLITE_BUSY' });
 
     clock.advance(100);
     expect(pipeline.stats()).toMatchObject({ ticksTotal: 4, ticksStored: 3, ticksRejected: 1, buffered: 0 });
@@ -321,7 +359,9 @@ describe('tick pipeline: latest cache and coalesced events', () => {
     clock.advance(100);
     const emitted = ticksEvents(events);
     expect(emitted).toHaveLength(1);
-    expect(emitted[0]!.payload).toEqual({ ticks: Object.fromEntries(KEYS.map((k) => [k, toLatestTick(last.get(k)!)])) });
+    expect(emitted[0]!.payload).toEqual({
+      ticks: Object.fromEntries(KEYS.map((k) => [k, toLatestTick(last.get(k)!)])),
+    });
 
     // Idle: nothing more.
     clock.advance(5_000);
@@ -333,7 +373,10 @@ describe('tick pipeline: latest cache and coalesced events', () => {
     clock.advance(199);
     expect(ticksEvents(events)).toHaveLength(1);
     clock.advance(1);
-    expect(ticksEvents(events).map((e) => e.payload)).toEqual([emitted[0]!.payload, { ticks: { [KEYS[2]]: toLatestTick(one) } }]);
+    expect(ticksEvents(events).map((e) => e.payload)).toEqual([
+      emitted[0]!.payload,
+      { ticks: { [KEYS[2]]: toLatestTick(one) } },
+    ]);
   });
 
   it('emits at most once per coalesceMs under a steady stream', () => {

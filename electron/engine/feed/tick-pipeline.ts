@@ -81,13 +81,24 @@ function describeRejected({ tick, error }: Rejected): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(tick)) {
     if (field === 'depth') continue;
-    values[field] = field === 'greeks' && v ? Object.fromEntries(Object.entries(v as object).map(([k, g]) => [k, show(g)])) : show(v);
+    values[field] =
+      field === 'greeks' && v ? Object.fromEntries(Object.entries(v as object).map(([k, g]) => [k, show(g)])) : show(v);
   }
   return { reason: reasonOf(error), code: (error as { code?: unknown } | null)?.code, values };
 }
 
 export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
-  const { db, stores, clock, logger, emit, flushIntervalMs = 100, maxBufferedTicks = 10_000, coalesceMs = 200, criticalAfterMs = 5_000 } = options;
+  const {
+    db,
+    stores,
+    clock,
+    logger,
+    emit,
+    flushIntervalMs = 100,
+    maxBufferedTicks = 10_000,
+    coalesceMs = 200,
+    criticalAfterMs = 5_000,
+  } = options;
   const { ticks: tickStore, candles: candleStore } = stores;
   const write = db.transaction((batch: readonly Tick[]) => {
     tickStore.insertMany(batch);
@@ -286,7 +297,11 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
     const errorCode = typeof code === 'string' ? code : 'TICK_WRITE_FAILED';
     if (failingSince === null) {
       failingSince = now;
-      logger.error('tick flush failed; ticks stay buffered and are retried', { errorCode, buffered: buffer.length, error });
+      logger.error('tick flush failed; ticks stay buffered and are retried', {
+        errorCode,
+        buffered: buffer.length,
+        error,
+      });
     }
     if (!criticalRaised && now - failingSince >= criticalAfterMs) {
       criticalRaised = true;
@@ -297,7 +312,8 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
           component: 'feed.persistence',
           errorCode,
           message: `Market data has not been saved for ${Math.round((now - failingSince) / 1000)} s (${message}); ${buffer.length} ticks are held in memory.`,
-          recoveryAction: 'Free disk space or close other programs that hold the database; held ticks are saved as soon as writing works again.',
+          recoveryAction:
+            'Free disk space or close other programs that hold the database; held ticks are saved as soon as writing works again.',
         });
       } catch (emitError) {
         logger.error('critical_error emit failed', { error: emitError });
@@ -375,7 +391,16 @@ export function createTickPipeline(options: TickPipelineOptions): TickPipeline {
       };
     },
     flush,
-    stats: () => ({ ticksTotal, ticksStored, ticksRejected, buffered: buffer.length, ticksPerSecond: ticksPerSecond(), lastTickAt, flushes, lastFlushMs }),
+    stats: () => ({
+      ticksTotal,
+      ticksStored,
+      ticksRejected,
+      buffered: buffer.length,
+      ticksPerSecond: ticksPerSecond(),
+      lastTickAt,
+      flushes,
+      lastFlushMs,
+    }),
     stop() {
       clock.clearTimeout(flushTimer);
       flushTimer = undefined;

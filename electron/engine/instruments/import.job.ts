@@ -18,7 +18,8 @@ export function instrumentsImportPayloadSchema(allowedOrigins: () => readonly st
         .max(2048)
         .superRefine((source, ctx) => {
           const parsed = parseMasterSource(source, allowedOrigins());
-          if ('refused' in parsed) ctx.addIssue({ code: 'custom', message: `not a valid instrument master source: ${parsed.refused}` });
+          if ('refused' in parsed)
+            ctx.addIssue({ code: 'custom', message: `not a valid instrument master source: ${parsed.refused}` });
         })
         .optional(),
     })
@@ -35,7 +36,11 @@ export interface InstrumentsImportDeps {
 }
 
 /** Where each phase sits in the job's overall percentage: the download dominates on a slow line, the store otherwise. */
-const PHASE_SPAN: Readonly<Record<ImportPhase, [from: number, to: number]>> = { download: [0, 40], parse: [40, 60], store: [60, 100] };
+const PHASE_SPAN: Readonly<Record<ImportPhase, [from: number, to: number]>> = {
+  download: [0, 40],
+  parse: [40, 60],
+  store: [60, 100],
+};
 const UNIT: Readonly<Record<ImportPhase, string>> = { download: 'bytes', parse: 'rows checked', store: 'rows stored' };
 
 function progressOf({ phase, done, total }: ImportProgress) {
@@ -62,7 +67,11 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
       try {
         const requested = ctx.payload.source ?? deps.defaultSource();
         const source = parseMasterSource(requested, deps.allowedOrigins());
-        if ('refused' in source) throw new PermanentJobError('INSTRUMENTS_SOURCE_REFUSED', `not a valid instrument master source: ${source.refused}`);
+        if ('refused' in source)
+          throw new PermanentJobError(
+            'INSTRUMENTS_SOURCE_REFUSED',
+            `not a valid instrument master source: ${source.refused}`,
+          );
         const result = await importInstruments({
           source: source.kind === 'url' ? source.url : source.path,
           fetch: deps.fetch,
@@ -75,13 +84,19 @@ export function instrumentsImportKind(deps: InstrumentsImportDeps) {
             ctx.progress(progressOf(p));
           },
         });
-        if (result.skipped > 0) ctx.logger.warn('instrument rows skipped', { skipped: result.skipped, samples: result.skippedSamples });
-        ctx.logger.info('instrument master imported', { imported: result.imported, skipped: result.skipped, source: result.source });
+        if (result.skipped > 0)
+          ctx.logger.warn('instrument rows skipped', { skipped: result.skipped, samples: result.skippedSamples });
+        ctx.logger.info('instrument master imported', {
+          imported: result.imported,
+          skipped: result.skipped,
+          source: result.source,
+        });
         return result;
       } catch (error) {
         // Stopped inside the import (its own abort checks): report it as the stop it is, not as a failure.
         ctx.checkpoint();
-        if (error instanceof InstrumentImportError && error.detail) ctx.logger.warn('instrument file refused', { reason: error.detail });
+        if (error instanceof InstrumentImportError && error.detail)
+          ctx.logger.warn('instrument file refused', { reason: error.detail });
         throw error;
       }
     },

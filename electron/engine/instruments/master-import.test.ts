@@ -138,24 +138,47 @@ describe('importInstruments', () => {
     expect(store.count()).toBe(6);
 
     const [future, call, put, index] = store.get(['NSE_FO|35001', 'NSE_FO|43919', 'NSE_FO|43920', NIFTY_50]);
-    expect(future).toMatchObject({ instrumentType: 'FUT', expiry: '2024-01-25', strike: null, lotSize: 50, tickSize: 10, underlyingKey: NIFTY_50 });
-    expect(call).toMatchObject({ tradingSymbol: 'NIFTY 21300 CE 25 JAN 24', expiry: '2024-01-25', strike: 21300, lotSize: 75, tickSize: 5 });
+    expect(future).toMatchObject({
+      instrumentType: 'FUT',
+      expiry: '2024-01-25',
+      strike: null,
+      lotSize: 50,
+      tickSize: 10,
+      underlyingKey: NIFTY_50,
+    });
+    expect(call).toMatchObject({
+      tradingSymbol: 'NIFTY 21300 CE 25 JAN 24',
+      expiry: '2024-01-25',
+      strike: 21300,
+      lotSize: 75,
+      tickSize: 5,
+    });
     expect(put).toMatchObject({ expiry: '2024-01-18' });
     expect(index).toMatchObject({ tradingSymbol: 'NIFTY 50', expiry: null, strike: null });
     const counts = Object.fromEntries(
       db
-        .prepare<[], { instrument_type: string; n: number }>('SELECT instrument_type, COUNT(*) AS n FROM instruments GROUP BY instrument_type')
+        .prepare<[], { instrument_type: string; n: number }>(
+          'SELECT instrument_type, COUNT(*) AS n FROM instruments GROUP BY instrument_type',
+        )
         .all()
         .map((r) => [r.instrument_type, r.n]),
     );
     expect(counts).toEqual({ INDEX: 1, EQ: 2, FUT: 1, CE: 1, PE: 1 });
-    expect(db.prepare("SELECT isin, exchange_token, freeze_quantity, weekly FROM instruments WHERE instrument_key = 'NSE_EQ|INE002A01018'").get()).toEqual({
+    expect(
+      db
+        .prepare(
+          "SELECT isin, exchange_token, freeze_quantity, weekly FROM instruments WHERE instrument_key = 'NSE_EQ|INE002A01018'",
+        )
+        .get(),
+    ).toEqual({
       isin: 'INE002A01018',
       exchange_token: '2885',
       freeze_quantity: 100000,
       weekly: null,
     });
-    expect(db.prepare("SELECT exchange_token, weekly FROM instruments WHERE instrument_key = 'NSE_FO|43920'").get()).toEqual({
+    expect(
+      db.prepare("SELECT exchange_token, weekly FROM instruments WHERE instrument_key = 'NSE_FO|43920'").get(),
+    ).toEqual({
       exchange_token: '43920',
       weekly: 1,
     });
@@ -164,15 +187,25 @@ describe('importInstruments', () => {
   it('downloads an http(s) source through the injected fetch, reporting progress by phase', async () => {
     const body = gz(masterRows());
     const fetchFn = vi.fn(
-      async (_url: string | URL | Request, _init?: RequestInit) => new Response(body, { headers: { 'content-length': String(body.length) } }),
+      async (_url: string | URL | Request, _init?: RequestInit) =>
+        new Response(body, { headers: { 'content-length': String(body.length) } }),
     );
     const seen: ImportProgress[] = [];
     const source = 'https://assets.example.test/market-quote/instruments/exchange/complete.json.gz';
-    const result = await importInstruments({ source, fetch: fetchFn as typeof fetch, store, progress: (p) => seen.push(p) });
+    const result = await importInstruments({
+      source,
+      fetch: fetchFn as typeof fetch,
+      store,
+      progress: (p) => seen.push(p),
+    });
     expect(result).toMatchObject({ imported: 6, skipped: 4, source });
     expect(fetchFn).toHaveBeenCalledWith(source, { signal: expect.any(AbortSignal) });
     expect([...new Set(seen.map((p) => p.phase))]).toEqual(['download', 'parse', 'store']);
-    expect(seen.filter((p) => p.phase === 'download').at(-1)).toEqual({ phase: 'download', done: body.length, total: body.length });
+    expect(seen.filter((p) => p.phase === 'download').at(-1)).toEqual({
+      phase: 'download',
+      done: body.length,
+      total: body.length,
+    });
     expect(seen.filter((p) => p.phase === 'parse').at(-1)).toEqual({ phase: 'parse', done: 10, total: 10 });
     expect(seen.at(-1)).toEqual({ phase: 'store', done: 6, total: 6 });
   });
@@ -198,7 +231,9 @@ describe('importInstruments', () => {
   it('replaces the previous master: an instrument missing from the new file is gone', async () => {
     await importInstruments({ source: write('day1.json.gz', gz(masterRows())), fetch: noFetch, store });
     const day2 = masterRows().filter((r) => r?.trading_symbol !== 'INFY');
-    await expect(importInstruments({ source: write('day2.json.gz', gz(day2)), fetch: noFetch, store })).resolves.toMatchObject({ imported: 5 });
+    await expect(
+      importInstruments({ source: write('day2.json.gz', gz(day2)), fetch: noFetch, store }),
+    ).resolves.toMatchObject({ imported: 5 });
     expect(store.get(['NSE_EQ|INE009A01021'])).toEqual([]);
     expect(store.search({ q: 'infy', limit: 10 })).toEqual([]);
     expect(store.count()).toBe(5);
@@ -215,18 +250,32 @@ describe('importInstruments', () => {
       ['garbage.json.gz', gz('{"instrument_key": '), 'NOT_JSON_ARRAY', /not valid JSON/],
       ['object.json.gz', gz({ data: masterRows() }), 'NOT_JSON_ARRAY', /not a JSON array/],
       ['empty.json.gz', gz([]), 'NO_VALID_ROWS', /no valid rows: 0 skipped/],
-      ['junk.json.gz', gz([1, { instrument_key: 'NSE_EQ|X' }]), 'NO_VALID_ROWS', /no valid rows: 2 skipped \(first problem: row 0: /],
+      [
+        'junk.json.gz',
+        gz([1, { instrument_key: 'NSE_EQ|X' }]),
+        'NO_VALID_ROWS',
+        /no valid rows: 2 skipped \(first problem: row 0: /,
+      ],
     ];
     // Downloaded, so the error says what is wrong (a local path gets one answer: see below).
     for (const [name, data, code, message] of cases) {
       const serve = (async () => new Response(new Uint8Array(data))) as typeof fetch;
-      const error = await importInstruments({ source: `${ASSETS}/market-quote/instruments/exchange/${name}`, fetch: serve, store }).catch((e: unknown) => e);
+      const error = await importInstruments({
+        source: `${ASSETS}/market-quote/instruments/exchange/${name}`,
+        fetch: serve,
+        store,
+      }).catch((e: unknown) => e);
       expect(error, name).toBeInstanceOf(InstrumentImportError);
       expect((error as InstrumentImportError).code, name).toBe(code);
       expect((error as Error).message, name).toMatch(message);
     }
-    const missing = await importInstruments({ source: path.join(dir, 'missing.json.gz'), fetch: noFetch, store }).catch((e: unknown) => e);
-    expect(missing).toMatchObject({ code: 'NOT_A_MASTER', message: expect.stringMatching(/missing\.json\.gz is not a valid instrument master$/) });
+    const missing = await importInstruments({ source: path.join(dir, 'missing.json.gz'), fetch: noFetch, store }).catch(
+      (e: unknown) => e,
+    );
+    expect(missing).toMatchObject({
+      code: 'NOT_A_MASTER',
+      message: expect.stringMatching(/missing\.json\.gz is not a valid instrument master$/),
+    });
     expect(store.count()).toBe(6);
     expect(store.search({ q: 'reliance', limit: 10 })).toEqual(before);
   });
@@ -239,7 +288,10 @@ describe('importInstruments', () => {
       retryable: true,
       message: expect.stringMatching(/HTTP 503/),
     });
-    await expect(importInstruments({ source, fetch: respond(404), store })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: false });
+    await expect(importInstruments({ source, fetch: respond(404), store })).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      retryable: false,
+    });
     await expect(importInstruments({ source, fetch: noFetch, store })).rejects.toMatchObject({
       code: 'DOWNLOAD_FAILED',
       retryable: true,
@@ -250,9 +302,12 @@ describe('importInstruments', () => {
   it('stops before touching the store when aborted', async () => {
     const controller = new AbortController();
     controller.abort('cancel');
-    const error = await importInstruments({ source: write('m.json.gz', gz(masterRows())), fetch: noFetch, store, signal: controller.signal }).catch(
-      (e: unknown) => e,
-    );
+    const error = await importInstruments({
+      source: write('m.json.gz', gz(masterRows())),
+      fetch: noFetch,
+      store,
+      signal: controller.signal,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AbortError' });
     expect(store.count()).toBe(0);
   });
@@ -272,13 +327,35 @@ describe('parseJsonArray', () => {
   ];
 
   it('gives what JSON.parse gives, however the elements are cut into runs', async () => {
-    for (const text of [JSON.stringify(tricky), JSON.stringify(tricky, null, 2), ` \n${JSON.stringify(tricky)}\r\n\t`, '[]', ' [ ] ', '[7]']) {
-      for (const chunk of [1, 2, 3, 1_000]) expect(await parseJsonArray(text, { chunk }), `${chunk}: ${text.slice(0, 20)}`).toEqual(JSON.parse(text));
+    for (const text of [
+      JSON.stringify(tricky),
+      JSON.stringify(tricky, null, 2),
+      ` \n${JSON.stringify(tricky)}\r\n\t`,
+      '[]',
+      ' [ ] ',
+      '[7]',
+    ]) {
+      for (const chunk of [1, 2, 3, 1_000])
+        expect(await parseJsonArray(text, { chunk }), `${chunk}: ${text.slice(0, 20)}`).toEqual(JSON.parse(text));
     }
   });
 
   it('refuses what JSON.parse refuses, wherever the runs are cut', async () => {
-    const bad = ['[1,2,]', '[,1,2]', '[1,,2]', '[1,2', '[1,2}', '[{"a":1]}', '[1,2] x', '[1,2]]', '["a,b', '[1,{"a":[2}],3]', "['a']", '\uFEFF[1]', ''];
+    const bad = [
+      '[1,2,]',
+      '[,1,2]',
+      '[1,,2]',
+      '[1,2',
+      '[1,2}',
+      '[{"a":1]}',
+      '[1,2] x',
+      '[1,2]]',
+      '["a,b',
+      '[1,{"a":[2}],3]',
+      "['a']",
+      '\uFEFF[1]',
+      '',
+    ];
     for (const text of bad) {
       expect(() => JSON.parse(text), text).toThrow();
       for (const chunk of [1, 2, 3, 1_000]) {
@@ -288,7 +365,10 @@ describe('parseJsonArray', () => {
         });
       }
     }
-    await expect(parseJsonArray('{"data": []}')).rejects.toMatchObject({ code: 'NOT_JSON_ARRAY', message: expect.stringMatching(/not a JSON array/) });
+    await expect(parseJsonArray('{"data": []}')).rejects.toMatchObject({
+      code: 'NOT_JSON_ARRAY',
+      message: expect.stringMatching(/not a JSON array/),
+    });
   });
 
   it('lets other work run between runs, and stops there when aborted', async () => {
@@ -307,7 +387,11 @@ describe('parseJsonArray', () => {
 });
 
 /** A job context with just what the kind uses; `checkpoint` throws once `controller` is aborted, as the runner's does. */
-function fakeContext(payload: { source: string }, controller: AbortController, onProgress: (update: ProgressUpdate) => void = () => undefined) {
+function fakeContext(
+  payload: { source: string },
+  controller: AbortController,
+  onProgress: (update: ProgressUpdate) => void = () => undefined,
+) {
   return {
     job: { id: 1, kind: 'instruments.import', attempts: 1, maxAttempts: 3, priority: 'NORMAL' },
     payload,
@@ -329,7 +413,12 @@ function manyOptions(n: number) {
 
 describe('instruments.import job kind', () => {
   it('takes a source, runs one at a time, and reports download, parse and store as phases with overall percentages', async () => {
-    const kind = instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] });
+    const kind = instrumentsImportKind({
+      store,
+      fetch: noFetch,
+      defaultSource: () => '/unused.json.gz',
+      allowedOrigins: () => [ASSETS],
+    });
     expect(kind).toMatchObject({ kind: 'instruments.import', concurrency: 1 });
     // No source: the master of the market source open when the job runs.
     const payload = instrumentsImportPayloadSchema(() => [ASSETS]);
@@ -358,9 +447,17 @@ describe('instruments.import job kind', () => {
       if (u.message!.startsWith(`store: ${REPLACE_BATCH} of`)) controller.abort('cancel');
     });
     await expect(
-      instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx),
+      instrumentsImportKind({
+        store,
+        fetch: noFetch,
+        defaultSource: () => '/unused.json.gz',
+        allowedOrigins: () => [ASSETS],
+      }).handler(ctx),
     ).rejects.toBeInstanceOf(JobStoppedError);
-    expect(stored).toEqual([`store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`, `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`]);
+    expect(stored).toEqual([
+      `store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`,
+      `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`,
+    ]);
     expect(store.count()).toBe(6);
     expect(store.get(['NSE_FO|100000'])).toEqual([]);
   });
@@ -386,7 +483,12 @@ describe('instruments.import job kind', () => {
       if (stored.length === 1) setImmediate(watch);
     });
     await expect(
-      instrumentsImportKind({ store, fetch: noFetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] }).handler(ctx),
+      instrumentsImportKind({
+        store,
+        fetch: noFetch,
+        defaultSource: () => '/unused.json.gz',
+        allowedOrigins: () => [ASSETS],
+      }).handler(ctx),
     ).rejects.toBeInstanceOf(JobStoppedError);
     expect(stagedAtCancel).toBe(REPLACE_BATCH);
     expect(stored).toEqual([0]);
@@ -409,9 +511,15 @@ describe('instruments.import job kind', () => {
         () => null,
         (error: unknown) => classifyError(error, true),
       );
-    const bad = await failureOf(kind.handler(fakeContext({ source: write('bad.json.gz', Buffer.from('not gzip')) }, new AbortController())));
+    const bad = await failureOf(
+      kind.handler(fakeContext({ source: write('bad.json.gz', Buffer.from('not gzip')) }, new AbortController())),
+    );
     expect(bad).toMatchObject({ code: 'INSTRUMENTS_NOT_A_MASTER', transient: false });
-    const busy = await failureOf(kind.handler(fakeContext({ source: `${ASSETS}/market-quote/instruments/exchange/complete.json.gz` }, new AbortController())));
+    const busy = await failureOf(
+      kind.handler(
+        fakeContext({ source: `${ASSETS}/market-quote/instruments/exchange/complete.json.gz` }, new AbortController()),
+      ),
+    );
     expect(busy).toMatchObject({ code: 'INSTRUMENTS_DOWNLOAD_FAILED', transient: true });
   });
 });

@@ -7,7 +7,8 @@ import { ISO_DATE, istDate } from '../../../shared/time';
 import type { InstrumentRecord, InstrumentStore } from '../store/instruments';
 
 /** The daily BOD master of every segment (upstox-v3.md §4.5). */
-export const UPSTOX_COMPLETE_MASTER_URL = 'https://assets.upstox.com/market-quote/instruments/exchange/complete.json.gz';
+export const UPSTOX_COMPLETE_MASTER_URL =
+  'https://assets.upstox.com/market-quote/instruments/exchange/complete.json.gz';
 
 /** The real file is tens of MB; anything far bigger is not an instrument master and would exhaust memory. */
 const MAX_COMPRESSED_BYTES = 256 * 1024 * 1024;
@@ -24,7 +25,8 @@ const SKIP_SAMPLES = 5;
 
 const gunzip = promisify(zlib.gunzip);
 
-export type InstrumentImportErrorCode = 'NOT_A_MASTER' | 'SOURCE_REFUSED' | 'DOWNLOAD_FAILED' | 'TOO_LARGE' | 'NOT_GZIP' | 'NOT_JSON_ARRAY' | 'NO_VALID_ROWS';
+export type InstrumentImportErrorCode =
+  'NOT_A_MASTER' | 'SOURCE_REFUSED' | 'DOWNLOAD_FAILED' | 'TOO_LARGE' | 'NOT_GZIP' | 'NOT_JSON_ARRAY' | 'NO_VALID_ROWS';
 
 /** Why an import stopped before replacing anything; `retryable` when waiting may fix it (network, 5xx). */
 export class InstrumentImportError extends Error {
@@ -76,7 +78,12 @@ export function toInstrumentRecord(row: MasterRow): InstrumentRecord {
     instrumentType: row.instrument_type,
     lotSize: row.lot_size ?? null,
     tickSize: row.tick_size ?? null,
-    expiry: row.expiry === null || row.expiry === undefined ? null : typeof row.expiry === 'number' ? istDate(row.expiry) : row.expiry,
+    expiry:
+      row.expiry === null || row.expiry === undefined
+        ? null
+        : typeof row.expiry === 'number'
+          ? istDate(row.expiry)
+          : row.expiry,
     // Futures and equities carry 0.0 or nothing: no strike.
     strikePrice: row.strike_price ? row.strike_price : null,
     underlyingKey: row.underlying_key || null,
@@ -133,13 +140,17 @@ async function readBody(response: Response, report: (done: number, total: number
   const declared = Number(response.headers.get('content-length'));
   const total = Number.isFinite(declared) && declared > 0 ? declared : null;
   if (total !== null && total > MAX_COMPRESSED_BYTES)
-    throw new InstrumentImportError('TOO_LARGE', `instrument file is ${total} bytes, more than ${MAX_COMPRESSED_BYTES}`);
+    throw new InstrumentImportError(
+      'TOO_LARGE',
+      `instrument file is ${total} bytes, more than ${MAX_COMPRESSED_BYTES}`,
+    );
   if (!response.body) return Buffer.from(await response.arrayBuffer());
   const chunks: Buffer[] = [];
   let done = 0;
   for await (const chunk of response.body) {
     done += chunk.byteLength;
-    if (done > MAX_COMPRESSED_BYTES) throw new InstrumentImportError('TOO_LARGE', `instrument file is more than ${MAX_COMPRESSED_BYTES} bytes`);
+    if (done > MAX_COMPRESSED_BYTES)
+      throw new InstrumentImportError('TOO_LARGE', `instrument file is more than ${MAX_COMPRESSED_BYTES} bytes`);
     chunks.push(Buffer.from(chunk));
     report(done, total);
   }
@@ -159,20 +170,32 @@ async function download(
     response = await fetchFn(source, { signal: bounded });
   } catch (error) {
     stopIfAborted(signal);
-    throw new InstrumentImportError('DOWNLOAD_FAILED', `could not download ${source}: ${(error as Error).message}`, true);
+    throw new InstrumentImportError(
+      'DOWNLOAD_FAILED',
+      `could not download ${source}: ${(error as Error).message}`,
+      true,
+    );
   }
   if (!response.ok) {
     // 5xx and 429 may pass with time; a 403 or 404 means a wrong URL, which no retry fixes.
     const retryable = response.status >= 500 || response.status === 429;
     await response.body?.cancel().catch(() => undefined);
-    throw new InstrumentImportError('DOWNLOAD_FAILED', `could not download ${source}: HTTP ${response.status}`, retryable);
+    throw new InstrumentImportError(
+      'DOWNLOAD_FAILED',
+      `could not download ${source}: HTTP ${response.status}`,
+      retryable,
+    );
   }
   try {
     return await readBody(response, report);
   } catch (error) {
     stopIfAborted(signal);
     if (error instanceof InstrumentImportError) throw error;
-    throw new InstrumentImportError('DOWNLOAD_FAILED', `download of ${source} broke off: ${(error as Error).message}`, true);
+    throw new InstrumentImportError(
+      'DOWNLOAD_FAILED',
+      `download of ${source} broke off: ${(error as Error).message}`,
+      true,
+    );
   }
 }
 
@@ -182,14 +205,18 @@ async function readLocal(source: string, signal: AbortSignal | undefined): Promi
   if (!/\.json\.gz$/i.test(real)) throw new InstrumentImportError('NOT_GZIP', `${real} is not a .json.gz file`);
   const stat = await fs.stat(real);
   if (!stat.isFile()) throw new InstrumentImportError('NOT_GZIP', `${real} is not a regular file`);
-  if (stat.size > MAX_COMPRESSED_BYTES) throw new InstrumentImportError('TOO_LARGE', `${real} is ${stat.size} bytes, more than ${MAX_COMPRESSED_BYTES}`);
+  if (stat.size > MAX_COMPRESSED_BYTES)
+    throw new InstrumentImportError('TOO_LARGE', `${real} is ${stat.size} bytes, more than ${MAX_COMPRESSED_BYTES}`);
   return fs.readFile(real, { signal });
 }
 
 /** The JSON text of a gzip file; the unpacked buffer is dropped on return, before the text is parsed. */
 async function unpack(gz: Buffer): Promise<string> {
   if (gz.length < 2 || gz[0] !== 0x1f || gz[1] !== 0x8b)
-    throw new InstrumentImportError('NOT_GZIP', 'the instrument file is not gzip-compressed (expected a .json.gz file)');
+    throw new InstrumentImportError(
+      'NOT_GZIP',
+      'the instrument file is not gzip-compressed (expected a .json.gz file)',
+    );
   try {
     const json = await gunzip(gz, { maxOutputLength: MAX_JSON_BYTES });
     // Joining the unpacked chunks (in gunzip's I/O callback) and decoding them take ~40 ms each for 150k rows.
@@ -201,11 +228,15 @@ async function unpack(gz: Buffer): Promise<string> {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new InstrumentImportError('TOO_LARGE', `the instrument file unpacks to more than ${MAX_JSON_BYTES} bytes`);
     }
-    throw new InstrumentImportError('NOT_GZIP', `the instrument file is a damaged gzip file: ${(error as Error).message}`);
+    throw new InstrumentImportError(
+      'NOT_GZIP',
+      `the instrument file is a damaged gzip file: ${(error as Error).message}`,
+    );
   }
 }
 
-const notJson = (why: string) => new InstrumentImportError('NOT_JSON_ARRAY', `the instrument file is not valid JSON: ${why}`);
+const notJson = (why: string) =>
+  new InstrumentImportError('NOT_JSON_ARRAY', `the instrument file is not valid JSON: ${why}`);
 
 /** Parses elements cut out of the array at commas; `alone` is the whole array's content, which may be empty. */
 function parseRun(run: string, into: unknown[], alone = false): void {
@@ -240,7 +271,10 @@ function closingQuote(text: string, open: number): number {
  * this parses runs of `chunk` elements instead, yielding between runs. The text is cut only at commas outside
  * strings and nested values, and JSON.parse checks every run, so malformed text fails as it would as a whole.
  */
-export async function parseJsonArray(text: string, { chunk = PARSE_CHUNK, signal }: { chunk?: number; signal?: AbortSignal } = {}): Promise<unknown[]> {
+export async function parseJsonArray(
+  text: string,
+  { chunk = PARSE_CHUNK, signal }: { chunk?: number; signal?: AbortSignal } = {},
+): Promise<unknown[]> {
   let i = 0;
   while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++;
   if (text.charCodeAt(i) !== 0x5b) {
@@ -272,7 +306,8 @@ export async function parseJsonArray(text: string, { chunk = PARSE_CHUNK, signal
     }
   }
   if (depth !== 0 || text.charCodeAt(i) !== 0x5d) throw notJson('the top-level array is not closed by ]');
-  for (let j = i + 1; j < text.length; j++) if (!isJsonSpace(text.charCodeAt(j))) throw notJson(`unexpected text after the array at position ${j}`);
+  for (let j = i + 1; j < text.length; j++)
+    if (!isJsonSpace(text.charCodeAt(j))) throw notJson(`unexpected text after the array at position ${j}`);
   parseRun(text.slice(start, i), out, commas === 0);
   return out;
 }
@@ -324,13 +359,21 @@ async function validate(rows: unknown[], signal: AbortSignal | undefined, report
  * Reads a complete.json.gz-format master and replaces the stored one with it, atomically: any failure (bad file,
  * no valid rows, abort) leaves the previous master as it was.
  */
-export async function importInstruments({ source, fetch: fetchFn, store, signal, progress }: ImportInstrumentsOptions): Promise<ImportResult> {
+export async function importInstruments({
+  source,
+  fetch: fetchFn,
+  store,
+  signal,
+  progress,
+}: ImportInstrumentsOptions): Promise<ImportResult> {
   const report = (phase: ImportPhase, done: number, total: number | null) => progress?.({ phase, done, total });
   report('download', 0, null);
   stopIfAborted(signal);
   const local = !isHttp(source);
   const read = async () => {
-    const gz = local ? await readLocal(source, signal) : await download(source, fetchFn, signal, (done, total) => report('download', done, total));
+    const gz = local
+      ? await readLocal(source, signal)
+      : await download(source, fetchFn, signal, (done, total) => report('download', done, total));
     report('download', gz.length, gz.length);
     stopIfAborted(signal);
 
@@ -342,8 +385,13 @@ export async function importInstruments({ source, fetch: fetchFn, store, signal,
     // The parsed objects are garbage from here on; dropping them before the store copy lowers the peak.
     rows.length = 0;
     if (checked.records.length === 0) {
-      const why = checked.samples[0] ? ` (first problem: row ${checked.samples[0].index}: ${checked.samples[0].reason})` : '';
-      throw new InstrumentImportError('NO_VALID_ROWS', `the instrument file has no valid rows: ${checked.skipped} skipped${why}`);
+      const why = checked.samples[0]
+        ? ` (first problem: row ${checked.samples[0].index}: ${checked.samples[0].reason})`
+        : '';
+      throw new InstrumentImportError(
+        'NO_VALID_ROWS',
+        `the instrument file has no valid rows: ${checked.skipped} skipped${why}`,
+      );
     }
     return checked;
   };
@@ -354,7 +402,12 @@ export async function importInstruments({ source, fetch: fetchFn, store, signal,
     stopIfAborted(signal);
     if (!local) throw error;
     // One answer for a local path whatever went wrong: missing, unreadable, another kind of file or a bad master.
-    throw new InstrumentImportError('NOT_A_MASTER', `${source} is not a valid instrument master`, false, (error as Error).message);
+    throw new InstrumentImportError(
+      'NOT_A_MASTER',
+      `${source} is not a valid instrument master`,
+      false,
+      (error as Error).message,
+    );
   }
   const { records, skipped, samples } = checked;
 

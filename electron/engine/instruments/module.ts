@@ -28,11 +28,18 @@ export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
   const { jobs, market } = deps;
   const masterUrl = () => {
     const host = market.source()?.assetsUrl ?? deps.assetsUrl;
-    if (host === null) throw new WorkstationError('UNAVAILABLE', 'the demo market is not running yet: its instrument master cannot be imported');
+    if (host === null)
+      throw new WorkstationError(
+        'UNAVAILABLE',
+        'the demo market is not running yet: its instrument master cannot be imported',
+      );
     return `${host}${INSTRUMENT_MASTER_PATH}`;
   };
   // The hosts the user configured: Upstox's assets host in the live world, the simulator's in demo.
-  const allowedOrigins = () => [market.source()?.assetsUrl, deps.assetsUrl].flatMap((url) => (url ? [originOf(url)].filter((o) => o !== null) : []));
+  const allowedOrigins = () =>
+    [market.source()?.assetsUrl, deps.assetsUrl].flatMap((url) =>
+      url ? [originOf(url)].filter((o) => o !== null) : [],
+    );
   const service = createInstrumentService({
     store: deps.stores.instruments,
     fetch: deps.http,
@@ -41,7 +48,10 @@ export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
     allowedOrigins,
   });
 
-  const importPending = () => (['QUEUED', 'RUNNING'] as const).some((status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0);
+  const importPending = () =>
+    (['QUEUED', 'RUNNING'] as const).some(
+      (status) => jobs.list({ kind: INSTRUMENTS_IMPORT_KIND, status, limit: 1 }).length > 0,
+    );
 
   // The search box needs the master: a first start imports the open source's own. Sources reopen on every token
   // change; one pending import is enough, as it takes the master of the source open when it runs.
@@ -52,7 +62,8 @@ export function createInstrumentsModule(deps: InstrumentsModuleDeps) {
   const handlers: DomainHandlers<typeof instrumentsCommands> = {
     'instruments.search': (query) => service.search(query),
     'instruments.get': ({ keys }) => service.get(keys),
-    'instruments.import': ({ source }) => jobs.start(INSTRUMENTS_IMPORT_KIND, service.importPayload(source === undefined ? {} : { source })),
+    'instruments.import': ({ source }) =>
+      jobs.start(INSTRUMENTS_IMPORT_KIND, service.importPayload(source === undefined ? {} : { source })),
   };
 
   return {

@@ -1,4 +1,8 @@
-import { InstrumentImportInputSchema, InstrumentSearchQuerySchema, type Instrument } from '../../../shared/domain/instruments';
+import {
+  InstrumentImportInputSchema,
+  InstrumentSearchQuerySchema,
+  type Instrument,
+} from '../../../shared/domain/instruments';
 import { instrumentsImportKind, instrumentsImportPayloadSchema } from './import.job';
 import { UPSTOX_COMPLETE_MASTER_URL } from './master-import';
 import type { Logger } from '../common/logger';
@@ -22,7 +26,13 @@ export interface InstrumentServiceDeps {
 const SLOW_SEARCH_MS = 40;
 
 /** The instrument master: search and lookup for the watchlist picker, and the job kind that imports it. */
-export function createInstrumentService({ store, fetch, logger, defaultSource = UPSTOX_COMPLETE_MASTER_URL, allowedOrigins }: InstrumentServiceDeps) {
+export function createInstrumentService({
+  store,
+  fetch,
+  logger,
+  defaultSource = UPSTOX_COMPLETE_MASTER_URL,
+  allowedOrigins,
+}: InstrumentServiceDeps) {
   const resolveDefault = () => (typeof defaultSource === 'function' ? defaultSource() : defaultSource);
   const origins = allowedOrigins ?? (() => [new URL(resolveDefault()).origin]);
   const payloadSchema = instrumentsImportPayloadSchema(origins);

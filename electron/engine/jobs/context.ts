@@ -202,7 +202,12 @@ async function runOne(
       const failure = classifyError(error, false);
       const now = clock.now();
       if (options.failJobOn?.(error)) {
-        finishItem(host, key, now, { status: 'FAILED', processingMs: now - started, errorCode: failure.code, errorMessage: failure.message });
+        finishItem(host, key, now, {
+          status: 'FAILED',
+          processingMs: now - started,
+          errorCode: failure.code,
+          errorMessage: failure.message,
+        });
         throw error;
       }
       if (failure.transient && attempt < attempts) {
@@ -210,7 +215,12 @@ async function runOne(
         await sleep(host, backoffDelay(attempt, backoff.baseMs, backoff.maxMs, host.random));
         continue;
       }
-      finishItem(host, key, now, { status: 'FAILED', processingMs: now - started, errorCode: failure.code, errorMessage: failure.message });
+      finishItem(host, key, now, {
+        status: 'FAILED',
+        processingMs: now - started,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+      });
       tracker.eta.record(now - started);
       return failure.transient ? 'transient' : 'permanent';
     }

@@ -23,7 +23,10 @@ export const demoJobKind = defineJobKind({
         await ctx.sleep(itemMs);
         const n = Number(key.slice(5));
         if (failEvery > 0 && n % failEvery === 0 && ctx.job.attempts === 1) {
-          throw new TransientJobError('DEMO_FLAKY', `${key} failed on purpose (every ${failEvery}th item fails its first try)`);
+          throw new TransientJobError(
+            'DEMO_FLAKY',
+            `${key} failed on purpose (every ${failEvery}th item fails its first try)`,
+          );
         }
         return { records: 1 };
       },

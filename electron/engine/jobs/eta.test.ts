@@ -57,8 +57,12 @@ describe('backoffDelay', () => {
   const bottom = () => 0;
 
   it('grows exponentially from the base', () => {
-    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, 1_000, 1_000_000, top))).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
-    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, 1_000, 1_000_000, bottom))).toEqual([500, 1_000, 2_000, 4_000, 8_000]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, 1_000, 1_000_000, top))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000,
+    ]);
+    expect([1, 2, 3, 4, 5].map((a) => backoffDelay(a, 1_000, 1_000_000, bottom))).toEqual([
+      500, 1_000, 2_000, 4_000, 8_000,
+    ]);
   });
 
   it('never exceeds the maximum, however many attempts', () => {

@@ -92,7 +92,13 @@ export class JobExecution implements ContextHost {
   }
   get job() {
     const r = this.record;
-    return (this.jobInfo ??= { id: r.id, kind: r.kind, attempts: r.attempts, maxAttempts: r.maxAttempts, priority: r.priority });
+    return (this.jobInfo ??= {
+      id: r.id,
+      kind: r.kind,
+      attempts: r.attempts,
+      maxAttempts: r.maxAttempts,
+      priority: r.priority,
+    });
   }
   leaseLost(): void {
     this.controller.abort('lease-lost');
@@ -101,9 +107,13 @@ export class JobExecution implements ContextHost {
   /** Whether the job can run in this version of the app; the reason it cannot, to be recorded as its failure. */
   check(): JobFailure | null {
     const { record, kind } = this;
-    if (!kind) return { code: 'UNKNOWN_KIND', message: `no handler for job kind "${record.kind}" in this version of the app` };
+    if (!kind)
+      return { code: 'UNKNOWN_KIND', message: `no handler for job kind "${record.kind}" in this version of the app` };
     if (record.recoveries > this.host.maxRecoveries) {
-      return { code: 'CRASH_LOOP', message: `the engine stopped ${record.recoveries} times while running this job; it will not be resumed again` };
+      return {
+        code: 'CRASH_LOOP',
+        message: `the engine stopped ${record.recoveries} times while running this job; it will not be resumed again`,
+      };
     }
     let raw: unknown;
     try {
@@ -113,7 +123,13 @@ export class JobExecution implements ContextHost {
     }
     const parsed = kind.payload.safeParse(raw);
     if (!parsed.success) {
-      return { code: 'PAYLOAD_INVALID', message: describeDetails(`stored payload no longer matches ${record.kind}`, zodDetails(parsed.error, ['payload'])) };
+      return {
+        code: 'PAYLOAD_INVALID',
+        message: describeDetails(
+          `stored payload no longer matches ${record.kind}`,
+          zodDetails(parsed.error, ['payload']),
+        ),
+      };
     }
     this.payload = parsed.data;
     return null;
@@ -122,7 +138,11 @@ export class JobExecution implements ContextHost {
   /** Records a job that could not start as failed (inside the claim's transaction); whether the write took. */
   failAtStart(failure: JobFailure, now: number): boolean {
     this.closed = true;
-    return this.host.store.finish(this.record.id, this.lease, now, { status: 'FAILED', errorCode: failure.code, errorMessage: failure.message });
+    return this.host.store.finish(this.record.id, this.lease, now, {
+      status: 'FAILED',
+      errorCode: failure.code,
+      errorMessage: failure.message,
+    });
   }
 
   /** Announces a failure written by `failAtStart`, once it is committed. */
@@ -142,7 +162,9 @@ export class JobExecution implements ContextHost {
   begin(): void {
     const { clock } = this.host;
     this.startedAt = clock.now();
-    this.tracker = new ProgressTracker(this.record.progress ?? emptyProgress(), clock, (progress) => this.published(progress));
+    this.tracker = new ProgressTracker(this.record.progress ?? emptyProgress(), clock, (progress) =>
+      this.published(progress),
+    );
     this.tracker.update({ phase: 'running' });
     let outcome: Promise<unknown>;
     try {
@@ -163,7 +185,13 @@ export class JobExecution implements ContextHost {
   }
 
   private publish(status: JobStatus, progress: JobProgress, attempts = this.record.attempts): void {
-    this.host.emit('job_progress_update', { jobId: this.record.id, kind: this.record.kind, status, attempts, progress });
+    this.host.emit('job_progress_update', {
+      jobId: this.record.id,
+      kind: this.record.kind,
+      status,
+      attempts,
+      progress,
+    });
   }
 
   private succeeded(result: unknown): void {
@@ -176,7 +204,13 @@ export class JobExecution implements ContextHost {
     this.result = result ?? null;
     this.tracker.dispose();
     const now = this.host.clock.now();
-    this.finalProgress = { ...this.tracker.current(), phase: 'done', percentage: 100, currentItem: null, estimatedCompletion: isoAt(now) };
+    this.finalProgress = {
+      ...this.tracker.current(),
+      phase: 'done',
+      percentage: 100,
+      currentItem: null,
+      estimatedCompletion: isoAt(now),
+    };
     this.host.succeedLater(this);
   }
 
@@ -185,7 +219,12 @@ export class JobExecution implements ContextHost {
     const { record, host } = this;
     if (ok) {
       this.publish('SUCCEEDED', this.finalProgress!);
-      host.emit('job_completed', { jobId: record.id, kind: record.kind, result: this.result, durationMs: host.clock.now() - this.startedAt });
+      host.emit('job_completed', {
+        jobId: record.id,
+        kind: record.kind,
+        result: this.result,
+        durationMs: host.clock.now() - this.startedAt,
+      });
       return this.release();
     }
     try {
@@ -195,7 +234,11 @@ export class JobExecution implements ContextHost {
       }
       const counts = host.store.itemCounts(record.id);
       const message = `${counts.failed} of ${counts.total} items failed`;
-      this.failed(this.failures.permanent === 0 ? new TransientJobError('ITEMS_FAILED', message) : new PermanentJobError('ITEMS_FAILED', message));
+      this.failed(
+        this.failures.permanent === 0
+          ? new TransientJobError('ITEMS_FAILED', message)
+          : new PermanentJobError('ITEMS_FAILED', message),
+      );
     } catch (error) {
       this.failed(error);
     }
@@ -205,7 +248,13 @@ export class JobExecution implements ContextHost {
   recordAlone(now: number): void {
     let ok: boolean;
     try {
-      ok = this.host.store.succeed(this.record.id, this.lease, now, this.resultJson, JSON.stringify(this.finalProgress));
+      ok = this.host.store.succeed(
+        this.record.id,
+        this.lease,
+        now,
+        this.resultJson,
+        JSON.stringify(this.finalProgress),
+      );
     } catch (error) {
       return this.failed(error);
     }
@@ -227,18 +276,24 @@ export class JobExecution implements ContextHost {
     const { record, host, tracker } = this;
     const { clock } = host;
     if (error instanceof JobStoppedError || this.controller.aborted) {
-      return this.stopped(error instanceof JobStoppedError ? error.reason : (this.controller.signal.reason as StopReason));
+      return this.stopped(
+        error instanceof JobStoppedError ? error.reason : (this.controller.signal.reason as StopReason),
+      );
     }
     const kind = this.kind!;
     const failure = classifyError(error, kind.retryUnknownErrors ?? true);
-    if (failure.code === 'UNEXPECTED') host.logger.error('job handler threw', { jobId: record.id, kind: record.kind, error });
+    if (failure.code === 'UNEXPECTED')
+      host.logger.error('job handler threw', { jobId: record.id, kind: record.kind, error });
     const backoff = kind.backoff ?? DEFAULT_BACKOFF;
     if (failure.transient && record.attempts < record.maxAttempts) {
       const runAt = clock.now() + backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, host.random);
       tracker.update({ phase: 'retrying', message: `${failure.message}; retrying` });
-      const requeued = this.finishWithItems({ status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message }, () => {
-        if (failure.code === 'ITEMS_FAILED') host.store.resetFailedItems(record.id, clock.now());
-      });
+      const requeued = this.finishWithItems(
+        { status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message },
+        () => {
+          if (failure.code === 'ITEMS_FAILED') host.store.resetFailedItems(record.id, clock.now());
+        },
+      );
       if (requeued) {
         this.publish('QUEUED', tracker.current());
         const error = { code: failure.code, message: failure.message };
@@ -275,13 +330,16 @@ export class JobExecution implements ContextHost {
     }
     if (reason === 'shutdown') {
       tracker.update({ phase: 'paused', message: 'paused: the app was closing; resumes at next start' });
-      const paused = this.finishWithItems({ status: 'QUEUED', refundAttempt: true }, () => store.pauseItems(record.id, clock.now()));
+      const paused = this.finishWithItems({ status: 'QUEUED', refundAttempt: true }, () =>
+        store.pauseItems(record.id, clock.now()),
+      );
       if (paused) this.publish('QUEUED', tracker.current(), record.attempts - 1);
       return;
     }
     tracker.update({ phase: 'cancelled', message: 'cancelled', currentItem: null, estimatedCompletion: null });
-    const cancelled = this.finishWithItems({ status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' }, () =>
-      store.cancelItems(record.id, clock.now()),
+    const cancelled = this.finishWithItems(
+      { status: 'CANCELLED', errorCode: 'CANCELLED', errorMessage: 'cancelled by the user' },
+      () => store.cancelItems(record.id, clock.now()),
     );
     if (cancelled) this.publish('CANCELLED', tracker.current());
   }
@@ -289,8 +347,14 @@ export class JobExecution implements ContextHost {
   /** Writes an outcome with the current progress, while the lease is held. */
   private finish(fields: FinishFields): boolean {
     this.tracker.dispose();
-    const ok = this.host.store.finish(this.record.id, this.lease, this.host.clock.now(), { ...fields, progress: this.tracker.current() });
-    if (!ok) this.host.logger.warn('lease lost before the job finished; another runner owns it now', { jobId: this.record.id });
+    const ok = this.host.store.finish(this.record.id, this.lease, this.host.clock.now(), {
+      ...fields,
+      progress: this.tracker.current(),
+    });
+    if (!ok)
+      this.host.logger.warn('lease lost before the job finished; another runner owns it now', {
+        jobId: this.record.id,
+      });
     return ok;
   }
 

@@ -33,7 +33,16 @@ export function createJobsModule(deps: JobsModuleDeps) {
   const { stores, clock, emit } = deps;
   const logger = deps.logger.child('jobs');
   const registry = createJobRegistry();
-  const runner = createJobRunner({ db: stores.db, store: stores.jobs, registry, clock, logger, emit, random: deps.random, options: deps.runner });
+  const runner = createJobRunner({
+    db: stores.db,
+    store: stores.jobs,
+    registry,
+    clock,
+    logger,
+    emit,
+    random: deps.random,
+    options: deps.runner,
+  });
   const service = createJobService({ db: stores.db, store: stores.jobs, registry, runner, clock, logger, emit });
   const scheduler = createScheduler({
     store: stores.schedules,
@@ -60,7 +69,13 @@ export function createJobsModule(deps: JobsModuleDeps) {
   return {
     name: 'jobs',
     handlers,
-    jobKinds: [demoJobKind, jobCleanupKind({ deleteFinishedBefore: stores.jobs.deleteFinishedBefore, retentionDays: () => deps.settings().jobRetentionDays })],
+    jobKinds: [
+      demoJobKind,
+      jobCleanupKind({
+        deleteFinishedBefore: stores.jobs.deleteFinishedBefore,
+        retentionDays: () => deps.settings().jobRetentionDays,
+      }),
+    ],
     schedules: [
       {
         name: 'job-cleanup',

@@ -13,7 +13,9 @@ function setup(total = 0) {
   const clock = new FakeClock('2026-01-05T04:00:00.000Z');
   const start = clock.now();
   const published: Published[] = [];
-  const tracker = new ProgressTracker(emptyProgress(total), clock, (progress) => published.push({ at: clock.now() - start, progress }));
+  const tracker = new ProgressTracker(emptyProgress(total), clock, (progress) =>
+    published.push({ at: clock.now() - start, progress }),
+  );
   return { clock, tracker, published };
 }
 
@@ -42,7 +44,10 @@ describe('ProgressTracker', () => {
     expect(published).toHaveLength(1);
     clock.advance(1); // 250 ms after the first publish
     expect(published).toHaveLength(2);
-    expect(published[1]).toMatchObject({ at: 250, progress: { completed: 50, percentage: 50, currentItem: 'item-50' } });
+    expect(published[1]).toMatchObject({
+      at: 250,
+      progress: { completed: 50, percentage: 50, currentItem: 'item-50' },
+    });
 
     // Nothing changed since: the timer does not publish again.
     clock.advance(5_000);
@@ -61,7 +66,8 @@ describe('ProgressTracker', () => {
     const seconds = 3;
     expect(published.length).toBeLessThanOrEqual(PROGRESS_EVENTS_PER_SECOND * seconds + 1);
     expect(published.length).toBeGreaterThanOrEqual(PROGRESS_EVENTS_PER_SECOND * seconds - 1);
-    for (let i = 1; i < published.length; i++) expect(published[i]!.at - published[i - 1]!.at).toBeGreaterThanOrEqual(250);
+    for (let i = 1; i < published.length; i++)
+      expect(published[i]!.at - published[i - 1]!.at).toBeGreaterThanOrEqual(250);
     expect(published.at(-1)!.progress).toMatchObject({ completed: 1_000, percentage: 100 });
   });
 
@@ -87,7 +93,11 @@ describe('ProgressTracker', () => {
     expect(tracker.current().estimatedCompletion).toBe(new Date(clock.now() + 250).toISOString());
 
     tracker.items({ completed: 8, failed: 0, total: 8, currentItem: null });
-    expect(tracker.current()).toMatchObject({ percentage: 100, estimatedCompletion: new Date(clock.now()).toISOString(), currentItem: null });
+    expect(tracker.current()).toMatchObject({
+      percentage: 100,
+      estimatedCompletion: new Date(clock.now()).toISOString(),
+      currentItem: null,
+    });
   });
 
   it('flush publishes now whatever the throttle says; dispose drops a pending trailing publish', () => {

@@ -6,7 +6,9 @@ import { EtaEstimator } from './eta';
 export const PROGRESS_EVENTS_PER_SECOND = 4;
 const MIN_INTERVAL_MS = 1000 / PROGRESS_EVENTS_PER_SECOND;
 
-export type ProgressUpdate = Partial<Pick<JobProgress, 'message' | 'phase' | 'percentage' | 'currentItem' | 'total' | 'estimatedCompletion'>>;
+export type ProgressUpdate = Partial<
+  Pick<JobProgress, 'message' | 'phase' | 'percentage' | 'currentItem' | 'total' | 'estimatedCompletion'>
+>;
 
 /**
  * Keeps a job's progress in memory and publishes it (persist + event) at most 4 times a second,

@@ -18,7 +18,13 @@ export interface RunnerOptions {
   maxRecoveries: number;
 }
 
-export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = { concurrency: 4, leaseMs: 30_000, heartbeatMs: 1_000, pollMs: 1_000, maxRecoveries: 20 };
+export const DEFAULT_RUNNER_OPTIONS: RunnerOptions = {
+  concurrency: 4,
+  leaseMs: 30_000,
+  heartbeatMs: 1_000,
+  pollMs: 1_000,
+  maxRecoveries: 20,
+};
 
 export interface RunnerDeps {
   db: Db;
@@ -40,7 +46,13 @@ interface TickResult {
   claimed: number;
 }
 
-const noClaim = (succeeded: boolean[], free = 0): TickResult => ({ succeeded, started: [], failedAtStart: [], free, claimed: 0 });
+const noClaim = (succeeded: boolean[], free = 0): TickResult => ({
+  succeeded,
+  started: [],
+  failedAtStart: [],
+  free,
+  claimed: 0,
+});
 
 /**
  * Claims jobs by priority then age, runs their handlers with a context, and records every outcome durably.
@@ -105,7 +117,8 @@ export function createJobRunner(deps: RunnerDeps) {
   /** Kinds with as many jobs running as their limit allows, not counting the jobs finishing in this tick. */
   function runningByKind(leaving: readonly JobExecution[], ok: readonly boolean[]): Map<string, number> {
     const counts = new Map<string, number>();
-    for (const execution of running.values()) counts.set(execution.record.kind, (counts.get(execution.record.kind) ?? 0) + 1);
+    for (const execution of running.values())
+      counts.set(execution.record.kind, (counts.get(execution.record.kind) ?? 0) + 1);
     leaving.forEach((execution, i) => {
       if (ok[i]) counts.set(execution.record.kind, counts.get(execution.record.kind)! - 1);
     });
@@ -121,39 +134,44 @@ export function createJobRunner(deps: RunnerDeps) {
     return full;
   }
 
-  const writeTick = db.transaction((done: readonly JobExecution[], progress: ReadonlySet<JobExecution>, claim: boolean): TickResult => {
-    const now = clock.now();
-    for (const execution of progress) {
-      if (!execution.closed) store.saveProgress(execution.record.id, execution.lease, JSON.stringify(execution.tracker.current()), now);
-    }
-    const succeeded = done.map((e) => store.succeed(e.record.id, e.lease, now, e.resultJson, JSON.stringify(e.finalProgress)));
-    if (!claim) return noClaim(succeeded);
+  const writeTick = db.transaction(
+    (done: readonly JobExecution[], progress: ReadonlySet<JobExecution>, claim: boolean): TickResult => {
+      const now = clock.now();
+      for (const execution of progress) {
+        if (!execution.closed)
+          store.saveProgress(execution.record.id, execution.lease, JSON.stringify(execution.tracker.current()), now);
+      }
+      const succeeded = done.map((e) =>
+        store.succeed(e.record.id, e.lease, now, e.resultJson, JSON.stringify(e.finalProgress)),
+      );
+      if (!claim) return noClaim(succeeded);
 
-    const leaving = succeeded.reduce((n, ok) => (ok ? n + 1 : n), 0);
-    const free = options.concurrency - running.size + leaving;
-    if (free <= 0) return noClaim(succeeded, free);
-    const perKind = runningByKind(done, succeeded);
-    const claimed = store.claim(owner, now, options.leaseMs, kindsAtCapacity(perKind), free);
-    const result: TickResult = { succeeded, started: [], failedAtStart: [], free, claimed: claimed.length };
-    for (const record of claimed) {
-      const kind = registry.get(record.kind);
-      const n = perKind.get(record.kind) ?? 0;
-      if (kind?.concurrency !== undefined && n >= kind.concurrency) {
-        // Claimed in the same batch as others of its kind past the limit: give it back as it was.
-        store.handBack(record.id, { owner, recoveries: record.recoveries }, now, now);
-        continue;
+      const leaving = succeeded.reduce((n, ok) => (ok ? n + 1 : n), 0);
+      const free = options.concurrency - running.size + leaving;
+      if (free <= 0) return noClaim(succeeded, free);
+      const perKind = runningByKind(done, succeeded);
+      const claimed = store.claim(owner, now, options.leaseMs, kindsAtCapacity(perKind), free);
+      const result: TickResult = { succeeded, started: [], failedAtStart: [], free, claimed: claimed.length };
+      for (const record of claimed) {
+        const kind = registry.get(record.kind);
+        const n = perKind.get(record.kind) ?? 0;
+        if (kind?.concurrency !== undefined && n >= kind.concurrency) {
+          // Claimed in the same batch as others of its kind past the limit: give it back as it was.
+          store.handBack(record.id, { owner, recoveries: record.recoveries }, now, now);
+          continue;
+        }
+        const execution = new JobExecution(record, host, kind, owner);
+        const failure = execution.check();
+        if (failure) {
+          if (execution.failAtStart(failure, now)) result.failedAtStart.push({ execution, failure });
+          continue;
+        }
+        perKind.set(record.kind, n + 1);
+        result.started.push(execution);
       }
-      const execution = new JobExecution(record, host, kind, owner);
-      const failure = execution.check();
-      if (failure) {
-        if (execution.failAtStart(failure, now)) result.failedAtStart.push({ execution, failure });
-        continue;
-      }
-      perKind.set(record.kind, n + 1);
-      result.started.push(execution);
-    }
-    return result;
-  });
+      return result;
+    },
+  );
 
   function tick(): void {
     tickQueued = false;
@@ -220,7 +238,9 @@ export function createJobRunner(deps: RunnerDeps) {
   function heartbeat(): void {
     const now = clock.now();
     if (running.size > 0) {
-      const alive = new Map(store.heartbeat([...running.keys()], owner, now, options.leaseMs).map((r) => [r.id, r.cancelRequested]));
+      const alive = new Map(
+        store.heartbeat([...running.keys()], owner, now, options.leaseMs).map((r) => [r.id, r.cancelRequested]),
+      );
       for (const [id, execution] of running) {
         if (!alive.has(id)) execution.controller.abort('lease-lost');
         else if (alive.get(id)) execution.controller.abort('cancel');
@@ -236,7 +256,10 @@ export function createJobRunner(deps: RunnerDeps) {
     for (const lease of store.runningLeases()) {
       if (lease.lease_owner === owner) continue;
       const expired = lease.lease_expires_at === null || lease.lease_expires_at < now;
-      if ((expired || ownerIsDeadProcess(lease.lease_owner)) && store.requeueRecovered(lease.id, lease.lease_owner, now)) {
+      if (
+        (expired || ownerIsDeadProcess(lease.lease_owner)) &&
+        store.requeueRecovered(lease.id, lease.lease_owner, now)
+      ) {
         recovered++;
         logger.warn('resuming a job whose runner stopped', { jobId: lease.id, previousOwner: lease.lease_owner });
       }

@@ -50,7 +50,10 @@ describe('scheduler', () => {
     const fired = scheduledJobs(h);
     expect(fired).toHaveLength(1);
     expect(fired[0]!.payload).toEqual({ universe: 'NIFTY50' });
-    expect(h.jobs.scheduler.list()[0]).toMatchObject({ lastJobId: fired[0]!.id, nextRunAt: '2026-01-06T10:30:00.000Z' });
+    expect(h.jobs.scheduler.list()[0]).toMatchObject({
+      lastJobId: fired[0]!.id,
+      nextRunAt: '2026-01-06T10:30:00.000Z',
+    });
 
     h.clock.advance(24 * 60 * MINUTE);
     expect(scheduledJobs(h)).toHaveLength(2);
@@ -85,7 +88,12 @@ describe('scheduler', () => {
     expect(second.jobs.scheduler.list()[0]!.nextRunAt).toBe('2026-01-06T10:30:00.000Z');
     await second.close();
 
-    const third = createTestJobs({ kinds: [reportKind], schedules: [AFTER_CLOSE], dataDir: first.dataDir, clock: new FakeClock('2026-01-06T03:05:00.000Z') });
+    const third = createTestJobs({
+      kinds: [reportKind],
+      schedules: [AFTER_CLOSE],
+      dataDir: first.dataDir,
+      clock: new FakeClock('2026-01-06T03:05:00.000Z'),
+    });
     third.jobs.scheduler.start();
     expect(scheduledJobs(third)).toHaveLength(1);
   });
@@ -97,7 +105,12 @@ describe('scheduler', () => {
     await first.close();
 
     // Closed over the 5 January run; opened again 15 days later.
-    const second = createTestJobs({ kinds: [reportKind], schedules: [monthly], dataDir: first.dataDir, clock: new FakeClock('2026-01-20T03:00:00.000Z') });
+    const second = createTestJobs({
+      kinds: [reportKind],
+      schedules: [monthly],
+      dataDir: first.dataDir,
+      clock: new FakeClock('2026-01-20T03:00:00.000Z'),
+    });
     second.jobs.scheduler.start();
     expect(scheduledJobs(second)).toHaveLength(0);
     expect(second.jobs.scheduler.list()[0]!.nextRunAt).toBe('2026-02-05T10:30:00.000Z');
@@ -143,7 +156,9 @@ describe('scheduler', () => {
     const h = createTestJobs({ kinds: [], schedules: [{ ...AFTER_CLOSE, enabled: false }] });
     h.jobs.scheduler.start();
     expect(h.jobs.scheduler.list()[0]!.available).toBe(false);
-    expect(catchError(() => h.jobs.scheduler.update('after-close', { enabled: true }))).toMatchObject({ code: 'CONFLICT' });
+    expect(catchError(() => h.jobs.scheduler.update('after-close', { enabled: true }))).toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(catchError(() => h.jobs.scheduler.runNow('after-close'))).toMatchObject({ code: 'CONFLICT' });
     h.clock.advance(2 * 24 * 60 * MINUTE);
     expect(h.jobs.service.list({ limit: 100 })).toHaveLength(0);

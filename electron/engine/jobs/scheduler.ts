@@ -74,7 +74,8 @@ export function createScheduler(deps: SchedulerDeps) {
   let timer: TimerHandle | undefined;
   let running = false;
 
-  const qualifies = (record: Pick<ScheduleRecord, 'tradingDaysOnly'>, at: number) => !record.tradingDaysOnly || calendar.isTradingDay(at);
+  const qualifies = (record: Pick<ScheduleRecord, 'tradingDaysOnly'>, at: number) =>
+    !record.tradingDaysOnly || calendar.isTradingDay(at);
 
   function nextOccurrence(record: Pick<ScheduleRecord, 'cron' | 'tradingDaysOnly'>, after: number): number | null {
     const cron = parseCron(record.cron);
@@ -124,7 +125,10 @@ export function createScheduler(deps: SchedulerDeps) {
   function fire(record: ScheduleRecord, occurrence: number, reason: 'due' | 'catch-up' | 'manual'): number {
     const now = clock.now();
     const key = reason === 'manual' ? null : `schedule:${record.name}:${new Date(occurrence).toISOString()}`;
-    const { job, created } = jobs.enqueue(record.jobKind, record.payload, { idempotencyKey: key, priority: reason === 'manual' ? 'HIGH' : 'NORMAL' });
+    const { job, created } = jobs.enqueue(record.jobKind, record.payload, {
+      idempotencyKey: key,
+      priority: reason === 'manual' ? 'HIGH' : 'NORMAL',
+    });
     store.recordRun(record.name, now, job.id, record.enabled ? nextOccurrence(record, now) : null);
     if (created) logger.info('schedule fired', { schedule: record.name, jobId: job.id, reason });
     return job.id;
@@ -182,25 +186,45 @@ export function createScheduler(deps: SchedulerDeps) {
       timer = undefined;
     },
     list: (): Schedule[] => store.all().map(toDto),
-    update(name: string, changes: { cron?: string | undefined; enabled?: boolean | undefined; payload?: unknown }): Schedule {
+    update(
+      name: string,
+      changes: { cron?: string | undefined; enabled?: boolean | undefined; payload?: unknown },
+    ): Schedule {
       const record = mustGet(name);
-      const next = { ...record, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) } as ScheduleRecord;
+      const next = {
+        ...record,
+        ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+      } as ScheduleRecord;
       parseCron(next.cron);
       if (next.enabled && !registry.get(next.jobKind)) {
-        throw new WorkstationError('CONFLICT', `schedule ${name} runs "${next.jobKind}" jobs, which this version of the app cannot run yet`);
+        throw new WorkstationError(
+          'CONFLICT',
+          `schedule ${name} runs "${next.jobKind}" jobs, which this version of the app cannot run yet`,
+        );
       }
       const kind = registry.get(next.jobKind);
       if (changes.payload !== undefined) {
         // Checked now, by the kind that will run it: a bad payload saved today would only fail at 07:45 tomorrow.
         if (!kind) {
-          throw new WorkstationError('VALIDATION_FAILED', `schedule ${name} runs "${next.jobKind}" jobs, which this version cannot run: it takes no payload`, [
-            { path: ['payload'], message: `no job kind ${next.jobKind} to check it against` },
-          ]);
+          throw new WorkstationError(
+            'VALIDATION_FAILED',
+            `schedule ${name} runs "${next.jobKind}" jobs, which this version cannot run: it takes no payload`,
+            [{ path: ['payload'], message: `no job kind ${next.jobKind} to check it against` }],
+          );
         }
         parseOrThrow(kind.payload, next.payload, `invalid payload for ${next.jobKind}`, { at: ['payload'] });
       }
       const now = clock.now();
-      store.update(name, { cron: next.cron, enabled: next.enabled, payload: next.payload, nextRunAt: next.enabled ? nextOccurrence(next, now) : null }, now);
+      store.update(
+        name,
+        {
+          cron: next.cron,
+          enabled: next.enabled,
+          payload: next.payload,
+          nextRunAt: next.enabled ? nextOccurrence(next, now) : null,
+        },
+        now,
+      );
       logger.info('schedule changed', { schedule: name, cron: next.cron, enabled: next.enabled });
       arm();
       return toDto(mustGet(name));
@@ -208,7 +232,10 @@ export function createScheduler(deps: SchedulerDeps) {
     runNow(name: string): { schedule: Schedule; jobId: number } {
       const record = mustGet(name);
       if (!registry.get(record.jobKind)) {
-        throw new WorkstationError('CONFLICT', `schedule ${name} runs "${record.jobKind}" jobs, which this version of the app cannot run yet`);
+        throw new WorkstationError(
+          'CONFLICT',
+          `schedule ${name} runs "${record.jobKind}" jobs, which this version of the app cannot run yet`,
+        );
       }
       const jobId = fire(record, clock.now(), 'manual');
       return { schedule: toDto(mustGet(name)), jobId };

@@ -43,8 +43,13 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
   function prepare(request: EnqueueRequest, index: number | null, now: number): NewJob {
     const kind = registry.get(request.kind);
     const at = (path: (string | number)[]) => (index === null ? path : [index, ...path]);
-    if (!kind) throw new WorkstationError('VALIDATION_FAILED', `unknown job kind: ${request.kind}`, [{ path: at(['kind']), message: 'unknown job kind' }]);
-    const payload: unknown = parseOrThrow(kind.payload, request.payload, `invalid payload for ${request.kind}`, { at: at(['payload']) });
+    if (!kind)
+      throw new WorkstationError('VALIDATION_FAILED', `unknown job kind: ${request.kind}`, [
+        { path: at(['kind']), message: 'unknown job kind' },
+      ]);
+    const payload: unknown = parseOrThrow(kind.payload, request.payload, `invalid payload for ${request.kind}`, {
+      at: at(['payload']),
+    });
     return {
       kind: request.kind,
       payload,
@@ -63,7 +68,13 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
   }
 
   function announce(job: Job): void {
-    emit('job_progress_update', { jobId: job.id, kind: job.kind, status: job.status, attempts: job.attempts, progress: job.progress });
+    emit('job_progress_update', {
+      jobId: job.id,
+      kind: job.kind,
+      status: job.status,
+      attempts: job.attempts,
+      progress: job.progress,
+    });
   }
 
   return {
@@ -122,7 +133,11 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
         }
         return this.cancel(id); // claimed in between: cancel it as a running job
       }
-      if (job.status !== 'RUNNING') throw new WorkstationError('CONFLICT', `job ${id} is ${job.status}; only queued or running jobs can be cancelled`);
+      if (job.status !== 'RUNNING')
+        throw new WorkstationError(
+          'CONFLICT',
+          `job ${id} is ${job.status}; only queued or running jobs can be cancelled`,
+        );
       store.requestCancel(id, now);
       runner.cancelRunning(id);
       logger.info('job cancel requested', { jobId: id });
@@ -132,7 +147,10 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
     retry(id: number): Job {
       const job = mustGet(id);
       if (job.status !== 'FAILED' && job.status !== 'CANCELLED') {
-        throw new WorkstationError('CONFLICT', `job ${id} is ${job.status}; only failed or cancelled jobs can be retried`);
+        throw new WorkstationError(
+          'CONFLICT',
+          `job ${id} is ${job.status}; only failed or cancelled jobs can be retried`,
+        );
       }
       store.retry(id, clock.now());
       runner.wake();

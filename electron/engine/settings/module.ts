@@ -20,7 +20,11 @@ export interface SettingsModuleDeps {
 
 /** The user's settings and the Upstox token; a new token (or none) is announced to whoever depends on it. */
 export function createSettingsModule(deps: SettingsModuleDeps) {
-  const service = createSettingsService({ ...deps, store: deps.stores.settings, logger: deps.logger.child('settings') });
+  const service = createSettingsService({
+    ...deps,
+    store: deps.stores.settings,
+    logger: deps.logger.child('settings'),
+  });
   const handlers: DomainHandlers<typeof settingsCommands> = {
     'settings.get': () => service.get(),
     'settings.update': (patch) => service.update(patch),

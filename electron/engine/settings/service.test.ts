@@ -43,7 +43,11 @@ describe('settings service (through the engine)', () => {
     await stopEngine(first.engine);
 
     const second = startEngine({ dataDir: first.dataDir });
-    expect((await second.engine.router.call('settings.get', {})).values).toEqual({ ...SETTINGS_DEFAULTS, theme: 'light', tickRetentionDays: 7 });
+    expect((await second.engine.router.call('settings.get', {})).values).toEqual({
+      ...SETTINGS_DEFAULTS,
+      theme: 'light',
+      tickRetentionDays: 7,
+    });
     await second.engine.router.call('settings.update', { confirmOrders: false });
     await stopEngine(second.engine);
 
@@ -96,7 +100,9 @@ describe('settings service (through the engine)', () => {
     const seen: EventEnvelope[] = [];
     engine.events.subscribe((envelope) => seen.push(envelope));
 
-    await expect(engine.router.dispatch('settings.update', { theme: 'light', jobRetentionDays: 9999 })).rejects.toBeInstanceOf(WorkstationError);
+    await expect(
+      engine.router.dispatch('settings.update', { theme: 'light', jobRetentionDays: 9999 }),
+    ).rejects.toBeInstanceOf(WorkstationError);
     expect(seen).toEqual([]);
     await stopEngine(engine);
     const again = startEngine({ dataDir });
@@ -133,7 +139,9 @@ describe('settings service (through the engine)', () => {
 
     const logFile = path.join(dataDir, 'logs', 'tickdesk.log');
     expect(fs.readFileSync(logFile, 'utf8')).toContain('upstox token stored');
-    const leaking = filesUnder(dataDir).filter((file) => path.basename(file) !== 'secrets.json' && fs.readFileSync(file).includes(UPSTOX_TOKEN));
+    const leaking = filesUnder(dataDir).filter(
+      (file) => path.basename(file) !== 'secrets.json' && fs.readFileSync(file).includes(UPSTOX_TOKEN),
+    );
     expect(leaking).toEqual([]);
     expect(fs.existsSync(path.join(dataDir, DB_FILE_NAME))).toBe(true);
   });
@@ -149,8 +157,12 @@ describe('settings service (through the engine)', () => {
   it('refuses a token that is too short or has spaces, and keeps the previous one', async () => {
     const { engine } = startEngine();
     await engine.router.call('settings.setUpstoxToken', { token: UPSTOX_TOKEN });
-    await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'short' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-    await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'has a space in the middle of it' })).rejects.toMatchObject({
+    await expect(engine.router.dispatch('settings.setUpstoxToken', { token: 'short' })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+    });
+    await expect(
+      engine.router.dispatch('settings.setUpstoxToken', { token: 'has a space in the middle of it' }),
+    ).rejects.toMatchObject({
       code: 'VALIDATION_FAILED',
     });
     expect((await engine.router.call('settings.get', {})).upstoxToken.hint).toMatch(/WXYZ$/);
@@ -162,7 +174,13 @@ describe('settings service (through the engine)', () => {
     const cleared = await engine.router.call('settings.clearUpstoxToken', {});
 
     expect(cleared.mode).toBe('demo');
-    expect(cleared.upstoxToken).toEqual({ present: false, hint: null, source: 'none', storage: 'none', updatedAt: null });
+    expect(cleared.upstoxToken).toEqual({
+      present: false,
+      hint: null,
+      source: 'none',
+      storage: 'none',
+      updatedAt: null,
+    });
     expect(fs.readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')).not.toContain(UPSTOX_TOKEN);
 
     await stopEngine(engine);

@@ -31,7 +31,15 @@ function hintOf(token: string): string {
 
 export type TokenChangeListener = () => void | Promise<void>;
 
-export function createSettingsService({ store, vault, clock, logger, emit, dataDir, environmentToken }: SettingsServiceDeps) {
+export function createSettingsService({
+  store,
+  vault,
+  clock,
+  logger,
+  emit,
+  dataDir,
+  environmentToken,
+}: SettingsServiceDeps) {
   let values: Settings = load();
   const changeListeners = new Set<(values: Settings) => void>();
   const tokenListeners = new Set<TokenChangeListener>();
@@ -60,11 +68,23 @@ export function createSettingsService({ store, vault, clock, logger, emit, dataD
 
   function tokenStatus(): UpstoxTokenStatus {
     if (environmentToken) {
-      return { present: true, hint: hintOf(environmentToken), source: 'environment', storage: 'environment', updatedAt: null };
+      return {
+        present: true,
+        hint: hintOf(environmentToken),
+        source: 'environment',
+        storage: 'environment',
+        updatedAt: null,
+      };
     }
     const stored = vault.read(UPSTOX_TOKEN);
     if (!stored) return { present: false, hint: null, source: 'none', storage: 'none', updatedAt: null };
-    return { present: true, hint: hintOf(stored.value), source: 'settings', storage: vault.storage, updatedAt: new Date(stored.updatedAt).toISOString() };
+    return {
+      present: true,
+      hint: hintOf(stored.value),
+      source: 'settings',
+      storage: vault.storage,
+      updatedAt: new Date(stored.updatedAt).toISOString(),
+    };
   }
 
   const mode = (): 'demo' | 'live' => (upstoxToken() ? 'live' : 'demo');

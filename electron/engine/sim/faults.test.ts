@@ -40,7 +40,10 @@ describe('simulator faults', () => {
     await waitFor(() => client.undecodable.length === 20, '20 garbage frames');
     for (const frame of client.undecodable) expect(() => schema.FeedResponse.decode(frame)).toThrow();
     const mark = client.frames.length;
-    await client.waitForFrame('a live frame after the garbage', (f) => f.type === 'live_feed' && client.frames.indexOf(f) >= mark);
+    await client.waitForFrame(
+      'a live frame after the garbage',
+      (f) => f.type === 'live_feed' && client.frames.indexOf(f) >= mark,
+    );
     expect(sim.stats().garbageSent).toBe(20);
   });
 
@@ -63,7 +66,9 @@ describe('simulator faults', () => {
       await waitFor(() => client.frames.some((f) => f.currentTs >= start + 600), 'frames after the stall', 5_000);
       await waitFor(() => [...answered].some((t) => t >= start + 600), 'pongs after the stall');
       // A frame stamped in the millisecond of the stall() call may have been sent just before it.
-      expect(client.frames.filter((f) => f.currentTs > start && f.currentTs < start + 600).map((f) => f.currentTs - start)).toEqual([]);
+      expect(
+        client.frames.filter((f) => f.currentTs > start && f.currentTs < start + 600).map((f) => f.currentTs - start),
+      ).toEqual([]);
       // Pings sent well inside the stall are never answered, not even late.
       const inside = sent.filter((t) => t > start && t < start + 500);
       expect(inside.length).toBeGreaterThan(5);
@@ -114,10 +119,15 @@ describe('simulator faults', () => {
   it('rateLimit answers the next N REST calls with 429 UDAPI10005', async () => {
     const sim = await startSim();
     sim.faults.rateLimit(2);
-    for (const path of ['/v3/feed/market-data-feed/authorize', `/v3/historical-candle/intraday/${encodeURIComponent(RELIANCE)}/minutes/1`]) {
+    for (const path of [
+      '/v3/feed/market-data-feed/authorize',
+      `/v3/historical-candle/intraday/${encodeURIComponent(RELIANCE)}/minutes/1`,
+    ]) {
       const res = await api(sim, path);
       expect(res.status).toBe(429);
-      expect(((await res.json()) as { errors: Array<{ error_code: string }> }).errors[0]!.error_code).toBe('UDAPI10005');
+      expect(((await res.json()) as { errors: Array<{ error_code: string }> }).errors[0]!.error_code).toBe(
+        'UDAPI10005',
+      );
     }
     expect((await api(sim, '/v3/feed/market-data-feed/authorize')).status).toBe(200);
   });

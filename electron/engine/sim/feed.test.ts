@@ -21,7 +21,10 @@ type Market = Record<string, unknown> & {
 describe('simulator feed', () => {
   it('speaks the V3 protocol: market_info first, initial_feed after sub, then live_feed with moving prices', async () => {
     const seen = new Map<string, number>();
-    const sim = await startSim({ ticksPerInterval: 'all', onTicksSent: (keys) => keys.forEach((k) => seen.set(k, (seen.get(k) ?? 0) + 1)) });
+    const sim = await startSim({
+      ticksPerInterval: 'all',
+      onTicksSent: (keys) => keys.forEach((k) => seen.set(k, (seen.get(k) ?? 0) + 1)),
+    });
     const option = sim.instruments().find((i) => i.instrumentType === 'CE')!.instrumentKey;
     const keys = [RELIANCE, NIFTY, option];
     const client = await FeedClient.connect(sim);
@@ -36,14 +39,22 @@ describe('simulator feed', () => {
     for (const key of keys) expect(initial.feeds[key]!.requestMode).toBe('full_d5');
 
     const index = initial.feeds[NIFTY]!.fullFeed!.indexFF!;
-    expect((index.marketOHLC as { ohlc: Array<{ interval: string }> }).ohlc.map((o) => o.interval)).toEqual(['1d', 'I1', 'I1']);
+    expect((index.marketOHLC as { ohlc: Array<{ interval: string }> }).ohlc.map((o) => o.interval)).toEqual([
+      '1d',
+      'I1',
+      'I1',
+    ]);
     const stock = initial.feeds[RELIANCE]!.fullFeed!.marketFF as Market;
     expect(stock.marketLevel.bidAskQuote).toHaveLength(5);
     expect(stock.marketLevel.bidAskQuote[0]!.bidP).toBeLessThan(stock.ltpc.ltp);
     expect(stock.marketLevel.bidAskQuote[0]!.askP).toBeGreaterThan(stock.ltpc.ltp);
     expect(stock).toMatchObject({ atp: expect.any(Number), tbq: expect.any(Number), tsq: expect.any(Number) });
     expect(stock.optionGreeks).toBeUndefined();
-    const opt = initial.feeds[option]!.fullFeed!.marketFF as Market & { optionGreeks: { delta: number }; iv: number; oi: number };
+    const opt = initial.feeds[option]!.fullFeed!.marketFF as Market & {
+      optionGreeks: { delta: number };
+      iv: number;
+      oi: number;
+    };
     expect(opt.optionGreeks.delta).toBeGreaterThan(0);
     expect(opt.iv).toBeGreaterThan(0);
     expect(opt.oi).toBeGreaterThan(0);
@@ -55,7 +66,12 @@ describe('simulator feed', () => {
     for (let i = 1; i < vtts.length; i++) expect(vtts[i]!).toBeGreaterThan(vtts[i - 1]!);
     for (const f of live()) expect(ltpcOf(f.feeds[RELIANCE]!).ltq).toBeGreaterThan(0);
     expect(live().every((f) => f.currentTs > 0)).toBe(true);
-    expect(sim.stats()).toMatchObject({ authorizeCalls: 1, upgrades: 1, openSockets: 1, subscriptions: { full: 3, ltpc: 0 } });
+    expect(sim.stats()).toMatchObject({
+      authorizeCalls: 1,
+      upgrades: 1,
+      openSockets: 1,
+      subscriptions: { full: 3, ltpc: 0 },
+    });
     expect(seen.get(RELIANCE)).toBeGreaterThan(1);
     expect(sim.stats().ticksSent).toBe([...seen.values()].reduce((a, b) => a + b, 0));
   });
@@ -68,24 +84,43 @@ describe('simulator feed', () => {
     const greeks = await client.waitForFrame('option_greeks initial feed', (f) => f.type === 'initial_feed');
     const pe = greeks.feeds[option]!;
     expect(pe.requestMode).toBe('option_greeks');
-    const flg = pe.firstLevelWithGreeks as { firstDepth: { bidP: number; askP: number }; optionGreeks: { delta: number }; iv: number; ltpc: { ltp: number } };
+    const flg = pe.firstLevelWithGreeks as {
+      firstDepth: { bidP: number; askP: number };
+      optionGreeks: { delta: number };
+      iv: number;
+      ltpc: { ltp: number };
+    };
     expect(flg.optionGreeks.delta).toBeLessThan(0);
     expect(flg.firstDepth.bidP).toBeLessThan(flg.ltpc.ltp);
     expect(flg.firstDepth.askP).toBeGreaterThan(flg.ltpc.ltp);
 
     client.send('change_mode', [RELIANCE], 'ltpc');
     // requestMode ltpc is the enum's zero: proto3 leaves it off the wire, as Upstox does.
-    const changed = await client.waitForFrame('ltpc after change_mode', (f) => f.type === 'initial_feed' && f.feeds[RELIANCE]?.ltpc !== undefined);
-    expect(changed.feeds[RELIANCE]).toEqual({ ltpc: expect.objectContaining({ ltp: expect.any(Number), cp: expect.any(Number) }) } satisfies DecodedTick);
-    await waitFor(() => sim.stats().subscriptions.ltpc === 1 && sim.stats().subscriptions.option_greeks === 1, 'counts after change_mode');
+    const changed = await client.waitForFrame(
+      'ltpc after change_mode',
+      (f) => f.type === 'initial_feed' && f.feeds[RELIANCE]?.ltpc !== undefined,
+    );
+    expect(changed.feeds[RELIANCE]).toEqual({
+      ltpc: expect.objectContaining({ ltp: expect.any(Number), cp: expect.any(Number) }),
+    } satisfies DecodedTick);
+    await waitFor(
+      () => sim.stats().subscriptions.ltpc === 1 && sim.stats().subscriptions.option_greeks === 1,
+      'counts after change_mode',
+    );
 
     client.send('unsub', [RELIANCE]);
     // Requests are handled in order, so frames after the answer to this later sub all follow the unsub.
     client.send('sub', [NIFTY], 'ltpc');
-    const barrier = await client.waitForFrame('the NIFTY initial feed', (f) => f.type === 'initial_feed' && f.feeds[NIFTY] !== undefined);
+    const barrier = await client.waitForFrame(
+      'the NIFTY initial feed',
+      (f) => f.type === 'initial_feed' && f.feeds[NIFTY] !== undefined,
+    );
     expect(sim.stats().subscriptions).toMatchObject({ ltpc: 1, option_greeks: 1 });
     const mark = client.frames.indexOf(barrier) + 1;
-    await waitFor(() => client.frames.slice(mark).filter((f) => f.type === 'live_feed').length >= 5, 'more live frames');
+    await waitFor(
+      () => client.frames.slice(mark).filter((f) => f.type === 'live_feed').length >= 5,
+      'more live frames',
+    );
     expect(client.frames.slice(mark).filter((f) => f.feeds[RELIANCE])).toEqual([]);
 
     // Requests only count in binary frames; text frames are ignored.
@@ -95,7 +130,9 @@ describe('simulator feed', () => {
   });
 
   it('silently ignores unknown keys and keys over the per-mode limits', async () => {
-    const sim = await startSim({ subscriptionLimits: { full: { individual: 5, combined: 3 }, ltpc: { individual: 8, combined: 4 } } });
+    const sim = await startSim({
+      subscriptionLimits: { full: { individual: 5, combined: 3 }, ltpc: { individual: 8, combined: 4 } },
+    });
     const all = sim.instruments().map((i) => i.instrumentKey);
     const client = await FeedClient.connect(sim);
     client.send('sub', ['NSE_EQ|INE000UNKNOWN', ...all.slice(0, 10)], 'full');
@@ -116,7 +153,10 @@ describe('simulator feed', () => {
     const url = await authorize(sim);
     expect((await connectSocket(url)).kind).toBe('open');
     expect(await connectSocket(url)).toEqual({ kind: 'refused', statusCode: 401 });
-    expect(await connectSocket(url.replace(/code=[^&]+/, 'code=not-a-code'))).toEqual({ kind: 'refused', statusCode: 401 });
+    expect(await connectSocket(url.replace(/code=[^&]+/, 'code=not-a-code'))).toEqual({
+      kind: 'refused',
+      statusCode: 401,
+    });
     expect(sim.stats()).toMatchObject({ upgrades: 3, upgradesRefused: 2, connections: 1 });
   });
 

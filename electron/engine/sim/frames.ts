@@ -6,7 +6,12 @@ import type { MarketModel } from './market';
 import type { Rng } from './rng';
 
 /** What Upstox echoes as `requestMode` for each subscription mode (`full` comes back as `full_d5`). */
-export const REQUEST_MODE: Readonly<Record<FeedMode, string>> = { ltpc: 'ltpc', full: 'full_d5', option_greeks: 'option_greeks', full_d30: 'full_d30' };
+export const REQUEST_MODE: Readonly<Record<FeedMode, string>> = {
+  ltpc: 'ltpc',
+  full: 'full_d5',
+  option_greeks: 'option_greeks',
+  full_d30: 'full_d30',
+};
 const DEPTH_LEVELS: Readonly<Record<FeedMode, number>> = { ltpc: 0, full: 5, option_greeks: 1, full_d30: 30 };
 
 /** The segments of a real `market_info` sample: the nine master-file segments plus NSE_COM and MCX_INDEX. */
@@ -54,7 +59,17 @@ export function feedObject(model: MarketModel, index: number, mode: FeedMode): R
   if (mode === 'ltpc') return { ltpc, requestMode };
   if (mode === 'option_greeks') {
     if (isIndex) return { firstLevelWithGreeks: { ltpc }, requestMode };
-    return { firstLevelWithGreeks: { ltpc, firstDepth: model.depth(index, 1)[0], optionGreeks: greeks, vtt: s.vtt, oi: s.oi, iv }, requestMode };
+    return {
+      firstLevelWithGreeks: {
+        ltpc,
+        firstDepth: model.depth(index, 1)[0],
+        optionGreeks: greeks,
+        vtt: s.vtt,
+        oi: s.oi,
+        iv,
+      },
+      requestMode,
+    };
   }
   const candles = [ohlc('1d', model.dayBar(index)), ...model.lastMinutes(index).map((b) => ohlc('I1', b))];
   if (isIndex) return { fullFeed: { indexFF: { ltpc, marketOHLC: { ohlc: candles } } }, requestMode };
@@ -96,7 +111,9 @@ export class FrameEncoder {
   marketInfo(now: number): Uint8Array {
     const segmentStatus = Object.fromEntries(MARKET_SEGMENTS.map((s) => [s, 'NORMAL_OPEN']));
     const { FeedResponse } = this.schema;
-    return FeedResponse.encode(FeedResponse.fromObject({ type: 'market_info', currentTs: now, marketInfo: { segmentStatus } })).finish();
+    return FeedResponse.encode(
+      FeedResponse.fromObject({ type: 'market_info', currentTs: now, marketInfo: { segmentStatus } }),
+    ).finish();
   }
 
   feed(index: number, mode: FeedMode): Uint8Array {

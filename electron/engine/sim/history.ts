@@ -29,7 +29,10 @@ const LISTED_DAYS = { future: 95, option: 60 } as const;
 
 export function volumeWeights(count: number): number[] {
   // The Indian intraday volume smile: busy open, quiet lunch, busier close.
-  return Array.from({ length: count }, (_, i) => 1 + 1.6 * Math.exp(-i / 25) + 1.1 * Math.exp(-(SESSION_MINUTES - 1 - i) / 25));
+  return Array.from(
+    { length: count },
+    (_, i) => 1 + 1.6 * Math.exp(-i / 25) + 1.1 * Math.exp(-(SESSION_MINUTES - 1 - i) / 25),
+  );
 }
 
 /**
@@ -74,7 +77,10 @@ export class HistoryGenerator {
     const { params } = this.universe[index]!;
     const maxScale = params.beta < 0 ? VIX_MAX_SCALE : Infinity;
     const idioVol = Math.sqrt(Math.max(params.vol ** 2 - (params.beta * MARKET_VOL) ** 2, 0.03 ** 2));
-    return params.beta * this.noise(this.marketStream, MARKET_VOL, day, maxScale) + this.noise(this.stream(index), idioVol, day, maxScale);
+    return (
+      params.beta * this.noise(this.marketStream, MARKET_VOL, day, maxScale) +
+      this.noise(this.stream(index), idioVol, day, maxScale)
+    );
   }
 
   /** Log closing level of a spot instrument (index or equity): the table's level at the anchor date, plus drift and noise. */
@@ -94,7 +100,10 @@ export class HistoryGenerator {
 
   spotOpen(index: number, day: number): number {
     const dailyVol = this.universe[index]!.params.vol / Math.sqrt(252);
-    return this.spotClose(index, previousTradingDay(day)) * Math.exp(0.25 * dailyVol * normalHash(this.stream(index), day, 1));
+    return (
+      this.spotClose(index, previousTradingDay(day)) *
+      Math.exp(0.25 * dailyVol * normalHash(this.stream(index), day, 1))
+    );
   }
 
   /** Unrounded OHLC of a spot instrument. */
@@ -106,20 +115,27 @@ export class HistoryGenerator {
     const close = this.spotClose(index, day);
     const high = Math.max(open, close) * Math.exp(0.6 * dailyVol * Math.abs(normalHash(stream, day, 2)));
     const low = Math.min(open, close) * Math.exp(-0.6 * dailyVol * Math.abs(normalHash(stream, day, 3)));
-    const volume = params.dailyVolume === 0 ? 0 : Math.round(params.dailyVolume * Math.exp(0.3 * normalHash(stream, day, 4)));
+    const volume =
+      params.dailyVolume === 0 ? 0 : Math.round(params.dailyVolume * Math.exp(0.3 * normalHash(stream, day, 4)));
     return { ts: dayStartMs(day), open, high, low, close, volume, oi: 0 };
   }
 
   /** The price map of a derivative on a day: monotone in the underlying (decreasing for puts). */
   private derivativePricer(index: number, day: number): ((spot: number) => number) | null {
     const entry = this.universe[index]!;
-    if (entry.expiryDay === null || day > entry.expiryDay || day < entry.expiryDay - LISTED_DAYS[entry.kind === 'future' ? 'future' : 'option']) return null;
+    if (
+      entry.expiryDay === null ||
+      day > entry.expiryDay ||
+      day < entry.expiryDay - LISTED_DAYS[entry.kind === 'future' ? 'future' : 'option']
+    )
+      return null;
     const years = (expiryCloseMs(entry.expiryDay) - istMinuteMs(day, SESSION_CLOSE_MINUTE)) / YEAR_MS;
     if (entry.kind === 'future') return (spot) => futuresFair(spot, years);
     const { strike, instrumentType, tickSize } = entry.instrument;
     const atmIv = (this.spotClose(this.vixIndex, day) / 100) * 0.95;
     const kind = instrumentType === 'PE' ? 'PE' : 'CE';
-    return (spot) => Math.max(2 * tickSize, blackScholes(kind, spot, strike!, years, smileIv(atmIv, spot, strike!)).price);
+    return (spot) =>
+      Math.max(2 * tickSize, blackScholes(kind, spot, strike!, years, smileIv(atmIv, spot, strike!)).price);
   }
 
   private derivativeVolume(index: number, day: number): { volume: number; oi: number } {
@@ -153,7 +169,10 @@ export class HistoryGenerator {
     if (entry.kind === 'spot') return roundBar(this.spotBar(index, day), tick);
     const price = this.derivativePricer(index, day);
     if (!price) return null;
-    return roundBar({ ...this.mapBar(index, this.spotBar(entry.underlying, day), price), ...this.derivativeVolume(index, day) }, tick);
+    return roundBar(
+      { ...this.mapBar(index, this.spotBar(entry.underlying, day), price), ...this.derivativeVolume(index, day) },
+      tick,
+    );
   }
 
   /** The 1-minute candles of a past full session, whose extremes and ends agree with `dailyBar`. */
@@ -234,7 +253,13 @@ function splitVolume(total: number, lot: number, rng: () => number): number[] {
 }
 
 export function roundBar(bar: Bar, tick: number): Bar {
-  return { ...bar, open: roundToTick(bar.open, tick), high: roundToTick(bar.high, tick), low: roundToTick(bar.low, tick), close: roundToTick(bar.close, tick) };
+  return {
+    ...bar,
+    open: roundToTick(bar.open, tick),
+    high: roundToTick(bar.high, tick),
+    low: roundToTick(bar.low, tick),
+    close: roundToTick(bar.close, tick),
+  };
 }
 
 /** Groups time-ordered bars by a bucket function (bars of one bucket must be contiguous). */

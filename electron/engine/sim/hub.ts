@@ -99,7 +99,13 @@ export class FeedHub {
   }
 
   attach(ws: WebSocket): void {
-    const session: Session = { ws, modes: new Map(), counts: zeroCounts(), pendingInitial: new Set(), marketInfoSent: false };
+    const session: Session = {
+      ws,
+      modes: new Map(),
+      counts: zeroCounts(),
+      pendingInitial: new Set(),
+      marketInfoSent: false,
+    };
     this.sessions.add(session);
     this.last = session;
     this.counters.connections++;
@@ -246,7 +252,12 @@ export class FeedHub {
     this.sendData(session, 'initial_feed', feeds, now);
   }
 
-  private sendData(session: Session, type: DataFrameType, feeds: ReadonlyArray<readonly [string, Uint8Array]>, now: number): void {
+  private sendData(
+    session: Session,
+    type: DataFrameType,
+    feeds: ReadonlyArray<readonly [string, Uint8Array]>,
+    now: number,
+  ): void {
     if (feeds.length === 0) return;
     session.ws.send(this.o.encoder.response(type, feeds, now), { binary: true });
     this.counters.framesSent++;

@@ -99,12 +99,12 @@ describe('demo market model', () => {
     const reliance = a.indexOf('NSE_EQ|INE002A01018')!;
     const minutes = a.history.minuteBars(reliance, day);
     const daily = a.history.dailyBar(reliance, day)!;
-    expect([minutes[0]!.open, Math.max(...minutes.map((m) => m.high)), Math.min(...minutes.map((m) => m.low)), minutes.at(-1)!.close]).toEqual([
-      daily.open,
-      daily.high,
-      daily.low,
-      daily.close,
-    ]);
+    expect([
+      minutes[0]!.open,
+      Math.max(...minutes.map((m) => m.high)),
+      Math.min(...minutes.map((m) => m.low)),
+      minutes.at(-1)!.close,
+    ]).toEqual([daily.open, daily.high, daily.low, daily.close]);
     // Yesterday's close is today's previous close.
     expect(a.state(reliance).cp).toBe(a.history.dailyBar(reliance, dateToDay('2026-01-02'))!.close);
   });
@@ -141,7 +141,10 @@ describe('frames', () => {
     const ff = decoded.feeds['NSE_EQ|INE002A01018'].fullFeed.marketFF;
     expect(ff.marketLevel.bidAskQuote).toHaveLength(30);
     expect(ff.ltpc.ltt).toBe(model.state(i).ltt);
-    expect(feedObject(model, i, 'ltpc')).toEqual({ ltpc: { ltp: model.state(i).ltp, ltt: NOW, ltq: 1, cp: model.state(i).cp }, requestMode: 'ltpc' });
+    expect(feedObject(model, i, 'ltpc')).toEqual({
+      ltpc: { ltp: model.state(i).ltp, ltt: NOW, ltq: 1, cp: model.state(i).cp },
+      requestMode: 'ltpc',
+    });
   });
 
   it('makes garbage that the decoder rejects', () => {

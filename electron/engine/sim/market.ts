@@ -1,8 +1,26 @@
 import { HistoryGenerator, roundBar, volumeWeights, type Bar } from './history';
 import { blackScholes, futuresFair, roundToTick, smileIv, YEAR_MS, type OptionValue } from './pricing';
 import { createRng, gaussian, hashString, rngFor, type Rng } from './rng';
-import { dayStartMs, expiryCloseMs, istDayIndex, istMinuteMs, MINUTE_MS, previousTradingDay, SESSION_MINUTES, SESSION_OPEN_MINUTE } from './time';
-import { derivativeEntries, MARKET_VOL, NIFTY_KEY, spotEntries, typicalVolume, VIX_KEY, type DemoInstrument, type UniverseEntry } from './universe';
+import {
+  dayStartMs,
+  expiryCloseMs,
+  istDayIndex,
+  istMinuteMs,
+  MINUTE_MS,
+  previousTradingDay,
+  SESSION_MINUTES,
+  SESSION_OPEN_MINUTE,
+} from './time';
+import {
+  derivativeEntries,
+  MARKET_VOL,
+  NIFTY_KEY,
+  spotEntries,
+  typicalVolume,
+  VIX_KEY,
+  type DemoInstrument,
+  type UniverseEntry,
+} from './universe';
 
 /**
  * The demo market runs this many times faster than a real one (in variance), so a few minutes of watching
@@ -56,7 +74,8 @@ export interface MarketModelOptions {
   ticksPerInterval?: number | 'all';
 }
 
-const idioVol = (e: UniverseEntry) => Math.sqrt(Math.max(e.params.vol ** 2 - (e.params.beta * MARKET_VOL) ** 2, 0.03 ** 2));
+const idioVol = (e: UniverseEntry) =>
+  Math.sqrt(Math.max(e.params.vol ** 2 - (e.params.beta * MARKET_VOL) ** 2, 0.03 ** 2));
 
 /**
  * The live demo market: a geometric random walk per spot instrument driven by one market factor, futures at
@@ -92,7 +111,9 @@ export class MarketModel {
     const spotBars = this.simulateSpots(now);
     const nifty = spots.findIndex((e) => e.instrument.instrumentKey === NIFTY_KEY);
     const niftyBars = spotBars[nifty]!;
-    const niftyLevel = niftyBars.length ? niftyBars[niftyBars.length - 1]!.close : this.history.spotOpen(nifty, this.day);
+    const niftyLevel = niftyBars.length
+      ? niftyBars[niftyBars.length - 1]!.close
+      : this.history.spotOpen(nifty, this.day);
     this.universe.push(...derivativeEntries(spots, now, niftyLevel));
     this.vix = this.universe.findIndex((e) => e.instrument.instrumentKey === VIX_KEY);
     this.universe.forEach((e, i) => this.byKey.set(e.instrument.instrumentKey, i));
@@ -101,7 +122,8 @@ export class MarketModel {
     this.perm = this.universe.map((_, i) => i);
     this.stepYears = ((options.tickIntervalMs ?? 250) * DEMO_SPEED) / TRADING_YEAR_MS;
     const want = options.ticksPerInterval ?? Math.ceil(this.universe.length / 4);
-    this.perInterval = want === 'all' ? this.universe.length : Math.max(0, Math.min(this.universe.length, Math.floor(want)));
+    this.perInterval =
+      want === 'all' ? this.universe.length : Math.max(0, Math.min(this.universe.length, Math.floor(want)));
   }
 
   get size(): number {
@@ -167,7 +189,8 @@ export class MarketModel {
     const s = this.states[index]!;
     const { tickSize: tick, lotSize: lot, instrumentType } = this.universe[index]!.instrument;
     const rng = rngFor(this.options.seed, index, s.version);
-    const unit = instrumentType === 'EQ' ? Math.max(1, Math.round(this.universe[index]!.params.dailyVolume / 50_000)) : lot;
+    const unit =
+      instrumentType === 'EQ' ? Math.max(1, Math.round(this.universe[index]!.params.dailyVolume / 50_000)) : lot;
     const out: Quote[] = [];
     let bid = s.ltp - tick * (1 + Math.floor(rng() * 2));
     let ask = s.ltp + tick * (1 + Math.floor(rng() * 2));
@@ -192,16 +215,28 @@ export class MarketModel {
     let price: number;
     if (entry.kind === 'spot') {
       const years = (this.stepNo - s.lastStep) * this.stepYears;
-      s.fairLog += entry.params.beta * (this.market - s.marketAt) + idioVol(entry) * Math.sqrt(years) * gaussian(this.rng) + entry.params.drift * years;
+      s.fairLog +=
+        entry.params.beta * (this.market - s.marketAt) +
+        idioVol(entry) * Math.sqrt(years) * gaussian(this.rng) +
+        entry.params.drift * years;
       s.marketAt = this.market;
       price = roundToTick(Math.exp(s.fairLog), tick);
     } else {
       const spot = this.states[entry.underlying]!.ltp;
       const years = (expiryCloseMs(entry.expiryDay!) - now) / YEAR_MS;
-      if (entry.kind === 'future') price = roundToTick(futuresFair(spot, years) * Math.exp(0.0002 * gaussian(this.rng)), tick);
+      if (entry.kind === 'future')
+        price = roundToTick(futuresFair(spot, years) * Math.exp(0.0002 * gaussian(this.rng)), tick);
       else {
-        s.iv = smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!) * Math.exp(0.01 * gaussian(this.rng));
-        s.greeks = blackScholes(entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE', spot, entry.instrument.strike!, years, s.iv);
+        s.iv =
+          smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!) *
+          Math.exp(0.01 * gaussian(this.rng));
+        s.greeks = blackScholes(
+          entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE',
+          spot,
+          entry.instrument.strike!,
+          years,
+          s.iv,
+        );
         price = Math.max(2 * tick, roundToTick(s.greeks.price * Math.exp(0.003 * gaussian(this.rng)), tick));
       }
     }
@@ -213,7 +248,10 @@ export class MarketModel {
     const { instrumentType, lotSize } = entry.instrument;
     if (instrumentType === 'INDEX') return 0;
     if (instrumentType === 'EQ')
-      return Math.max(1, Math.round(Math.max(1, Math.round(entry.params.dailyVolume / 25_000)) * Math.exp(0.9 * gaussian(this.rng))));
+      return Math.max(
+        1,
+        Math.round(Math.max(1, Math.round(entry.params.dailyVolume / 25_000)) * Math.exp(0.9 * gaussian(this.rng))),
+      );
     return lotSize * (1 + Math.floor(-Math.log(1 - this.rng()) * 2));
   }
 
@@ -269,13 +307,22 @@ export class MarketModel {
       const w = (weights[m] ?? meanWeight) / meanWeight;
       this.universe.forEach((e, i) => {
         const prev = logs[i]!;
-        const next = prev + e.params.beta * dMarket + idioVol(e) * Math.sqrt(years) * gaussian(rng) + e.params.drift * years;
+        const next =
+          prev + e.params.beta * dMarket + idioVol(e) * Math.sqrt(years) * gaussian(rng) + e.params.drift * years;
         const wick = Math.exp(0.3 * idioVol(e) * Math.sqrt(years) * Math.abs(gaussian(rng)));
         const noise = Math.exp(0.4 * gaussian(rng));
         logs[i] = next;
         const [o, c] = [Math.exp(prev), Math.exp(next)];
         const volume = Math.round(((e.params.dailyVolume * w) / SESSION_MINUTES) * noise);
-        bars[i]!.push({ ts: this.sessionOpen + m * MINUTE_MS, open: o, high: Math.max(o, c) * wick, low: Math.min(o, c) / wick, close: c, volume, oi: 0 });
+        bars[i]!.push({
+          ts: this.sessionOpen + m * MINUTE_MS,
+          open: o,
+          high: Math.max(o, c) * wick,
+          low: Math.min(o, c) / wick,
+          close: c,
+          volume,
+          oi: 0,
+        });
       });
     }
     return bars;
@@ -289,7 +336,10 @@ export class MarketModel {
       // Per instrument, so that one contract's morning does not depend on which others are listed.
       const rng = rngFor(this.options.seed, this.day, hashString(instrumentKey));
       // Derivative activity follows moneyness at the previous close, a level fixed for the whole day.
-      const typical = entry.kind === 'spot' ? entry.params.dailyVolume : typicalVolume(entry, this.history.spotClose(entry.underlying, prevDay));
+      const typical =
+        entry.kind === 'spot'
+          ? entry.params.dailyVolume
+          : typicalVolume(entry, this.history.spotClose(entry.underlying, prevDay));
       const session =
         entry.kind === 'spot'
           ? { bars: spotBars[i]!, open: this.history.spotOpen(i, this.day) }
@@ -299,7 +349,8 @@ export class MarketModel {
       const last = session.bars.at(-1);
       const open = roundToTick(session.open, tick);
       const ltp = Math.max(entry.kind === 'option' ? 2 * tick : 0, roundToTick(last ? last.close : session.open, tick));
-      const cp = entry.kind === 'spot' ? this.history.spotClose(i, prevDay) : (this.history.dailyBar(i, prevDay)?.close ?? ltp);
+      const cp =
+        entry.kind === 'spot' ? this.history.spotClose(i, prevDay) : (this.history.dailyBar(i, prevDay)?.close ?? ltp);
       const bookSize = typical * (entry.kind === 'spot' ? 0.08 : 0.1);
       this.states.push({
         ltp,
@@ -341,14 +392,27 @@ export class MarketModel {
   }
 
   /** A derivative's session so far, repriced minute by minute from its underlying's session. */
-  private derivativeSession(entry: UniverseEntry, underlying: readonly Bar[], typical: number, rng: Rng): { bars: Bar[]; open: number } {
+  private derivativeSession(
+    entry: UniverseEntry,
+    underlying: readonly Bar[],
+    typical: number,
+    rng: Rng,
+  ): { bars: Bar[]; open: number } {
     const price = this.pricer(entry, rng);
     const lot = entry.instrument.lotSize;
     const perMinuteLots = typical / SESSION_MINUTES / lot;
     const bars = underlying.map((b) => {
       const mapped = [price(b.open, b.ts), price(b.high, b.ts), price(b.low, b.ts), price(b.close, b.ts)];
       const volume = lot * Math.round(perMinuteLots * (0.5 + rng()));
-      return { ts: b.ts, open: mapped[0]!, high: Math.max(...mapped), low: Math.min(...mapped), close: mapped[3]!, volume, oi: 0 };
+      return {
+        ts: b.ts,
+        open: mapped[0]!,
+        high: Math.max(...mapped),
+        low: Math.min(...mapped),
+        close: mapped[3]!,
+        volume,
+        oi: 0,
+      };
     });
     return { bars, open: price(this.history.spotOpen(entry.underlying, this.day), this.sessionOpen) };
   }
@@ -363,6 +427,15 @@ export class MarketModel {
     const strike = entry.instrument.strike!;
     const floor = 2 * entry.instrument.tickSize;
     return (spot, ts) =>
-      Math.max(floor, blackScholes(kind, spot, strike, (expiry - ts - MINUTE_MS) / YEAR_MS, smileIv((vixOpen / 100) * 0.95, spot, strike)).price);
+      Math.max(
+        floor,
+        blackScholes(
+          kind,
+          spot,
+          strike,
+          (expiry - ts - MINUTE_MS) / YEAR_MS,
+          smileIv((vixOpen / 100) * 0.95, spot, strike),
+        ).price,
+      );
   }
 }

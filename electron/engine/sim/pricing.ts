@@ -33,7 +33,14 @@ export function normPdf(x: number): number {
 /** A minute of life left: the greeks stay finite up to the expiry bell. */
 const MIN_T = 60_000 / YEAR_MS;
 
-export function blackScholes(kind: OptionKind, spot: number, strike: number, years: number, sigma: number, rate = RISK_FREE_RATE): OptionValue {
+export function blackScholes(
+  kind: OptionKind,
+  spot: number,
+  strike: number,
+  years: number,
+  sigma: number,
+  rate = RISK_FREE_RATE,
+): OptionValue {
   const t = Math.max(years, MIN_T);
   const sqrtT = Math.sqrt(t);
   const d1 = (Math.log(spot / strike) + (rate + 0.5 * sigma * sigma) * t) / (sigma * sqrtT);

@@ -34,14 +34,23 @@ describe('simulator REST', () => {
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({
         status: 'error',
-        errors: [{ error_code: 'UDAPI100050', message: 'Invalid token used to access API', property_path: null, invalid_value: null }],
+        errors: [
+          {
+            error_code: 'UDAPI100050',
+            message: 'Invalid token used to access API',
+            property_path: null,
+            invalid_value: null,
+          },
+        ],
       });
     }
     const res = await api(sim, '/v3/feed/market-data-feed/authorize', 'good');
     const body = (await res.json()) as { status: string; data: { authorized_redirect_uri: string } };
     expect(body.status).toBe('success');
     expect(body.data.authorized_redirect_uri).toMatch(
-      new RegExp(`^ws://127\\.0\\.0\\.1:${sim.port}/market-data-feeder/v3/upstox-developer-api/feeds\\?requestId=[0-9a-f-]{36}&code=[0-9a-f-]{36}$`),
+      new RegExp(
+        `^ws://127\\.0\\.0\\.1:${sim.port}/market-data-feeder/v3/upstox-developer-api/feeds\\?requestId=[0-9a-f-]{36}&code=[0-9a-f-]{36}$`,
+      ),
     );
     expect((await api(sim, '/v2/unknown', 'good')).status).toBe(404);
   });
@@ -90,12 +99,19 @@ describe('simulator REST', () => {
   it('prices derivative history off the underlying and rejects bad requests the Upstox way', async () => {
     const sim = await startSim();
     const future = sim.instruments().find((i) => i.instrumentType === 'FUT')!;
-    const rows = await candles(await api(sim, `/v3/historical-candle/${encodeURIComponent(future.instrumentKey)}/days/1/2026-01-02/2025-12-29`));
+    const rows = await candles(
+      await api(sim, `/v3/historical-candle/${encodeURIComponent(future.instrumentKey)}/days/1/2026-01-02/2025-12-29`),
+    );
     expect(rows).toHaveLength(5);
     expect(rows.every((r) => r[6] > 0)).toBe(true);
-    const unknown = await api(sim, `/v3/historical-candle/${encodeURIComponent('NSE_EQ|INE000NOPE00')}/days/1/2026-01-02/2025-12-01`);
+    const unknown = await api(
+      sim,
+      `/v3/historical-candle/${encodeURIComponent('NSE_EQ|INE000NOPE00')}/days/1/2026-01-02/2025-12-01`,
+    );
     expect(unknown.status).toBe(400);
-    expect(((await unknown.json()) as { errors: Array<{ error_code: string }> }).errors[0]!.error_code).toBe('UDAPI1087');
+    expect(((await unknown.json()) as { errors: Array<{ error_code: string }> }).errors[0]!.error_code).toBe(
+      'UDAPI1087',
+    );
     expect((await api(sim, `/v3/historical-candle/${RELIANCE}/minutes/1/2025-12-31/2025-01-01`)).status).toBe(400);
     expect((await api(sim, `/v3/historical-candle/${RELIANCE}/seconds/1/2025-12-31/2025-12-01`)).status).toBe(400);
     expect((await api(sim, `/v3/historical-candle/${RELIANCE}/toString/1/2025-12-31/2025-12-01`)).status).toBe(400);
@@ -106,11 +122,17 @@ describe('simulator REST', () => {
     const sim = await startSim();
     const res = await api(sim, '/market-quote/instruments/exchange/complete.json.gz', null);
     expect(res.status).toBe(200);
-    const rows = JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')) as Array<Record<string, unknown>>;
+    const rows = JSON.parse(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8')) as Array<
+      Record<string, unknown>
+    >;
     expect(rows).toHaveLength(sim.instruments().length);
     const byType = (t: string) => rows.filter((r) => r.instrument_type === t);
     expect(byType('EQ')).toHaveLength(50);
-    expect(byType('INDEX').map((r) => r.instrument_key)).toEqual(['NSE_INDEX|Nifty 50', 'NSE_INDEX|Nifty Bank', 'NSE_INDEX|India VIX']);
+    expect(byType('INDEX').map((r) => r.instrument_key)).toEqual([
+      'NSE_INDEX|Nifty 50',
+      'NSE_INDEX|Nifty Bank',
+      'NSE_INDEX|India VIX',
+    ]);
     expect(byType('FUT')).toHaveLength(4);
     expect(byType('CE')).toHaveLength(21);
     expect(byType('PE')).toHaveLength(21);
@@ -135,7 +157,9 @@ describe('simulator REST', () => {
     expect(ce.trading_symbol).toMatch(/^NIFTY \d+ CE \d\d [A-Z]{3} \d\d$/);
     // Expiry in epoch ms at 23:59:59 IST on a Tuesday.
     const expiry = new Date((ce.expiry as number) + 330 * 60_000);
-    expect([expiry.getUTCDay(), expiry.getUTCHours(), expiry.getUTCMinutes(), expiry.getUTCSeconds()]).toEqual([2, 23, 59, 59]);
+    expect([expiry.getUTCDay(), expiry.getUTCHours(), expiry.getUTCMinutes(), expiry.getUTCSeconds()]).toEqual([
+      2, 23, 59, 59,
+    ]);
     expect(byType('FUT').every((r) => typeof r.expiry === 'number' && (r.minimum_lot as number) > 0)).toBe(true);
   });
 });

@@ -9,7 +9,10 @@ import { dateToDay, dayStartMs, isTradingDay, istDayIndex, istIso, weekdayOf } f
 export const FEED_PATH = '/market-data-feeder/v3/upstox-developer-api/feeds';
 export const AUTHORIZE_PATH = '/v3/feed/market-data-feed/authorize';
 /** The master files are public on assets.upstox.com: no bearer, as there. */
-const INSTRUMENT_FILES = new Set(['/market-quote/instruments/exchange/complete.json.gz', '/market-quote/instruments/exchange/NSE.json.gz']);
+const INSTRUMENT_FILES = new Set([
+  '/market-quote/instruments/exchange/complete.json.gz',
+  '/market-quote/instruments/exchange/NSE.json.gz',
+]);
 
 export interface RestContext {
   model: MarketModel;
@@ -32,7 +35,8 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const fail = (res: ServerResponse, status: number, code: string, message: string) => send(res, status, errorBody(code, message));
+const fail = (res: ServerResponse, status: number, code: string, message: string) =>
+  send(res, status, errorBody(code, message));
 const invalid = (res: ServerResponse, message: string) => fail(res, 400, 'UDAPI100036', message);
 
 export function bearerToken(header: string | undefined): string | null {
@@ -52,13 +56,16 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
     return;
   }
   const token = bearerToken(req.headers.authorization);
-  if (token === null || !ctx.acceptToken(token)) return fail(res, 401, 'UDAPI100050', 'Invalid token used to access API');
+  if (token === null || !ctx.acceptToken(token))
+    return fail(res, 401, 'UDAPI100050', 'Invalid token used to access API');
 
   if (path === AUTHORIZE_PATH) {
     ctx.counters.authorizeCalls++;
     const failure = ctx.faults.takeAuthorizeFailure();
-    if (failure === 401 || failure === 403) return fail(res, failure, 'UDAPI100050', 'Invalid token used to access API');
-    if (failure !== null) return fail(res, failure, 'UDAPI100500', 'Something went wrong... please contact Upstox support');
+    if (failure === 401 || failure === 403)
+      return fail(res, failure, 'UDAPI100050', 'Invalid token used to access API');
+    if (failure !== null)
+      return fail(res, failure, 'UDAPI100500', 'Something went wrong... please contact Upstox support');
     return send(res, 200, { status: 'success', data: { authorized_redirect_uri: ctx.issueFeedUrl() } });
   }
   let parts: string[];
@@ -68,8 +75,10 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
     return invalid(res, 'Invalid input');
   }
   if (parts[0] === 'v3' && parts[1] === 'historical-candle') {
-    if (parts[2] === 'intraday' && parts.length === 6) return candles(ctx, res, parts[3]!, parts[4]!, parts[5]!, null, null);
-    if (parts.length === 6 || parts.length === 7) return candles(ctx, res, parts[2]!, parts[3]!, parts[4]!, parts[5]!, parts[6] ?? null);
+    if (parts[2] === 'intraday' && parts.length === 6)
+      return candles(ctx, res, parts[3]!, parts[4]!, parts[5]!, null, null);
+    if (parts.length === 6 || parts.length === 7)
+      return candles(ctx, res, parts[2]!, parts[3]!, parts[4]!, parts[5]!, parts[6] ?? null);
   }
   return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
 }
@@ -78,16 +87,35 @@ type Unit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months';
 const INTERVAL_MAX: Record<Unit, number> = { minutes: 300, hours: 5, days: 1, weeks: 1, months: 1 };
 const INTRADAY_UNITS = new Set<Unit>(['minutes', 'hours', 'days']);
 /** Earliest data and longest span per request (days), per the V3 historical-candle docs. */
-const EARLIEST: Record<Unit, string> = { minutes: '2022-01-01', hours: '2022-01-01', days: '2000-01-01', weeks: '2000-01-01', months: '2000-01-01' };
+const EARLIEST: Record<Unit, string> = {
+  minutes: '2022-01-01',
+  hours: '2022-01-01',
+  days: '2000-01-01',
+  weeks: '2000-01-01',
+  months: '2000-01-01',
+};
 const maxSpanDays = (unit: Unit, interval: number) =>
   unit === 'minutes' ? (interval <= 15 ? 31 : 92) : unit === 'hours' ? 92 : unit === 'days' ? 3660 : Infinity;
 
-function candles(ctx: RestContext, res: ServerResponse, key: string, unitText: string, intervalText: string, to: string | null, from: string | null): void {
+function candles(
+  ctx: RestContext,
+  res: ServerResponse,
+  key: string,
+  unitText: string,
+  intervalText: string,
+  to: string | null,
+  from: string | null,
+): void {
   const index = ctx.model.indexOf(key);
   if (index === undefined) return fail(res, 400, 'UDAPI1087', 'Invalid Instrument key');
   const unit = unitText as Unit;
   const interval = Number(intervalText);
-  if (!Object.hasOwn(INTERVAL_MAX, unit) || !Number.isInteger(interval) || interval < 1 || interval > INTERVAL_MAX[unit])
+  if (
+    !Object.hasOwn(INTERVAL_MAX, unit) ||
+    !Number.isInteger(interval) ||
+    interval < 1 ||
+    interval > INTERVAL_MAX[unit]
+  )
     return invalid(res, 'Invalid unit or interval');
   const intraday = to === null;
   if (intraday && !INTRADAY_UNITS.has(unit)) return invalid(res, 'Invalid unit or interval');
@@ -96,7 +124,10 @@ function candles(ctx: RestContext, res: ServerResponse, key: string, unitText: s
   else {
     if (!ISO_DATE.test(to) || (from !== null && !ISO_DATE.test(from))) return invalid(res, 'Invalid date');
     const toDay = dateToDay(to);
-    const fromDay = Math.max(from === null ? toDay - (unit === 'minutes' || unit === 'hours' ? 0 : 365) : dateToDay(from), dateToDay(EARLIEST[unit]));
+    const fromDay = Math.max(
+      from === null ? toDay - (unit === 'minutes' || unit === 'hours' ? 0 : 365) : dateToDay(from),
+      dateToDay(EARLIEST[unit]),
+    );
     if (from !== null && dateToDay(from) > toDay) return invalid(res, 'to_date must be on or after from_date');
     if (toDay - fromDay + 1 > maxSpanDays(unit, interval)) return invalid(res, 'Invalid date range');
     bars = rangeBars(ctx.model, index, unit, fromDay, toDay);

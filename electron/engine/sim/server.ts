@@ -27,7 +27,11 @@ export interface SimulatorServer {
 
 /** Writes a plain HTTP answer on a socket whose upgrade is refused (what `ws` clients see as `unexpected-response`). */
 function refuse(socket: Duplex, status: number, headers: Record<string, string>, body = ''): void {
-  const lines = [`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}`,
+    'Connection: close',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.once('finish', () => socket.destroy());
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
@@ -53,7 +57,12 @@ export async function startSimulatorServer(deps: SimulatorServerDeps, port: numb
   };
   const rest: RestContext = { ...deps.rest, issueFeedUrl };
   // autoPong off: pings are answered by the hub, which stays silent during a stall.
-  const wss = new WebSocketServer({ noServer: true, autoPong: false, perMessageDeflate: false, maxPayload: 4 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    autoPong: false,
+    perMessageDeflate: false,
+    maxPayload: 4 * 1024 * 1024,
+  });
 
   const server = http.createServer((req, res) => {
     try {
@@ -75,7 +84,12 @@ export async function startSimulatorServer(deps: SimulatorServerDeps, port: numb
       const status = faults.takeUpgradeRejection();
       if (status !== null) {
         counters.upgradesRefused++;
-        return refuseJson(socket, status, status === 401 || status === 403 ? 'UDAPI100050' : 'UDAPI100500', 'Feed connection refused');
+        return refuseJson(
+          socket,
+          status,
+          status === 401 || status === 403 ? 'UDAPI100050' : 'UDAPI100500',
+          'Feed connection refused',
+        );
       }
       if (!valid) {
         counters.upgradesRefused++;
@@ -98,7 +112,8 @@ export async function startSimulatorServer(deps: SimulatorServerDeps, port: numb
     if (url.pathname === FEED_PATH) return onFeedUpgrade(req, socket, head, url);
     if (url.pathname === DIRECT_FEED_PATH) {
       const token = bearerToken(req.headers.authorization);
-      if (token === null || !rest.acceptToken(token)) return refuseJson(socket, 401, 'UDAPI100050', 'Invalid token used to access API');
+      if (token === null || !rest.acceptToken(token))
+        return refuseJson(socket, 401, 'UDAPI100050', 'Invalid token used to access API');
       return refuse(socket, 307, { Location: issueFeedUrl() });
     }
     refuseJson(socket, 404, 'UDAPI10000', 'This request is not supported by Upstox API');

@@ -130,7 +130,9 @@ function optionActivity(strike: number, spot: number): number {
 
 /** A derivative's typical daily volume with the underlying at `spot` (options trade most near the money). */
 export function typicalVolume(entry: UniverseEntry, spot: number): number {
-  return entry.kind === 'option' ? entry.params.dailyVolume * optionActivity(entry.instrument.strike!, spot) : entry.params.dailyVolume;
+  return entry.kind === 'option'
+    ? entry.params.dailyVolume * optionActivity(entry.instrument.strike!, spot)
+    : entry.params.dailyVolume;
 }
 
 /** NSE price bands for the tick size (rupees). */
@@ -231,10 +233,21 @@ export function derivativeEntries(spots: readonly UniverseEntry[], now: number, 
   const taken = new Set<string>();
   const out: UniverseEntry[] = [];
 
-  const fno = (underlying: number, symbol: string, type: 'FUT' | 'CE' | 'PE', expiryDay: number, strike: number | null, lot: number, dailyVolume: number) => {
+  const fno = (
+    underlying: number,
+    symbol: string,
+    type: 'FUT' | 'CE' | 'PE',
+    expiryDay: number,
+    strike: number | null,
+    lot: number,
+    dailyVolume: number,
+  ) => {
     const token = fnoToken(taken, hashString(symbol), hashString(type), expiryDay, strike ?? 0);
     const under = spots[underlying]!.instrument;
-    const tradingSymbol = type === 'FUT' ? `${symbol} FUT ${symbolDate(expiryDay)}` : `${symbol} ${strike} ${type} ${symbolDate(expiryDay)}`;
+    const tradingSymbol =
+      type === 'FUT'
+        ? `${symbol} FUT ${symbolDate(expiryDay)}`
+        : `${symbol} ${strike} ${type} ${symbolDate(expiryDay)}`;
     const instrument: DemoInstrument = {
       instrumentKey: `NSE_FO|${token}`,
       tradingSymbol,

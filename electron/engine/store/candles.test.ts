@@ -89,10 +89,18 @@ describe('candle store: building 1-minute candles from ticks', () => {
   });
 
   it('merges later batches into the same minute: open kept, high max, low min, close and OI last', () => {
-    apply([tick({ at: OPEN + 1_000, ltp: 100, volume: 1_000, oi: 500 }), tick({ at: OPEN + 2_000, ltp: 101, volume: 1_010, oi: 510 })]);
-    apply([tick({ at: OPEN + 3_000, ltp: 105, volume: 1_030, oi: null }), tick({ at: OPEN + 4_000, ltp: 97, volume: 1_031, oi: null })]);
+    apply([
+      tick({ at: OPEN + 1_000, ltp: 100, volume: 1_000, oi: 500 }),
+      tick({ at: OPEN + 2_000, ltp: 101, volume: 1_010, oi: 510 }),
+    ]);
+    apply([
+      tick({ at: OPEN + 3_000, ltp: 105, volume: 1_030, oi: null }),
+      tick({ at: OPEN + 4_000, ltp: 97, volume: 1_031, oi: null }),
+    ]);
     apply([tick({ at: OPEN + 5_000, ltp: 99, volume: 1_050, oi: 530 })]);
-    expect(rows()).toEqual([{ ts: OPEN, open: 100, high: 105, low: 97, close: 99, volume: 50, oi: 530, tick_count: 5 }]);
+    expect(rows()).toEqual([
+      { ts: OPEN, open: 100, high: 105, low: 97, close: 99, volume: 50, oi: 530, tick_count: 5 },
+    ]);
   });
 
   it('sums the quantity of new trades when the mode carries no day volume, skipping repeats of the last trade', () => {
@@ -111,9 +119,17 @@ describe('candle store: building 1-minute candles from ticks', () => {
   it('uses the receive time when a tick has no trade time, and keeps instruments apart', () => {
     apply([
       tick({ at: OPEN + 10_000, instrumentKey: OPT, ltp: 55, oi: 1_200, volume: 100 }),
-      { ...tick({ at: 0, ltp: 22_000 }), instrumentKey: 'NSE_INDEX|Nifty 50', ltt: 0, ltq: 0, receivedAt: OPEN + MIN + 500 },
+      {
+        ...tick({ at: 0, ltp: 22_000 }),
+        instrumentKey: 'NSE_INDEX|Nifty 50',
+        ltt: 0,
+        ltq: 0,
+        receivedAt: OPEN + MIN + 500,
+      },
     ]);
-    expect(rows(OPT)).toEqual([{ ts: OPEN, open: 55, high: 55, low: 55, close: 55, volume: 0, oi: 1_200, tick_count: 1 }]);
+    expect(rows(OPT)).toEqual([
+      { ts: OPEN, open: 55, high: 55, low: 55, close: 55, volume: 0, oi: 1_200, tick_count: 1 },
+    ]);
     expect(rows('NSE_INDEX|Nifty 50').map((r) => [r.ts, r.close, r.volume])).toEqual([[OPEN + MIN, 22_000, 0]]);
   });
 
@@ -132,7 +148,10 @@ describe('candle store: building 1-minute candles from ticks', () => {
 
   it('can apply the same batch again after its transaction rolled back', () => {
     apply([tick({ at: OPEN + 1_000, volume: 1_000 })]);
-    const batch = [tick({ at: OPEN + 2_000, volume: 1_100 }), tick({ at: OPEN + 3_000, volume: 1_250, instrumentKey: OPT })];
+    const batch = [
+      tick({ at: OPEN + 2_000, volume: 1_100 }),
+      tick({ at: OPEN + 3_000, volume: 1_250, instrumentKey: OPT }),
+    ];
     expect(() =>
       db.transaction(() => {
         candles.applyTicks(batch);
@@ -149,9 +168,25 @@ describe('candle store: building 1-minute candles from ticks', () => {
 describe('candle store: gap backfill', () => {
   it('inserts only the minutes that have no row: live-built minutes win', () => {
     expect(candles.hasAny()).toBe(false);
-    apply([tick({ at: OPEN + 1_000, ltp: 100, volume: 10 }), tick({ at: OPEN + 2 * MIN + 1_000, ltp: 102, volume: 30, ltq: 20 })]);
-    const bar = (ts: number, price: number) => ({ ts, open: price, high: price + 1, low: price - 1, close: price, volume: 999, oi: 7 });
-    const inserted = candles.fillMissing(KEY, [bar(OPEN, 1), bar(OPEN + MIN, 101), bar(OPEN + 2 * MIN, 2), bar(OPEN + 3 * MIN, 103)]);
+    apply([
+      tick({ at: OPEN + 1_000, ltp: 100, volume: 10 }),
+      tick({ at: OPEN + 2 * MIN + 1_000, ltp: 102, volume: 30, ltq: 20 }),
+    ]);
+    const bar = (ts: number, price: number) => ({
+      ts,
+      open: price,
+      high: price + 1,
+      low: price - 1,
+      close: price,
+      volume: 999,
+      oi: 7,
+    });
+    const inserted = candles.fillMissing(KEY, [
+      bar(OPEN, 1),
+      bar(OPEN + MIN, 101),
+      bar(OPEN + 2 * MIN, 2),
+      bar(OPEN + 3 * MIN, 103),
+    ]);
     expect(inserted).toBe(2);
     expect(candles.hasAny()).toBe(true);
     expect(rows().map((r) => [r.ts, r.open, r.volume, r.oi, r.tick_count])).toEqual([
@@ -182,10 +217,22 @@ describe('candle store: queries', () => {
   it('returns 1-minute candles oldest first with IST timestamps, the most recent `limit` by default', () => {
     candles.fillMissing(KEY, minutes(OPEN, 5));
     const all = query({});
-    expect(all.map((c) => c.ts)).toEqual(['09:15', '09:16', '09:17', '09:18', '09:19'].map((t) => `2026-01-05T${t}:00+05:30`));
-    expect(all[0]).toEqual({ ts: '2026-01-05T09:15:00+05:30', open: 100, high: 100.5, low: 99.5, close: 100.25, volume: 10, oi: 50 });
+    expect(all.map((c) => c.ts)).toEqual(
+      ['09:15', '09:16', '09:17', '09:18', '09:19'].map((t) => `2026-01-05T${t}:00+05:30`),
+    );
+    expect(all[0]).toEqual({
+      ts: '2026-01-05T09:15:00+05:30',
+      open: 100,
+      high: 100.5,
+      low: 99.5,
+      close: 100.25,
+      volume: 10,
+      oi: 50,
+    });
     expect(query({ limit: 2 }).map((c) => c.ts.slice(11, 16))).toEqual(['09:18', '09:19']);
-    expect(query({ from: '2026-01-05T09:16:00+05:30', to: '2026-01-05T03:48:00Z' }).map((c) => c.ts.slice(11, 16))).toEqual(['09:16', '09:17', '09:18']);
+    expect(
+      query({ from: '2026-01-05T09:16:00+05:30', to: '2026-01-05T03:48:00Z' }).map((c) => c.ts.slice(11, 16)),
+    ).toEqual(['09:16', '09:17', '09:18']);
     expect(query({ instrumentKey: 'NSE_EQ|UNKNOWN' })).toEqual([]);
   });
 
@@ -193,8 +240,24 @@ describe('candle store: queries', () => {
     // 09:15 to 15:29 IST, the NSE session.
     candles.fillMissing(KEY, minutes(OPEN, 375));
     const hours = query({ timeframe: '1h' });
-    expect(hours.map((c) => c.ts.slice(11, 16))).toEqual(['09:15', '10:15', '11:15', '12:15', '13:15', '14:15', '15:15']);
-    expect(hours[0]).toEqual({ ts: '2026-01-05T09:15:00+05:30', open: 100, high: 159.5, low: 99.5, close: 159.25, volume: 600, oi: 50 });
+    expect(hours.map((c) => c.ts.slice(11, 16))).toEqual([
+      '09:15',
+      '10:15',
+      '11:15',
+      '12:15',
+      '13:15',
+      '14:15',
+      '15:15',
+    ]);
+    expect(hours[0]).toEqual({
+      ts: '2026-01-05T09:15:00+05:30',
+      open: 100,
+      high: 159.5,
+      low: 99.5,
+      close: 159.25,
+      volume: 600,
+      oi: 50,
+    });
     expect(hours[6]).toMatchObject({ open: 460, close: 474.25, volume: 150 }); // 15:15 to 15:29
   });
 
@@ -215,7 +278,10 @@ describe('candle store: queries', () => {
       ['2026-01-06T00:00:00+05:30', 30, 41.25, 30, 4],
       ['2026-02-02T00:00:00+05:30', 50, 50.25, 10, 5],
     ]);
-    expect(query({ timeframe: '1d', from: '2026-01-05', to: '2026-01-06' }).map((c) => c.ts.slice(0, 10))).toEqual(['2026-01-05', '2026-01-06']);
+    expect(query({ timeframe: '1d', from: '2026-01-05', to: '2026-01-06' }).map((c) => c.ts.slice(0, 10))).toEqual([
+      '2026-01-05',
+      '2026-01-06',
+    ]);
     expect(query({ timeframe: '1d', limit: 1 }).map((c) => c.ts.slice(0, 10))).toEqual(['2026-02-02']);
 
     expect(query({ timeframe: '1w' }).map((c) => [c.ts, c.open, c.close, c.volume])).toEqual([

@@ -75,7 +75,12 @@ const BUCKET_SQL: Readonly<Record<Exclude<Timeframe, '1m'>, string>> = {
 };
 
 /** Longest bucket of each timeframe, to bound the rows read for the last bucket of a range. */
-const BUCKET_SPAN_MS: Readonly<Record<Exclude<Timeframe, '1m'>, number>> = { '1h': HOUR_MS, '1d': DAY_MS, '1w': 7 * DAY_MS, '1M': 31 * DAY_MS };
+const BUCKET_SPAN_MS: Readonly<Record<Exclude<Timeframe, '1m'>, number>> = {
+  '1h': HOUR_MS,
+  '1d': DAY_MS,
+  '1w': 7 * DAY_MS,
+  '1M': 31 * DAY_MS,
+};
 
 /** `2026-01-05T09:15:00+05:30` */
 export function istIso(ms: number): string {
@@ -252,7 +257,16 @@ export function createCandleStore(db: Db, keys: MarketKeys = createMarketKeys(db
           let inserted = 0;
           for (const r of rows) {
             const ts = Math.floor(r.ts / MINUTE_MS) * MINUTE_MS;
-            inserted += insertIfMissing.run(id, ts, r.open, r.high, r.low, r.close, Math.round(r.volume), r.oi ?? null).changes;
+            inserted += insertIfMissing.run(
+              id,
+              ts,
+              r.open,
+              r.high,
+              r.low,
+              r.close,
+              Math.round(r.volume),
+              r.oi ?? null,
+            ).changes;
           }
           return inserted;
         })();

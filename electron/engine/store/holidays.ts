@@ -11,8 +11,12 @@ export function createHolidayStore(db: Db) {
   const insert = db.prepare<[string, string, string]>(
     "INSERT INTO market_holidays (date, exchange, description, source) VALUES (?, 'NSE', ?, ?) ON CONFLICT (exchange, date) DO NOTHING",
   );
-  const all = db.prepare<[], HolidayRow>("SELECT date, description, source FROM market_holidays WHERE exchange = 'NSE' ORDER BY date");
-  const remove = db.prepare<[string]>("DELETE FROM market_holidays WHERE exchange = 'NSE' AND date = ? AND source = 'user'");
+  const all = db.prepare<[], HolidayRow>(
+    "SELECT date, description, source FROM market_holidays WHERE exchange = 'NSE' ORDER BY date",
+  );
+  const remove = db.prepare<[string]>(
+    "DELETE FROM market_holidays WHERE exchange = 'NSE' AND date = ? AND source = 'user'",
+  );
   return {
     /** Adds the dates not there yet; a date already there (bundled or the user's) keeps its row. */
     addBundled: db.transaction((holidays: readonly { date: string; description: string }[]): number =>

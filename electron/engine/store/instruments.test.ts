@@ -5,7 +5,14 @@ import { makeTempDir, removeTempDirs } from '../../../tests/helpers/temp-dir';
 import { createInstrumentService } from '../instruments/service';
 import { createMemoryLogger } from '../common/logger';
 import { UPSTOX_COMPLETE_MASTER_URL } from '../instruments/master-import';
-import { createInstrumentStore, REPLACE_BATCH, SEARCH_RANKS, searchRanks, type InstrumentRecord, type InstrumentStore } from './instruments';
+import {
+  createInstrumentStore,
+  REPLACE_BATCH,
+  SEARCH_RANKS,
+  searchRanks,
+  type InstrumentRecord,
+  type InstrumentStore,
+} from './instruments';
 import { openDatabase } from './open';
 import type { Db } from './types';
 import { queryPlan } from '../../../tests/helpers/schema';
@@ -90,9 +97,15 @@ function fixture(): InstrumentRecord[] {
     for (const strike of [23900, 24000, 24100])
       for (const type of ['CE', 'PE'] as const) rows.push(derivative('NIFTY', NIFTY_50, expiry, type, strike, weekly));
   }
-  rows.push(derivative('RELIANCE', RELIANCE, '2026-12-29', 'CE', 1300, false), derivative('RELIANCE', RELIANCE, '2026-12-29', 'PE', 1300, false));
+  rows.push(
+    derivative('RELIANCE', RELIANCE, '2026-12-29', 'CE', 1300, false),
+    derivative('RELIANCE', RELIANCE, '2026-12-29', 'PE', 1300, false),
+  );
   rows.push(derivative('BANKNIFTY', 'NSE_INDEX|Nifty Bank', '2026-12-29', 'CE', 52000, false));
-  rows.push(derivative('NIFTY', NIFTY_50, '2027-01-26', 'FUT', null, false), derivative('NIFTY', NIFTY_50, '2026-12-29', 'FUT', null, false));
+  rows.push(
+    derivative('NIFTY', NIFTY_50, '2027-01-26', 'FUT', null, false),
+    derivative('NIFTY', NIFTY_50, '2026-12-29', 'FUT', null, false),
+  );
   rows.push(
     derivative('RELIANCE', RELIANCE, '2026-12-29', 'FUT', null, false),
     derivative('BANKNIFTY', 'NSE_INDEX|Nifty Bank', '2026-12-29', 'FUT', null, false),
@@ -124,7 +137,8 @@ afterEach(() => {
   removeTempDirs();
 });
 
-const symbols = (q: string, limit = 50, segment?: string) => store.search({ q, limit, segment }).map((i) => i.tradingSymbol);
+const symbols = (q: string, limit = 50, segment?: string) =>
+  store.search({ q, limit, segment }).map((i) => i.tradingSymbol);
 const keys = (q: string, limit = 50) => store.search({ q, limit }).map((i) => i.instrumentKey);
 
 describe('instrument store', () => {
@@ -147,7 +161,13 @@ describe('instrument store', () => {
     });
     // An index has no lot or tick in the master.
     expect(nifty).toMatchObject({ instrumentKey: NIFTY_50, instrumentType: 'INDEX', lotSize: 1, tickSize: 0 });
-    expect(future).toMatchObject({ tradingSymbol: 'NIFTY FUT 29 DEC 26', expiry: '2026-12-29', strike: null, underlyingKey: NIFTY_50, lotSize: 75 });
+    expect(future).toMatchObject({
+      tradingSymbol: 'NIFTY FUT 29 DEC 26',
+      expiry: '2026-12-29',
+      strike: null,
+      underlyingKey: NIFTY_50,
+      lotSize: 75,
+    });
     expect(store.get([])).toEqual([]);
   });
 
@@ -165,10 +185,14 @@ describe('instrument store', () => {
     await store.replaceAll(fixture());
     const duplicate = [...fixture(), equity('RELIANCE', 'RELIANCE INDUSTRIES LTD', 'INE002A01018')];
     // The new master is written into the other table set (instruments_alt), hence the name.
-    await expect(store.replaceAll(duplicate)).rejects.toThrow(/UNIQUE constraint failed: instruments_alt.instrument_key/);
+    await expect(store.replaceAll(duplicate)).rejects.toThrow(
+      /UNIQUE constraint failed: instruments_alt.instrument_key/,
+    );
     expect(store.count()).toBe(34);
 
-    const big = Array.from({ length: REPLACE_BATCH * 2 + 5 }, (_v, i) => equity(`SYM${i}`, `COMPANY ${i}`, `INE${String(i).padStart(9, '0')}`));
+    const big = Array.from({ length: REPLACE_BATCH * 2 + 5 }, (_v, i) =>
+      equity(`SYM${i}`, `COMPANY ${i}`, `INE${String(i).padStart(9, '0')}`),
+    );
     const seen: [number, number][] = [];
     await expect(
       store.replaceAll(big, (stored, total) => {
@@ -191,7 +215,9 @@ describe('instrument store', () => {
     // RELIGARE goes, and thousands of new REL* equities come, spread over several batches.
     const next = [
       ...fixture().filter((r) => r.tradingSymbol !== 'RELIGARE'),
-      ...Array.from({ length: REPLACE_BATCH * 3 }, (_v, i) => equity(`REL${i}`, `RELIABLE ${i} LTD`, `INE${String(i).padStart(9, '0')}`)),
+      ...Array.from({ length: REPLACE_BATCH * 3 }, (_v, i) =>
+        equity(`REL${i}`, `RELIABLE ${i} LTD`, `INE${String(i).padStart(9, '0')}`),
+      ),
     ];
     const staged = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instruments_alt');
     const seen: { reli: string[]; count: number; staged: number }[] = [];
@@ -230,7 +256,9 @@ describe('instrument store', () => {
       const master = fixture().slice(i);
       await store.replaceAll(master);
       expect(live()).toBe(table);
-      expect([rows('instruments'), rows('instruments_alt')]).toEqual(table === 'instruments' ? [master.length, 0] : [0, master.length]);
+      expect([rows('instruments'), rows('instruments_alt')]).toEqual(
+        table === 'instruments' ? [master.length, 0] : [0, master.length],
+      );
       expect(store.count()).toBe(master.length);
       expect(symbols('nifty', 1)).toEqual(['NIFTY 50']);
       expect(store.get([RELIANCE])).toHaveLength(1);
@@ -259,7 +287,11 @@ describe('instrument store', () => {
 
     it('"nifty" finds the NIFTY 50 index, then its futures, then options by expiry, before other NIFTY indices', () => {
       const found = store.search({ q: 'nifty', limit: 50 });
-      expect(found.slice(0, 3).map((i) => i.tradingSymbol)).toEqual(['NIFTY 50', 'NIFTY FUT 29 DEC 26', 'NIFTY FUT 26 JAN 27']);
+      expect(found.slice(0, 3).map((i) => i.tradingSymbol)).toEqual([
+        'NIFTY 50',
+        'NIFTY FUT 29 DEC 26',
+        'NIFTY FUT 26 JAN 27',
+      ]);
       const options = found.filter((i) => i.instrumentType === 'CE' || i.instrumentType === 'PE');
       expect(found.slice(3, 3 + 18)).toEqual(options.slice(0, 18));
       expect(options.slice(0, 18).map((i) => i.expiry)).toEqual([
@@ -275,7 +307,11 @@ describe('instrument store', () => {
       ]);
       // Then the prefix rank, the index with derivatives first; BANKNIFTY contains the text, but only its future
       // is searched by substring (its options would drown everything else).
-      expect(found.slice(21).map((i) => i.tradingSymbol)).toEqual(['NIFTY BANK', 'NIFTY AUTO', 'BANKNIFTY FUT 29 DEC 26']);
+      expect(found.slice(21).map((i) => i.tradingSymbol)).toEqual([
+        'NIFTY BANK',
+        'NIFTY AUTO',
+        'BANKNIFTY FUT 29 DEC 26',
+      ]);
     });
 
     it('"nifty 24000 ce" finds that strike, nearest expiry first, in any case', () => {
@@ -289,7 +325,11 @@ describe('instrument store', () => {
       expect(symbols('NIFTY26DEC24000CE')).toEqual(['NIFTY 24000 CE 29 DEC 26', 'NIFTY 24000 CE 22 DEC 26']);
       expect(symbols('nifty26decfut')).toEqual(['NIFTY FUT 29 DEC 26']);
       // A prefix of the exchange-style symbol: the month's future, then its options.
-      expect(symbols('NIFTY27JAN', 3)).toEqual(['NIFTY FUT 26 JAN 27', 'NIFTY 23900 CE 26 JAN 27', 'NIFTY 23900 PE 26 JAN 27']);
+      expect(symbols('NIFTY27JAN', 3)).toEqual([
+        'NIFTY FUT 26 JAN 27',
+        'NIFTY 23900 CE 26 JAN 27',
+        'NIFTY 23900 PE 26 JAN 27',
+      ]);
     });
 
     it('ranks exact symbol, then symbol prefix, then name word prefix, then contains', () => {
@@ -307,7 +347,12 @@ describe('instrument store', () => {
       // Only a substring of the symbol.
       expect(symbols('dfcban')).toEqual(['HDFCBANK']);
       // Prefix of the family (NIFTY BANK is BANKNIFTY's underlying), then the name word BANK, then contains.
-      expect(symbols('bank')).toEqual(['NIFTY BANK', 'BANKNIFTY FUT 29 DEC 26', 'BANKNIFTY 52000 CE 29 DEC 26', 'HDFCBANK']);
+      expect(symbols('bank')).toEqual([
+        'NIFTY BANK',
+        'BANKNIFTY FUT 29 DEC 26',
+        'BANKNIFTY 52000 CE 29 DEC 26',
+        'HDFCBANK',
+      ]);
     });
 
     it('ignores punctuation, filters by segment and honours the limit', () => {
@@ -321,16 +366,35 @@ describe('instrument store', () => {
     });
 
     it('answers every search step from an index, never by scanning the table', () => {
-      const params = { q: 'NIFTY', qEnd: 'NIFTZ', qLike: '%NIFTY%', textLike: '%NIFTY%', words: '"NIFTY"*', segment: null, limit: 20 };
+      const params = {
+        q: 'NIFTY',
+        qEnd: 'NIFTZ',
+        qLike: '%NIFTY%',
+        textLike: '%NIFTY%',
+        words: '"NIFTY"*',
+        segment: null,
+        limit: 20,
+      };
       const plan = (sql: string) => queryPlan(db, sql, [params]);
       const [exact, prefix, words, contains] = SEARCH_RANKS;
-      expect(plan(exact.exactSymbol)).toEqual(['SEARCH instruments USING INDEX instruments_by_symbol (search_symbol=?)']);
+      expect(plan(exact.exactSymbol)).toEqual([
+        'SEARCH instruments USING INDEX instruments_by_symbol (search_symbol=?)',
+      ]);
       expect(plan(exact.exactRoot)).toEqual(['SEARCH instruments USING INDEX instruments_by_root (search_root=?)']);
       expect(plan(exact.exactAlias)).toEqual(['SEARCH instruments USING INDEX instruments_by_alias (search_alias=?)']);
-      expect(plan(prefix.symbolPrefix)[0]).toBe('SEARCH instruments USING INDEX instruments_by_symbol (search_symbol>? AND search_symbol<?)');
-      expect(plan(prefix.rootPrefix)[0]).toBe('SEARCH instruments USING INDEX instruments_by_root (search_root>? AND search_root<?)');
-      expect(plan(prefix.aliasPrefix)[0]).toBe('SEARCH instruments USING INDEX instruments_by_alias (search_alias>? AND search_alias<?)');
-      expect(plan(words.words)).toEqual([expect.stringMatching(/^SCAN w VIRTUAL TABLE INDEX/), 'SEARCH i USING INTEGER PRIMARY KEY (rowid=?)']);
+      expect(plan(prefix.symbolPrefix)[0]).toBe(
+        'SEARCH instruments USING INDEX instruments_by_symbol (search_symbol>? AND search_symbol<?)',
+      );
+      expect(plan(prefix.rootPrefix)[0]).toBe(
+        'SEARCH instruments USING INDEX instruments_by_root (search_root>? AND search_root<?)',
+      );
+      expect(plan(prefix.aliasPrefix)[0]).toBe(
+        'SEARCH instruments USING INDEX instruments_by_alias (search_alias>? AND search_alias<?)',
+      );
+      expect(plan(words.words)).toEqual([
+        expect.stringMatching(/^SCAN w VIRTUAL TABLE INDEX/),
+        'SEARCH i USING INTEGER PRIMARY KEY (rowid=?)',
+      ]);
       expect(plan(contains.contains)[0]).toBe('SCAN instruments USING INDEX instruments_contains');
 
       // The other table set, which every second import fills, is searched through its own indexes the same way.
@@ -347,19 +411,31 @@ describe('instrument store', () => {
 
 describe('instrument service', () => {
   it('validates queries as the contract does, and leaves the default master to be resolved when the import runs', async () => {
-    const service = createInstrumentService({ store, fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch, logger: createMemoryLogger() });
+    const service = createInstrumentService({
+      store,
+      fetch: (() => Promise.reject(new Error('offline'))) as typeof fetch,
+      logger: createMemoryLogger(),
+    });
     await store.replaceAll(fixture());
     expect(service.count()).toBe(34);
-    expect(service.search({ q: 'reli', limit: '2' }).map((i) => i.instrumentKey)).toEqual([RELIANCE, 'BSE_EQ|INE002A01018']);
+    expect(service.search({ q: 'reli', limit: '2' }).map((i) => i.instrumentKey)).toEqual([
+      RELIANCE,
+      'BSE_EQ|INE002A01018',
+    ]);
     expect(service.search({ q: 'nifty' })).toHaveLength(20);
     expect(() => service.search({ q: '   ' })).toThrow(
-      expect.objectContaining({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/^invalid instrument search: q:/) }),
+      expect.objectContaining({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/^invalid instrument search: q:/),
+      }),
     );
     expect(() => service.search({ q: 'x', segment: 'nse_eq' })).toThrow(WorkstationError);
     expect(service.get([NIFTY_50]).map((i) => i.tradingSymbol)).toEqual(['NIFTY 50']);
     expect(service.importKind.kind).toBe('instruments.import');
     expect(service.importPayload()).toEqual({});
-    expect(service.importPayload({ source: UPSTOX_COMPLETE_MASTER_URL })).toEqual({ source: UPSTOX_COMPLETE_MASTER_URL });
+    expect(service.importPayload({ source: UPSTOX_COMPLETE_MASTER_URL })).toEqual({
+      source: UPSTOX_COMPLETE_MASTER_URL,
+    });
     expect(service.importPayload({ source: '/tmp/complete.json.gz' })).toEqual({ source: '/tmp/complete.json.gz' });
     expect(() => service.importPayload({ source: 'https://example.com/complete.json.gz' })).toThrow(
       expect.objectContaining({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: ['source'] })] }),
@@ -375,7 +451,9 @@ describe('instrument service', () => {
     host = 'http://127.0.0.1:2';
     const master = (origin: string) => ({ source: `${origin}/market-quote/instruments/exchange/complete.json.gz` });
     expect(local.importPayload(master('http://127.0.0.1:2'))).toEqual(master('http://127.0.0.1:2'));
-    expect(() => local.importPayload(master('http://127.0.0.1:1'))).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
+    expect(() => local.importPayload(master('http://127.0.0.1:1'))).toThrow(
+      expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+    );
     expect(() => local.importPayload({ source: '' })).toThrow(expect.objectContaining({ code: 'VALIDATION_FAILED' }));
   });
 });

@@ -122,7 +122,8 @@ function aliasOf(r: InstrumentRecord, root: string): string | null {
   const [year, month] = r.expiry.split('-');
   const prefix = `${root}${year!.slice(2)}${MONTHS[Number(month) - 1]}`;
   if (sortClassOf(r.instrumentType) === 1) return `${prefix}FUT`;
-  if ((r.instrumentType === 'CE' || r.instrumentType === 'PE') && r.strikePrice) return compact(`${prefix}${r.strikePrice}${r.instrumentType}`);
+  if ((r.instrumentType === 'CE' || r.instrumentType === 'PE') && r.strikePrice)
+    return compact(`${prefix}${r.strikePrice}${r.instrumentType}`);
   return null;
 }
 
@@ -152,14 +153,18 @@ const wordsQuery = (words: readonly string[]) => words.map((w) => `"${w}"*`).joi
 /** Underlying key -> the family symbol its derivatives trade under, so that "nifty" also names the Nifty 50 index. */
 function familiesOf(records: readonly InstrumentRecord[]): Map<string, string> {
   const families = new Map<string, string>();
-  for (const r of records) if (r.underlyingKey && isDerivative(r) && !families.has(r.underlyingKey)) families.set(r.underlyingKey, rootOf(r));
+  for (const r of records)
+    if (r.underlyingKey && isDerivative(r) && !families.has(r.underlyingKey)) families.set(r.underlyingKey, rootOf(r));
   return families;
 }
 
 const symbolOf = (r: InstrumentRecord) => compact(r.tradingSymbol) || compact(r.instrumentKey);
 
 /** Indexes into `records`, in search order. The keys take ~90 ms on a 150k master: built in chunks, between yields. */
-async function searchOrderOf(records: readonly InstrumentRecord[], families: ReadonlyMap<string, string>): Promise<Int32Array> {
+async function searchOrderOf(
+  records: readonly InstrumentRecord[],
+  families: ReadonlyMap<string, string>,
+): Promise<Int32Array> {
   const keyed: { i: number; key: string }[] = [];
   for (let from = 0; from < records.length; from += REPLACE_BATCH) {
     for (let i = from; i < Math.min(records.length, from + REPLACE_BATCH); i++) {
@@ -199,7 +204,8 @@ function toRow(r: InstrumentRecord, searchOrder: number, families: ReadonlyMap<s
 }
 
 const BY_SEGMENT = 'AND (@segment IS NULL OR segment = @segment)';
-const stepSql = (where: string, from: string) => `SELECT search_order FROM ${from} WHERE ${where} ${BY_SEGMENT} ORDER BY search_order LIMIT @limit`;
+const stepSql = (where: string, from: string) =>
+  `SELECT search_order FROM ${from} WHERE ${where} ${BY_SEGMENT} ORDER BY search_order LIMIT @limit`;
 
 /**
  * The search steps of one table set by rank, best first. Each returns its first `@limit` matches in search order,
@@ -238,7 +244,9 @@ export const SEARCH_RANKS = searchRanks('instruments');
 function prepareSet(db: Db, table: TableSet) {
   return {
     table,
-    ranks: searchRanks(table).map((rank) => Object.values(rank).map((sql) => db.prepare<Record<string, unknown>, { search_order: number }>(sql))),
+    ranks: searchRanks(table).map((rank) =>
+      Object.values(rank).map((sql) => db.prepare<Record<string, unknown>, { search_order: number }>(sql)),
+    ),
     insert: db.prepare<DbInstrument>(
       `INSERT INTO ${table} (search_order, instrument_key, trading_symbol, name, segment, exchange, instrument_type, lot_size, tick_size,
          expiry, strike_price, underlying_key, isin, exchange_token, freeze_quantity, weekly, search_symbol, search_root, search_alias)
@@ -256,9 +264,14 @@ function prepareSet(db: Db, table: TableSet) {
 type PreparedSet = ReturnType<typeof prepareSet>;
 
 export function createInstrumentStore(db: Db) {
-  const sets: Readonly<Record<TableSet, PreparedSet>> = { instruments: prepareSet(db, 'instruments'), instruments_alt: prepareSet(db, 'instruments_alt') };
+  const sets: Readonly<Record<TableSet, PreparedSet>> = {
+    instruments: prepareSet(db, 'instruments'),
+    instruments_alt: prepareSet(db, 'instruments_alt'),
+  };
   const liveName = db.prepare<[], TableSet | null>('SELECT live FROM instruments_master WHERE id = 1').pluck();
-  const makeLive = db.prepare<[TableSet, TableSet | null]>('UPDATE instruments_master SET live = ? WHERE id = 1 AND live IS ?');
+  const makeLive = db.prepare<[TableSet, TableSet | null]>(
+    'UPDATE instruments_master SET live = ? WHERE id = 1 AND live IS ?',
+  );
   // Read at every call, not cached: another store object on this database may have switched it.
   const live = (): PreparedSet | undefined => {
     const name = liveName.get();
@@ -271,7 +284,14 @@ export function createInstrumentStore(db: Db) {
     set.clearWords.run();
   });
   const writeRows = db.transaction(
-    (set: PreparedSet, records: readonly InstrumentRecord[], order: Int32Array, from: number, to: number, families: ReadonlyMap<string, string>) => {
+    (
+      set: PreparedSet,
+      records: readonly InstrumentRecord[],
+      order: Int32Array,
+      from: number,
+      to: number,
+      families: ReadonlyMap<string, string>,
+    ) => {
       for (let i = from; i < to; i++) {
         // Rows are built one at a time: a second copy of the whole master would add tens of MB to the import's peak.
         const row = toRow(records[order[i]!]!, i + 1, families);
@@ -282,7 +302,10 @@ export function createInstrumentStore(db: Db) {
     },
   );
 
-  async function replace(records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): Promise<number> {
+  async function replace(
+    records: readonly InstrumentRecord[],
+    onProgress?: (stored: number, total: number) => void,
+  ): Promise<number> {
     const old = liveName.get() ?? null;
     const next = sets[old === 'instruments' ? 'instruments_alt' : 'instruments'];
     // Normally empty already; not after a crash in the middle of an import.
@@ -301,7 +324,8 @@ export function createInstrumentStore(db: Db) {
         // After the yield, so that a cancel that arrived meanwhile stops the import before another batch.
         onProgress?.(to, total);
       }
-      if (makeLive.run(next.table, old).changes !== 1) throw new Error('the instrument master was replaced by another import meanwhile');
+      if (makeLive.run(next.table, old).changes !== 1)
+        throw new Error('the instrument master was replaced by another import meanwhile');
     } catch (error) {
       emptyQuietly(next);
       throw error;
@@ -326,7 +350,10 @@ export function createInstrumentStore(db: Db) {
      * see the whole old master until then and the whole new one after. `onProgress` runs between batches and may
      * throw to cancel; that, or any failure (a duplicate key), leaves the old master live and the other set empty.
      */
-    async replaceAll(records: readonly InstrumentRecord[], onProgress?: (stored: number, total: number) => void): Promise<number> {
+    async replaceAll(
+      records: readonly InstrumentRecord[],
+      onProgress?: (stored: number, total: number) => void,
+    ): Promise<number> {
       if (importing) throw new Error('an instrument import is already running on this store');
       importing = true;
       try {
@@ -360,7 +387,9 @@ export function createInstrumentStore(db: Db) {
       const taken = new Set<number>();
       for (const rank of set.ranks) {
         // `limit` rows from each step, not just the number still missing: some may be rows an earlier rank took.
-        const found = rank.flatMap((stmt) => stmt.all({ ...params, limit }).map((h) => h.search_order)).sort((a, b) => a - b);
+        const found = rank
+          .flatMap((stmt) => stmt.all({ ...params, limit }).map((h) => h.search_order))
+          .sort((a, b) => a - b);
         for (const order of found) {
           if (taken.size >= limit) break;
           taken.add(order);

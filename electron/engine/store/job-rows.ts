@@ -1,4 +1,12 @@
-import { JOB_PRIORITIES, type Job, type JobItem, type JobItemStatus, type JobPriority, type JobProgress, type JobStatus } from '../../../shared/domain/jobs';
+import {
+  JOB_PRIORITIES,
+  type Job,
+  type JobItem,
+  type JobItemStatus,
+  type JobPriority,
+  type JobProgress,
+  type JobStatus,
+} from '../../../shared/domain/jobs';
 
 /** Rows of the jobs tables and what the job store makes of them; they never leave `store/`. */
 
@@ -111,7 +119,17 @@ export function toRecord(row: RecordRow): JobRecord {
 export const claimOrder = (a: RecordRow, b: RecordRow) => a[4] - b[4] || a[0] - b[0];
 
 export function emptyProgress(total = 0): JobProgress {
-  return { percentage: 0, message: '', phase: 'queued', completed: 0, failed: 0, total, currentItem: null, estimatedCompletion: null, avgItemMs: null };
+  return {
+    percentage: 0,
+    message: '',
+    phase: 'queued',
+    completed: 0,
+    failed: 0,
+    total,
+    currentItem: null,
+    estimatedCompletion: null,
+    avgItemMs: null,
+  };
 }
 
 export function toDto(row: DbJob): Job {

@@ -1,5 +1,13 @@
 import type { Statement } from 'better-sqlite3';
-import type { Job, JobItem, JobItemStatus, JobPriority, JobProgress, JobStats, JobStatus } from '../../../shared/domain/jobs';
+import type {
+  Job,
+  JobItem,
+  JobItemStatus,
+  JobPriority,
+  JobProgress,
+  JobStats,
+  JobStatus,
+} from '../../../shared/domain/jobs';
 import {
   claimOrder,
   parseJson,
@@ -98,7 +106,20 @@ export function createJobStore(db: Db) {
       .raw(true),
     // Positional parameters: binding them from an object of named ones makes each finish about a quarter slower.
     finish: db.prepare<
-      [JobStatus, string | null, string | null, string | null, number | null, string | null, number, number | null, number, number, string, number]
+      [
+        JobStatus,
+        string | null,
+        string | null,
+        string | null,
+        number | null,
+        string | null,
+        number,
+        number | null,
+        number,
+        number,
+        string,
+        number,
+      ]
     >(
       `UPDATE jobs SET status = ?, result = ?, error_code = ?, error_message = ?,
               run_at = COALESCE(?, run_at), progress = COALESCE(?, progress),
@@ -118,7 +139,9 @@ export function createJobStore(db: Db) {
        WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'`,
     ),
     holdsLease: db
-      .prepare<[number, string, number], number>("SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'")
+      .prepare<[number, string, number], number>(
+        "SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'",
+      )
       .pluck(),
     progress: db.prepare<[string, number, number, string, number]>(
       "UPDATE jobs SET progress = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'",
@@ -127,14 +150,17 @@ export function createJobStore(db: Db) {
       `UPDATE jobs SET lease_expires_at = ?, heartbeat_at = ?, updated_at = ? WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'
        RETURNING id, cancel_requested`,
     ),
-    running: db.prepare<[], { id: number; lease_owner: string | null; lease_expires_at: number | null; recoveries: number }>(
-      "SELECT id, lease_owner, lease_expires_at, recoveries FROM jobs WHERE status = 'RUNNING'",
-    ),
+    running: db.prepare<
+      [],
+      { id: number; lease_owner: string | null; lease_expires_at: number | null; recoveries: number }
+    >("SELECT id, lease_owner, lease_expires_at, recoveries FROM jobs WHERE status = 'RUNNING'"),
     requeue: db.prepare<[number, number, number, string | null]>(
       `UPDATE jobs SET status = 'QUEUED', lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0),
               recoveries = recoveries + 1, run_at = ?, updated_at = ? WHERE id = ? AND status = 'RUNNING' AND lease_owner IS ?`,
     ),
-    requestCancel: db.prepare<[number, number]>("UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = 'RUNNING'"),
+    requestCancel: db.prepare<[number, number]>(
+      "UPDATE jobs SET cancel_requested = 1, updated_at = ? WHERE id = ? AND status = 'RUNNING'",
+    ),
     cancelQueued: db.prepare<[number, number, number]>(
       "UPDATE jobs SET status = 'CANCELLED', finished_at = ?, updated_at = ? WHERE id = ? AND status = 'QUEUED'",
     ),
@@ -151,20 +177,28 @@ export function createJobStore(db: Db) {
     deleteFinishedBefore: db.prepare<[number]>(
       "DELETE FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ? AND status != 'RUNNING' AND status != 'QUEUED'",
     ),
-    nextRunAt: db.prepare<[], { run_at: number | null }>("SELECT MIN(run_at) AS run_at FROM jobs WHERE status = 'QUEUED'"),
+    nextRunAt: db.prepare<[], { run_at: number | null }>(
+      "SELECT MIN(run_at) AS run_at FROM jobs WHERE status = 'QUEUED'",
+    ),
     insertItem: db.prepare<[number, string, number, number]>(
       "INSERT INTO job_items (job_id, item_key, seq, status, updated_at) VALUES (?, ?, ?, 'PENDING', ?) ON CONFLICT DO NOTHING",
     ),
-    itemsByStatus: db.prepare<[number, string, number], DbJobItem>('SELECT * FROM job_items WHERE job_id = ? AND status = ? ORDER BY seq LIMIT ?'),
+    itemsByStatus: db.prepare<[number, string, number], DbJobItem>(
+      'SELECT * FROM job_items WHERE job_id = ? AND status = ? ORDER BY seq LIMIT ?',
+    ),
     item: db.prepare<[number, string], DbJobItem>('SELECT * FROM job_items WHERE job_id = ? AND item_key = ?'),
     allItems: db.prepare<[number, number], DbJobItem>('SELECT * FROM job_items WHERE job_id = ? ORDER BY seq LIMIT ?'),
-    itemCounts: db.prepare<[number], { status: JobItemStatus; n: number }>('SELECT status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY status'),
+    itemCounts: db.prepare<[number], { status: JobItemStatus; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY status',
+    ),
     // Fenced like every write of a running job: a runner that lost the lease must not mark an item another one finished.
     startItem: db.prepare<[number, number, string, number, string, number]>(
       `UPDATE job_items SET status = 'RUNNING', attempts = attempts + 1, updated_at = ? WHERE job_id = ? AND item_key = ?
          AND EXISTS (SELECT 1 FROM jobs WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING')`,
     ),
-    finishItem: db.prepare<[JobItemStatus, string | null, string | null, number, number | null, string | null, number, number, string]>(
+    finishItem: db.prepare<
+      [JobItemStatus, string | null, string | null, number, number | null, string | null, number, number, string]
+    >(
       `UPDATE job_items SET status = ?, error_code = ?, error_message = ?, records = ?, processing_ms = ?, result = ?, updated_at = ?
        WHERE job_id = ? AND item_key = ?`,
     ),
@@ -179,7 +213,8 @@ export function createJobStore(db: Db) {
   // Jobs enqueued together mostly share one progress object (nothing done, no items): format it once.
   let progressOf: JobProgress | undefined;
   let progressText = '';
-  const progressJson = (progress: JobProgress) => (progress === progressOf ? progressText : (progressText = JSON.stringify((progressOf = progress))));
+  const progressJson = (progress: JobProgress) =>
+    progress === progressOf ? progressText : (progressText = JSON.stringify((progressOf = progress)));
 
   const insertOne = (job: NewJob, now: number): { id: number; created: boolean } => {
     const inserted = s.insert.run(
@@ -200,7 +235,8 @@ export function createJobStore(db: Db) {
   /** The list query has a handful of shapes (filters present or not): each prepared once. */
   const listStatements = new Map<string, Statement<unknown[], DbJob>>();
 
-  const alike = (a: NewJob, b: NewJob) => a.kind === b.kind && a.priority === b.priority && a.maxAttempts === b.maxAttempts && a.runAt === b.runAt;
+  const alike = (a: NewJob, b: NewJob) =>
+    a.kind === b.kind && a.priority === b.priority && a.maxAttempts === b.maxAttempts && a.runAt === b.runAt;
 
   /** New jobs without idempotency keys: a statement for each run of jobs alike but for their payloads; their ids, in order. */
   const insertAlike = (jobs: readonly NewJob[], now: number): number[] => {
@@ -212,7 +248,18 @@ export function createJobStore(db: Db) {
       let end = start + 1;
       while (end < jobs.length && alike(jobs[end]!, first) && progressJson(jobs[end]!.progress) === progress) end++;
       const payloads = JSON.stringify(jobs.slice(start, end).map((job) => JSON.stringify(job.payload ?? null)));
-      ids.push(...s.insertMany.all(first.kind, priorityRank(first.priority), first.maxAttempts, first.runAt, progress, now, now, payloads));
+      ids.push(
+        ...s.insertMany.all(
+          first.kind,
+          priorityRank(first.priority),
+          first.maxAttempts,
+          first.runAt,
+          progress,
+          now,
+          now,
+          payloads,
+        ),
+      );
       start = end;
     }
     // Ids grow in insertion order, which is the array's: sorted, they line up with `jobs`.
@@ -268,7 +315,16 @@ export function createJobStore(db: Db) {
     },
     /** Claims up to `limit` due jobs atomically; two runners on one file never get the same job. */
     claim(owner: string, now: number, leaseMs: number, excludedKinds: readonly string[], limit: number): JobRecord[] {
-      const rows = s.claim.all(owner, now + leaseMs, now, now, now, now, excludedKinds.length === 0 ? '[]' : JSON.stringify(excludedKinds), limit);
+      const rows = s.claim.all(
+        owner,
+        now + leaseMs,
+        now,
+        now,
+        now,
+        now,
+        excludedKinds.length === 0 ? '[]' : JSON.stringify(excludedKinds),
+        limit,
+      );
       return rows.sort(claimOrder).map(toRecord);
     },
     /** Finishes a job only while the lease is still held; false means another runner took it back. */
@@ -312,7 +368,9 @@ export function createJobStore(db: Db) {
     },
     /** Renews the leases of running jobs; answers which are still ours and which have a cancel request. */
     heartbeat: db.transaction((ids: readonly number[], owner: string, now: number, leaseMs: number) =>
-      ids.flatMap((id) => s.heartbeat.all(now + leaseMs, now, now, id, owner)).map((r) => ({ id: r.id, cancelRequested: r.cancel_requested === 1 })),
+      ids
+        .flatMap((id) => s.heartbeat.all(now + leaseMs, now, now, id, owner))
+        .map((r) => ({ id: r.id, cancelRequested: r.cancel_requested === 1 })),
     ),
     runningLeases: () => s.running.all(),
     /** Puts a RUNNING job whose owner is gone back in the queue; the claim's attempt is given back. */
@@ -337,7 +395,8 @@ export function createJobStore(db: Db) {
     addItems: db.transaction((jobId: number, keys: readonly string[], now: number) => {
       keys.forEach((key, seq) => s.insertItem.run(jobId, key, seq, now));
     }),
-    itemsWithStatus: (jobId: number, status: JobItemStatus, limit = 1_000_000) => s.itemsByStatus.all(jobId, status, limit).map((r) => r.item_key),
+    itemsWithStatus: (jobId: number, status: JobItemStatus, limit = 1_000_000) =>
+      s.itemsByStatus.all(jobId, status, limit).map((r) => r.item_key),
     listItems(jobId: number, status: JobItemStatus | undefined, limit: number): JobItem[] {
       return (status ? s.itemsByStatus.all(jobId, status, limit) : s.allItems.all(jobId, limit)).map(toItemDto);
     },
@@ -354,29 +413,32 @@ export function createJobStore(db: Db) {
       return out;
     },
     /** Marks an item running; false when the lease is no longer held (nothing was written). */
-    startItem: (jobId: number, lease: Lease, key: string, now: number) => s.startItem.run(now, jobId, key, jobId, lease.owner, lease.recoveries).changes === 1,
+    startItem: (jobId: number, lease: Lease, key: string, now: number) =>
+      s.startItem.run(now, jobId, key, jobId, lease.owner, lease.recoveries).changes === 1,
     /**
      * Records an item's outcome together with its side effect (`effect`, run inside the same transaction), only while
      * the lease is held: false, with nothing written and the effect not run, once another runner has the job.
      * IMMEDIATE: the lease check reads, and a write after a read in a deferred transaction fails outright (it cannot
      * wait) if another process committed in between.
      */
-    finishItem: db.transaction((jobId: number, lease: Lease, key: string, now: number, fields: ItemFields, effect?: () => void): boolean => {
-      if (s.holdsLease.get(jobId, lease.owner, lease.recoveries) === undefined) return false;
-      effect?.();
-      s.finishItem.run(
-        fields.status,
-        fields.errorCode ?? null,
-        fields.errorMessage ?? null,
-        fields.records ?? 0,
-        fields.processingMs ?? null,
-        fields.result === undefined ? null : JSON.stringify(fields.result),
-        now,
-        jobId,
-        key,
-      );
-      return true;
-    }).immediate,
+    finishItem: db.transaction(
+      (jobId: number, lease: Lease, key: string, now: number, fields: ItemFields, effect?: () => void): boolean => {
+        if (s.holdsLease.get(jobId, lease.owner, lease.recoveries) === undefined) return false;
+        effect?.();
+        s.finishItem.run(
+          fields.status,
+          fields.errorCode ?? null,
+          fields.errorMessage ?? null,
+          fields.records ?? 0,
+          fields.processingMs ?? null,
+          fields.result === undefined ? null : JSON.stringify(fields.result),
+          now,
+          jobId,
+          key,
+        );
+        return true;
+      },
+    ).immediate,
     cancelItems: (jobId: number, now: number) => s.cancelItems.run(now, jobId).changes,
     /** Items interrupted by a shutdown go back to pending: nothing of theirs was committed. */
     pauseItems: (jobId: number, now: number) => s.resetItems.run(now, jobId, JSON.stringify(['RUNNING'])).changes,

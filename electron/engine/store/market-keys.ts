@@ -21,7 +21,9 @@ export interface MarketKeys {
 export function createMarketKeys(db: Db): MarketKeys {
   const selectAll = db.prepare<[], MarketKeyRow>('SELECT id, instrument_key FROM market_keys');
   const selectOne = db.prepare<[string], { id: number }>('SELECT id FROM market_keys WHERE instrument_key = ?');
-  const insert = db.prepare<[string]>('INSERT INTO market_keys (instrument_key) VALUES (?) ON CONFLICT (instrument_key) DO NOTHING');
+  const insert = db.prepare<[string]>(
+    'INSERT INTO market_keys (instrument_key) VALUES (?) ON CONFLICT (instrument_key) DO NOTHING',
+  );
   const ids = new Map<string, number>();
 
   function reload(): void {

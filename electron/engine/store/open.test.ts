@@ -24,8 +24,14 @@ function tempDbFile(): string {
 function snapshot(file: string): unknown {
   const raw = new Database(file, { readonly: true });
   try {
-    const schema = raw.prepare<[], { type: string; name: string; sql: string | null }>('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
-    const rows = Object.fromEntries(schema.filter((s) => s.type === 'table').map((t) => [t.name, raw.prepare(`SELECT * FROM "${t.name}"`).all()]));
+    const schema = raw
+      .prepare<[], { type: string; name: string; sql: string | null }>(
+        'SELECT type, name, sql FROM sqlite_master ORDER BY name',
+      )
+      .all();
+    const rows = Object.fromEntries(
+      schema.filter((s) => s.type === 'table').map((t) => [t.name, raw.prepare(`SELECT * FROM "${t.name}"`).all()]),
+    );
     return { version: raw.pragma('user_version', { simple: true }), schema, rows };
   } finally {
     raw.close();
@@ -108,7 +114,11 @@ describe('openDatabase', () => {
   it('a migration that throws leaves user_version at the previous version and rolls its changes back', () => {
     const file = tempDbFile();
     const migrations: Migration[] = [
-      { version: 1, name: 'good', up: (db) => db.exec('CREATE TABLE good (x INTEGER) STRICT; INSERT INTO good VALUES (1);') },
+      {
+        version: 1,
+        name: 'good',
+        up: (db) => db.exec('CREATE TABLE good (x INTEGER) STRICT; INSERT INTO good VALUES (1);'),
+      },
       {
         version: 2,
         name: 'bad',

@@ -28,11 +28,19 @@ export function schemaVersion(db: Db): number {
 }
 
 /** Applies each pending migration in its own transaction, so a failed one leaves the previous version intact. */
-export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, targetVersion = migrations.length, logger?: Logger): void {
+export function migrate(
+  db: Db,
+  migrations: readonly Migration[] = MIGRATIONS,
+  targetVersion = migrations.length,
+  logger?: Logger,
+): void {
   const current = schemaVersion(db);
   const latest = migrations.length;
   if (current > latest) {
-    throw new WorkstationError('CONFLICT', `database schema version ${current} is newer than this version of the app understands (${latest}); update the app`);
+    throw new WorkstationError(
+      'CONFLICT',
+      `database schema version ${current} is newer than this version of the app understands (${latest}); update the app`,
+    );
   }
   for (const migration of migrations) {
     if (migration.version <= current || migration.version > targetVersion) continue;

@@ -55,7 +55,9 @@ export function createScheduleStore(db: Db) {
     update: db.prepare<[string, number, string, number | null, number, string]>(
       'UPDATE schedules SET cron = ?, enabled = ?, payload = ?, next_run_at = ?, updated_at = ? WHERE name = ?',
     ),
-    setNext: db.prepare<[number | null, number, string]>('UPDATE schedules SET next_run_at = ?, updated_at = ? WHERE name = ?'),
+    setNext: db.prepare<[number | null, number, string]>(
+      'UPDATE schedules SET next_run_at = ?, updated_at = ? WHERE name = ?',
+    ),
     ran: db.prepare<[number, number, number | null, number, string]>(
       'UPDATE schedules SET last_run_at = ?, last_job_id = ?, next_run_at = ?, updated_at = ? WHERE name = ?',
     ),
@@ -64,7 +66,16 @@ export function createScheduleStore(db: Db) {
     seed(defaults: readonly Omit<ScheduleRecord, 'lastRunAt' | 'lastJobId' | 'nextRunAt'>[], now: number): void {
       db.transaction(() => {
         for (const d of defaults)
-          s.seed.run(d.name, d.jobKind, d.cron, d.enabled ? 1 : 0, d.tradingDaysOnly ? 1 : 0, JSON.stringify(d.payload ?? {}), now, now);
+          s.seed.run(
+            d.name,
+            d.jobKind,
+            d.cron,
+            d.enabled ? 1 : 0,
+            d.tradingDaysOnly ? 1 : 0,
+            JSON.stringify(d.payload ?? {}),
+            now,
+            now,
+          );
       })();
     },
     all: () => s.all.all().map(toRecord),
@@ -72,11 +83,23 @@ export function createScheduleStore(db: Db) {
       const row = s.get.get(name);
       return row ? toRecord(row) : undefined;
     },
-    update(name: string, fields: { cron: string; enabled: boolean; payload: unknown; nextRunAt: number | null }, now: number): void {
-      s.update.run(fields.cron, fields.enabled ? 1 : 0, JSON.stringify(fields.payload ?? {}), fields.nextRunAt, now, name);
+    update(
+      name: string,
+      fields: { cron: string; enabled: boolean; payload: unknown; nextRunAt: number | null },
+      now: number,
+    ): void {
+      s.update.run(
+        fields.cron,
+        fields.enabled ? 1 : 0,
+        JSON.stringify(fields.payload ?? {}),
+        fields.nextRunAt,
+        now,
+        name,
+      );
     },
     setNextRun: (name: string, nextRunAt: number | null, now: number) => s.setNext.run(nextRunAt, now, name),
-    recordRun: (name: string, ranAt: number, jobId: number, nextRunAt: number | null) => s.ran.run(ranAt, jobId, nextRunAt, ranAt, name),
+    recordRun: (name: string, ranAt: number, jobId: number, nextRunAt: number | null) =>
+      s.ran.run(ranAt, jobId, nextRunAt, ranAt, name),
   };
 }
 export type ScheduleStore = ReturnType<typeof createScheduleStore>;

@@ -8,7 +8,9 @@ interface SubscriptionRow {
 
 /** The desired feed subscriptions, restored at start; one mode per instrument, as Upstox keeps them. */
 export function createSubscriptionStore(db: Db) {
-  const all = db.prepare<[], SubscriptionRow>('SELECT instrument_key, mode FROM feed_subscriptions ORDER BY created_at, rowid');
+  const all = db.prepare<[], SubscriptionRow>(
+    'SELECT instrument_key, mode FROM feed_subscriptions ORDER BY created_at, rowid',
+  );
   const upsert = db.prepare<[string, string, number]>(
     'INSERT INTO feed_subscriptions (instrument_key, mode, created_at) VALUES (?, ?, ?) ON CONFLICT (instrument_key) DO UPDATE SET mode = excluded.mode',
   );

@@ -56,7 +56,9 @@ export function createTickStore(db: Db, keys: MarketKeys = createMarketKeys(db))
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const countAll = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM ticks');
-  const deleteBefore = db.prepare<[number, number]>('DELETE FROM ticks WHERE rowid IN (SELECT rowid FROM ticks WHERE received_at < ? LIMIT ?)');
+  const deleteBefore = db.prepare<[number, number]>(
+    'DELETE FROM ticks WHERE rowid IN (SELECT rowid FROM ticks WHERE received_at < ? LIMIT ?)',
+  );
 
   return {
     insertMany(ticks) {

@@ -93,7 +93,8 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
   const reason = first ? `${first.code ?? 'error'}: ${first.message ?? 'no message'}` : `HTTP ${status}`;
   const message = `Upstox ${what} failed (${reason})`;
   const details = items.length > 0 ? items.map(toDetail) : undefined;
-  const make = (kind: UpstoxErrorKind): UpstoxApiError => new UpstoxApiError({ kind, message, status, upstoxCode, details });
+  const make = (kind: UpstoxErrorKind): UpstoxApiError =>
+    new UpstoxApiError({ kind, message, status, upstoxCode, details });
 
   if (status === 401 || status === 403 || items.some((e) => e.code === UPSTOX_INVALID_TOKEN_CODE)) return make('auth');
   if (status === 429 || items.some((e) => e.code === UPSTOX_RATE_LIMIT_CODE)) return make('rate_limited');
@@ -106,7 +107,10 @@ export function errorFromResponse(status: number, body: unknown, what: string): 
 }
 
 function toDetail(item: UpstoxErrorItem): ErrorDetail {
-  const detail: ErrorDetail = { path: item.propertyPath ? item.propertyPath.split('.') : [], message: item.message ?? 'error' };
+  const detail: ErrorDetail = {
+    path: item.propertyPath ? item.propertyPath.split('.') : [],
+    message: item.message ?? 'error',
+  };
   if (item.code) detail.code = item.code;
   return detail;
 }

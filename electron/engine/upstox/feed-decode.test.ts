@@ -7,7 +7,9 @@ import { FeedDecodeError, createFeedDecoder, toNumber } from './feed-decode';
 import { loadFeedSchema } from './proto';
 import { createRng } from '../sim/rng';
 
-const schema = loadFeedSchema(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources'));
+const schema = loadFeedSchema(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'resources'),
+);
 const decoder = createFeedDecoder(schema);
 const RECEIVED = 1_740_729_566_055;
 const TS = '1740729566039';
@@ -37,7 +39,12 @@ const NOT_CARRIED = {
   depth: null,
 };
 const quotes = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ bidQ: String(100 + i), bidP: 2450 - i * 0.05, askQ: String(200 + i), askP: 2450.1 + i * 0.05 }));
+  Array.from({ length: n }, (_, i) => ({
+    bidQ: String(100 + i),
+    bidP: 2450 - i * 0.05,
+    askQ: String(200 + i),
+    askP: 2450.1 + i * 0.05,
+  }));
 const GREEKS = { delta: 0.52, theta: -12.4, gamma: 0.0011, vega: 9.8, rho: 0.03 };
 
 describe('feed frame decoder', () => {
@@ -65,7 +72,9 @@ describe('feed frame decoder', () => {
   });
 
   it('decodes an ltpc tick with int64 values beyond 2^32', () => {
-    const frame = live({ 'NSE_EQ|INE002A01018': { ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '75', cp: 2400.25 } } });
+    const frame = live({
+      'NSE_EQ|INE002A01018': { ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '75', cp: 2400.25 } },
+    });
     expect(frame).toMatchObject({ type: 'live_feed', currentTs: 1_740_729_566_039, marketStatus: null });
     expect(only(frame.ticks)).toEqual({
       instrumentKey: 'NSE_EQ|INE002A01018',
@@ -105,7 +114,18 @@ describe('feed frame decoder', () => {
       depth: [],
       greeks: null,
     });
-    expect(c).toMatchObject({ mode: 'option_greeks', ltp: 0, bid: 0, ask: 0, bidQty: 0, askQty: 0, volume: 0, oi: 0, greeks: null, depth: null });
+    expect(c).toMatchObject({
+      mode: 'option_greeks',
+      ltp: 0,
+      bid: 0,
+      ask: 0,
+      bidQty: 0,
+      askQty: 0,
+      volume: 0,
+      oi: 0,
+      greeks: null,
+      depth: null,
+    });
   });
 
   it('decodes a full equity tick: 5-level depth, no greeks', () => {
@@ -117,7 +137,19 @@ describe('feed frame decoder', () => {
             marketFF: {
               ltpc: { ltp: 2450.5, ltt: '1740729552723', ltq: '10', cp: 2400 },
               marketLevel: { bidAskQuote: quotes(5) },
-              marketOHLC: { ohlc: [{ interval: '1d', open: 2401, high: 2460, low: 2390, close: 2450.5, vol: '5000000', ts: '1740700800000' }] },
+              marketOHLC: {
+                ohlc: [
+                  {
+                    interval: '1d',
+                    open: 2401,
+                    high: 2460,
+                    low: 2390,
+                    close: 2450.5,
+                    vol: '5000000',
+                    ts: '1740700800000',
+                  },
+                ],
+              },
               atp: 2431.17,
               vtt: '6000000123',
               tbq: 812345,
@@ -127,7 +159,17 @@ describe('feed frame decoder', () => {
         },
       }).ticks,
     );
-    expect(tick).toMatchObject({ mode: 'full', ltp: 2450.5, volume: 6_000_000_123, atp: 2431.17, oi: 0, iv: 0, tbq: 812345, tsq: 912345, greeks: null });
+    expect(tick).toMatchObject({
+      mode: 'full',
+      ltp: 2450.5,
+      volume: 6_000_000_123,
+      atp: 2431.17,
+      oi: 0,
+      iv: 0,
+      tbq: 812345,
+      tsq: 912345,
+      greeks: null,
+    });
     expect(tick).toMatchObject({ bid: 2450, bidQty: 100, ask: 2450.1, askQty: 200 });
     expect(tick.depth).toHaveLength(5);
     expect(tick.depth?.[4]).toEqual({ bidQty: 104, bid: 2450 - 4 * 0.05, askQty: 204, ask: 2450.1 + 4 * 0.05 });
@@ -139,7 +181,14 @@ describe('feed frame decoder', () => {
         'NSE_FO|43919': {
           requestMode: 'full_d5',
           fullFeed: {
-            marketFF: { ltpc: { ltp: 112.4 }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 1_250_000, iv: 0.1432 },
+            marketFF: {
+              ltpc: { ltp: 112.4 },
+              marketLevel: { bidAskQuote: quotes(5) },
+              optionGreeks: GREEKS,
+              vtt: '4500',
+              oi: 1_250_000,
+              iv: 0.1432,
+            },
           },
         },
       }).ticks,
@@ -152,7 +201,12 @@ describe('feed frame decoder', () => {
       live({
         'NSE_INDEX|Nifty 50': {
           requestMode: 'full_d5',
-          fullFeed: { indexFF: { ltpc: { ltp: 22124.7, ltt: '1740729552000', cp: 22000.1 }, marketOHLC: { ohlc: [{ interval: 'I1', open: 22100 }] } } },
+          fullFeed: {
+            indexFF: {
+              ltpc: { ltp: 22124.7, ltt: '1740729552000', cp: 22000.1 },
+              marketOHLC: { ohlc: [{ interval: 'I1', open: 22100 }] },
+            },
+          },
         },
       }).ticks,
     );
@@ -206,7 +260,12 @@ describe('feed frame decoder', () => {
 
   it('decodes full_d30 with 30 levels', () => {
     const tick = only(
-      live({ 'NSE_EQ|X': { requestMode: 'full_d30', fullFeed: { marketFF: { ltpc: { ltp: 1 }, marketLevel: { bidAskQuote: quotes(30) } } } } }).ticks,
+      live({
+        'NSE_EQ|X': {
+          requestMode: 'full_d30',
+          fullFeed: { marketFF: { ltpc: { ltp: 1 }, marketLevel: { bidAskQuote: quotes(30) } } },
+        },
+      }).ticks,
     );
     expect(tick.mode).toBe('full_d30');
     expect(tick.depth).toHaveLength(30);
@@ -227,7 +286,14 @@ describe('feed frame decoder', () => {
     const frame = decode({
       type: 'market_info',
       currentTs: TS,
-      marketInfo: { segmentStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' } },
+      marketInfo: {
+        segmentStatus: {
+          NSE_EQ: 'NORMAL_OPEN',
+          NSE_FO: 'NORMAL_OPEN',
+          MCX_FO: 'PRE_OPEN_START',
+          BSE_EQ: 'CLOSING_END',
+        },
+      },
     });
     expect(frame).toEqual({
       type: 'market_info',
@@ -236,8 +302,14 @@ describe('feed frame decoder', () => {
       dropped: 0,
       marketStatus: { NSE_EQ: 'NORMAL_OPEN', NSE_FO: 'NORMAL_OPEN', MCX_FO: 'PRE_OPEN_START', BSE_EQ: 'CLOSING_END' },
     });
-    const entry = (key: string, status: number) => protobuf.Writer.create().uint32(10).string(key).uint32(16).uint32(status).finish();
-    const info = protobuf.Writer.create().uint32(10).bytes(entry('NSE_EQ', 2)).uint32(10).bytes(entry('NEW_SEG', 42)).finish();
+    const entry = (key: string, status: number) =>
+      protobuf.Writer.create().uint32(10).string(key).uint32(16).uint32(status).finish();
+    const info = protobuf.Writer.create()
+      .uint32(10)
+      .bytes(entry('NSE_EQ', 2))
+      .uint32(10)
+      .bytes(entry('NEW_SEG', 42))
+      .finish();
     const raw = protobuf.Writer.create().uint32(8).uint32(2).uint32(34).bytes(info).finish();
     expect(decoder.decode(raw, RECEIVED).marketStatus).toEqual({ NSE_EQ: 'NORMAL_OPEN' });
   });
@@ -246,11 +318,21 @@ describe('feed frame decoder', () => {
     const frame = decode({ type: 'initial_feed', currentTs: TS, feeds: { 'NSE_EQ|A': { ltpc: { ltp: 3 } } } });
     expect(frame.type).toBe('initial_feed');
     expect(only(frame.ticks)).toMatchObject({ instrumentKey: 'NSE_EQ|A', ltp: 3 });
-    expect(decoder.decode(new Uint8Array(0), RECEIVED)).toEqual({ type: 'initial_feed', currentTs: 0, ticks: [], marketStatus: null, dropped: 0 });
+    expect(decoder.decode(new Uint8Array(0), RECEIVED)).toEqual({
+      type: 'initial_feed',
+      currentTs: 0,
+      ticks: [],
+      marketStatus: null,
+      dropped: 0,
+    });
   });
 
   it('skips unknown fields appended to a valid frame', () => {
-    const valid = encode({ type: 'live_feed', currentTs: TS, feeds: { 'NSE_EQ|A': { ltpc: { ltp: 7, ltt: '1740729552723' } } } });
+    const valid = encode({
+      type: 'live_feed',
+      currentTs: TS,
+      feeds: { 'NSE_EQ|A': { ltpc: { ltp: 7, ltt: '1740729552723' } } },
+    });
     const extra = protobuf.Writer.create()
       .uint32((99 << 3) | 2)
       .string('added later')
@@ -263,7 +345,11 @@ describe('feed frame decoder', () => {
   });
 
   it('skips feed entries with no oneof set', () => {
-    const frame = live({ 'NSE_EQ|A': { requestMode: 'full_d5' }, 'NSE_EQ|B': { fullFeed: {} }, 'NSE_EQ|C': { ltpc: { ltp: 1 } } });
+    const frame = live({
+      'NSE_EQ|A': { requestMode: 'full_d5' },
+      'NSE_EQ|B': { fullFeed: {} },
+      'NSE_EQ|C': { ltpc: { ltp: 1 } },
+    });
     expect(only(frame.ticks).instrumentKey).toBe('NSE_EQ|C');
   });
 
@@ -278,7 +364,13 @@ describe('feed frame decoder', () => {
     const shapes = new Set(frame.ticks.map((t) => Object.keys(t).join(',')));
     expect(shapes.size).toBe(1);
     for (const tick of frame.ticks) expect(structuredClone(tick)).toEqual(tick);
-    expect(structuredClone(frame.ticks.find((t) => t.instrumentKey === 'NSE_FO|D'))?.greeks).toEqual({ delta: 0.5, theta: 0, gamma: 0, vega: 0, rho: 0 });
+    expect(structuredClone(frame.ticks.find((t) => t.instrumentKey === 'NSE_FO|D'))?.greeks).toEqual({
+      delta: 0.5,
+      theta: 0,
+      gamma: 0,
+      vega: 0,
+      rho: 0,
+    });
   });
 
   it('converts int64 representations to numbers', () => {
@@ -325,7 +417,13 @@ describe('feed frame decoder', () => {
           'NSE_FO|43919': {
             requestMode: 'full_d5',
             fullFeed: {
-              marketFF: { ltpc: { ltp: 112.4, ltt: '1740729552723' }, marketLevel: { bidAskQuote: quotes(5) }, optionGreeks: GREEKS, vtt: '4500', oi: 12 },
+              marketFF: {
+                ltpc: { ltp: 112.4, ltt: '1740729552723' },
+                marketLevel: { bidAskQuote: quotes(5) },
+                optionGreeks: GREEKS,
+                vtt: '4500',
+                oi: 12,
+              },
             },
           },
         },

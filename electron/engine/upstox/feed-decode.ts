@@ -133,7 +133,9 @@ class FrameReader extends protobuf.BufferReader {}
 
 function readerOf(frame: Uint8Array): protobuf.Reader {
   // BufferReader reads strings with Buffer's native UTF-8 slicing: wrap, without copying, what is not a Buffer yet.
-  return new FrameReader(Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
+  return new FrameReader(
+    Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength),
+  );
 }
 
 /**
@@ -153,7 +155,12 @@ function decodingType(schema: FeedSchema): protobuf.Type {
   return FeedResponse;
 }
 
-const REQUEST_MODES: Readonly<Record<string, FeedMode>> = { ltpc: 'ltpc', full_d5: 'full', option_greeks: 'option_greeks', full_d30: 'full_d30' };
+const REQUEST_MODES: Readonly<Record<string, FeedMode>> = {
+  ltpc: 'ltpc',
+  full_d5: 'full',
+  option_greeks: 'option_greeks',
+  full_d30: 'full_d30',
+};
 const FRAME_TYPES: readonly string[] = ['initial_feed', 'live_feed', 'market_info'] satisfies FeedFrameType[];
 const STATUSES: readonly string[] = MARKET_STATUSES;
 
@@ -269,9 +276,13 @@ function firstLevelTick(key: string, mode: FeedMode, f: FirstLevelMsg, exchangeT
 export function createFeedDecoder(schema: FeedSchema): FeedDecoder {
   const { FeedResponse } = schema;
   const Decoding = decodingType(schema);
-  const frameTypes = byId(FeedResponse.lookupEnum('Type'), (n) => (FRAME_TYPES.includes(n) ? (n as FeedFrameType) : undefined));
+  const frameTypes = byId(FeedResponse.lookupEnum('Type'), (n) =>
+    FRAME_TYPES.includes(n) ? (n as FeedFrameType) : undefined,
+  );
   const modes = byId(FeedResponse.lookupEnum('RequestMode'), (n) => REQUEST_MODES[n]);
-  const statuses = byId(FeedResponse.lookupEnum('MarketStatus'), (n) => (STATUSES.includes(n) ? (n as MarketStatus) : undefined));
+  const statuses = byId(FeedResponse.lookupEnum('MarketStatus'), (n) =>
+    STATUSES.includes(n) ? (n as MarketStatus) : undefined,
+  );
 
   function tickOf(key: string, feed: FeedMsg, exchangeTs: number, receivedAt: number): Tick | null {
     // requestMode 0 (ltpc) is never on the wire, and a mode newer than this schema is unknown: both fall
@@ -284,7 +295,8 @@ export function createFeedDecoder(schema: FeedSchema): FeedDecoder {
       if (full.indexFF) return ltpcTick(key, echoed ?? 'full', full.indexFF.ltpc, exchangeTs, receivedAt);
       return null;
     }
-    if (feed.firstLevelWithGreeks) return firstLevelTick(key, echoed ?? 'option_greeks', feed.firstLevelWithGreeks, exchangeTs, receivedAt);
+    if (feed.firstLevelWithGreeks)
+      return firstLevelTick(key, echoed ?? 'option_greeks', feed.firstLevelWithGreeks, exchangeTs, receivedAt);
     return null;
   }
 
@@ -323,9 +335,12 @@ export function createFeedDecoder(schema: FeedSchema): FeedDecoder {
         return walk(Decoding.decode(readerOf(frame)) as unknown as FeedResponseMsg, receivedAt);
       } catch (error) {
         if (error instanceof FeedDecodeError) throw error;
-        throw new FeedDecodeError(`undecodable feed frame (${frame.length} bytes): ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-        });
+        throw new FeedDecodeError(
+          `undecodable feed frame (${frame.length} bytes): ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
       }
     },
   };

@@ -97,7 +97,8 @@ export function createFeedSocket(deps: FeedSocketDeps): FeedSocket {
 
   function scheduleConnect(): void {
     if (!running) return;
-    const delay = everConnected || attempt > 0 ? backoffDelay(attempt + 1, options.backoffBaseMs, options.backoffMaxMs, random) : 0;
+    const delay =
+      everConnected || attempt > 0 ? backoffDelay(attempt + 1, options.backoffBaseMs, options.backoffMaxMs, random) : 0;
     attempt++;
     clock.clearTimeout(retryTimer);
     retryTimer = clock.setTimeout(() => void connect(), delay);
@@ -126,7 +127,11 @@ export function createFeedSocket(deps: FeedSocketDeps): FeedSocket {
   }
 
   function open(url: string): void {
-    const ws = new WebSocket(url, { handshakeTimeout: options.handshakeTimeoutMs, perMessageDeflate: false, followRedirects: true });
+    const ws = new WebSocket(url, {
+      handshakeTimeout: options.handshakeTimeoutMs,
+      perMessageDeflate: false,
+      followRedirects: true,
+    });
     socket = ws;
     let upgradeStatus = 0;
     let resolveClosed!: () => void;
@@ -175,7 +180,10 @@ export function createFeedSocket(deps: FeedSocketDeps): FeedSocket {
 
   function schedulePing(): void {
     clock.clearTimeout(pingTimer);
-    pingTimer = clock.setTimeout(checkLiveness, Math.min(options.pingIntervalMs, options.pongTimeoutMs, options.silenceTimeoutMs));
+    pingTimer = clock.setTimeout(
+      checkLiveness,
+      Math.min(options.pingIntervalMs, options.pongTimeoutMs, options.silenceTimeoutMs),
+    );
   }
 
   function checkLiveness(): void {
@@ -183,8 +191,10 @@ export function createFeedSocket(deps: FeedSocketDeps): FeedSocket {
     const ws = socket;
     if (!ws || ws.readyState !== WebSocket.OPEN) return;
     const now = clock.now();
-    if (now - lastTrafficAt > options.pongTimeoutMs + options.pingIntervalMs) return dropStalled(ws, 'no pong or traffic');
-    if (deps.expectsData() && now - lastDataAt > options.silenceTimeoutMs) return dropStalled(ws, 'no data while the market is open');
+    if (now - lastTrafficAt > options.pongTimeoutMs + options.pingIntervalMs)
+      return dropStalled(ws, 'no pong or traffic');
+    if (deps.expectsData() && now - lastDataAt > options.silenceTimeoutMs)
+      return dropStalled(ws, 'no data while the market is open');
     if (now - lastTrafficAt >= options.pingIntervalMs / 2) ws.ping();
     schedulePing();
   }

@@ -81,7 +81,10 @@ describe('createRateLimiter', () => {
 
   it('caps 30 minutes with configured limits', () => {
     const clock = new FakeClock();
-    const limiter = createRateLimiter({ clock, limits: { standard: { perSecond: 100, perMinute: 100, per30Minutes: 150 } } });
+    const limiter = createRateLimiter({
+      clock,
+      limits: { standard: { perSecond: 100, perMinute: 100, per30Minutes: 150 } },
+    });
     for (let i = 0; i < 100; i++) expect(limiter.tryAcquire('standard')).toBe(0);
     clock.advance(60_000);
     for (let i = 0; i < 50; i++) expect(limiter.tryAcquire('standard')).toBe(0);

@@ -17,7 +17,11 @@ export const DEFAULT_LIMITS: Readonly<Record<ApiFamily, BucketLimits>> = {
   order: { perSecond: 10, perMinute: 500, per30Minutes: 2000 },
 };
 
-const WINDOWS_MS: Readonly<Record<keyof BucketLimits, number>> = { perSecond: 1_000, perMinute: 60_000, per30Minutes: 1_800_000 };
+const WINDOWS_MS: Readonly<Record<keyof BucketLimits, number>> = {
+  perSecond: 1_000,
+  perMinute: 60_000,
+  per30Minutes: 1_800_000,
+};
 
 export interface RateLimiter {
   /** Resolves once a request of `family` may go out (first come, first served); rejects when `signal` aborts. */
@@ -63,7 +67,13 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   function stateOf(family: ApiFamily): FamilyState {
     let state = families.get(family);
     if (!state) {
-      state = { ...windowsOf(family, { ...DEFAULT_LIMITS[family], ...options.limits?.[family] }), stamps: [], blockedUntil: 0, queue: [], timer: undefined };
+      state = {
+        ...windowsOf(family, { ...DEFAULT_LIMITS[family], ...options.limits?.[family] }),
+        stamps: [],
+        blockedUntil: 0,
+        queue: [],
+        timer: undefined,
+      };
       families.set(family, state);
     }
     return state;
@@ -75,7 +85,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       if (!(limit >= 1)) throw new RangeError(`rate limit ${family}.${key} must be at least 1, got ${limit}`);
       return { ms: WINDOWS_MS[key], limit: Number.isFinite(limit) ? Math.floor(limit) : limit };
     });
-    return { limits, windows, keepMs: Math.max(0, ...windows.filter((w) => Number.isFinite(w.limit)).map((w) => w.ms)) };
+    return {
+      limits,
+      windows,
+      keepMs: Math.max(0, ...windows.filter((w) => Number.isFinite(w.limit)).map((w) => w.ms)),
+    };
   }
 
   /** Milliseconds until `state` has room in every window (0 = now). */
@@ -163,7 +177,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 }
 
 /** The per-second rates a user may lower in Settings (Upstox's limits are per user, and unverified upstream). */
-export function applyRateSettings(limiter: RateLimiter, values: { upstoxRequestsPerSecond: number; upstoxOrdersPerSecond: number }): void {
+export function applyRateSettings(
+  limiter: RateLimiter,
+  values: { upstoxRequestsPerSecond: number; upstoxOrdersPerSecond: number },
+): void {
   limiter.setLimits('standard', { perSecond: values.upstoxRequestsPerSecond });
   limiter.setLimits('order', { perSecond: values.upstoxOrdersPerSecond });
 }

@@ -97,21 +97,36 @@ describe('createUpstoxRest request', () => {
   });
 
   it('accepts partial_success', async () => {
-    const { rest } = await setup((_hit, _n, res) => json(res, 200, { status: 'partial_success', data: { order_ids: ['1'] } }));
-    await expect(rest.request({ method: 'POST', path: '/v2/order/multi/place', body: [] })).resolves.toEqual({ order_ids: ['1'] });
+    const { rest } = await setup((_hit, _n, res) =>
+      json(res, 200, { status: 'partial_success', data: { order_ids: ['1'] } }),
+    );
+    await expect(rest.request({ method: 'POST', path: '/v2/order/multi/place', body: [] })).resolves.toEqual({
+      order_ids: ['1'],
+    });
   });
 
   it('maps 401 to an auth error without retrying', async () => {
-    const { rest, hits } = await setup((_hit, _n, res) => json(res, 401, failure('UDAPI100050', 'Invalid token used to access API')));
+    const { rest, hits } = await setup((_hit, _n, res) =>
+      json(res, 401, failure('UDAPI100050', 'Invalid token used to access API')),
+    );
     const error = await failureOf(rest.request({ method: 'GET', path: '/v2/user/profile' }));
-    expect(error).toMatchObject({ kind: 'auth', code: 'UNAUTHORIZED', status: 401, upstoxCode: 'UDAPI100050', retryable: false });
+    expect(error).toMatchObject({
+      kind: 'auth',
+      code: 'UNAUTHORIZED',
+      status: 401,
+      upstoxCode: 'UDAPI100050',
+      retryable: false,
+    });
     expect(isAuthError(error)).toBe(true);
     expect(hits).toHaveLength(1);
   });
 
   it('counts failed calls, retries included, against the shared rate budget', async () => {
     const clock = createSystemClock();
-    const limiter = createRateLimiter({ clock, limits: { standard: { perSecond: 1_000, perMinute: 4, per30Minutes: 1_000 } } });
+    const limiter = createRateLimiter({
+      clock,
+      limits: { standard: { perSecond: 1_000, perMinute: 4, per30Minutes: 1_000 } },
+    });
     const { rest, hits } = await setup((_hit, _n, res) => res.writeHead(503).end('busy'), { limiter, maxRetries: 1 });
     await failureOf(rest.request({ method: 'GET', path: '/v2/market/holidays' }));
     await failureOf(rest.request({ method: 'GET', path: '/v2/market/holidays' }));
@@ -135,19 +150,31 @@ describe('createUpstoxRest request', () => {
     expect(logger.entries).toHaveLength(1);
     expect(logger.entries[0]).toMatchObject({
       level: 'warn',
-      fields: { method: 'GET', path: '/v2/market/status/NSE', status: 429, upstoxCode: 'UDAPI10005', kind: 'rate_limited', attempt: 1 },
+      fields: {
+        method: 'GET',
+        path: '/v2/market/status/NSE',
+        status: 429,
+        upstoxCode: 'UDAPI10005',
+        kind: 'rate_limited',
+        attempt: 1,
+      },
     });
   });
 
   it('treats UDAPI10005 inside a 200 body as rate limited', async () => {
-    const { rest, hits } = await setup((_hit, _n, res) => json(res, 200, failure('UDAPI10005', 'Too Many Request Sent')), { maxRetries: 1 });
+    const { rest, hits } = await setup(
+      (_hit, _n, res) => json(res, 200, failure('UDAPI10005', 'Too Many Request Sent')),
+      { maxRetries: 1 },
+    );
     const error = await failureOf(rest.request({ method: 'GET', path: '/v2/market/status/NSE' }));
     expect(error).toMatchObject({ kind: 'rate_limited', code: 'RATE_LIMITED', status: 200, retryable: true });
     expect(hits).toHaveLength(2);
   });
 
   it('retries 503 with backoff until it succeeds', async () => {
-    const { rest, hits, logger } = await setup((_hit, n, res) => (n < 2 ? res.writeHead(503).end('busy') : json(res, 200, success([1]))));
+    const { rest, hits, logger } = await setup((_hit, n, res) =>
+      n < 2 ? res.writeHead(503).end('busy') : json(res, 200, success([1])),
+    );
     await expect(rest.request({ method: 'GET', path: '/v2/market/holidays' })).resolves.toEqual([1]);
     expect(hits).toHaveLength(3);
     expect(logger.entries.map((e) => e.fields?.attempt)).toEqual([1, 2]);
@@ -178,23 +205,35 @@ describe('createUpstoxRest request', () => {
   });
 
   it('reports a non-JSON body and a missing data field as bad_response without retrying', async () => {
-    const html = await setup((_hit, _n, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>'));
+    const html = await setup((_hit, _n, res) =>
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>maintenance</html>'),
+    );
     const error = await failureOf(html.rest.request({ method: 'GET', path: '/v2/market/holidays' }));
     expect(error).toMatchObject({ kind: 'bad_response', code: 'UNAVAILABLE', retryable: false });
     expect(html.hits).toHaveLength(1);
 
     const empty = await setup((_hit, _n, res) => json(res, 200, { status: 'success' }));
-    expect(await failureOf(empty.rest.request({ method: 'GET', path: '/v2/market/holidays' }))).toMatchObject({ kind: 'bad_response' });
+    expect(await failureOf(empty.rest.request({ method: 'GET', path: '/v2/market/holidays' }))).toMatchObject({
+      kind: 'bad_response',
+    });
   });
 
   it('carries the first error of the envelope into the message, also in camelCase, and maps 400/404', async () => {
     const { rest, hits } = await setup((_hit, n, res) =>
       n === 0
-        ? json(res, 400, { status: 'error', errors: [{ errorCode: 'UDAPI100038', message: 'Invalid input', propertyPath: 'quantity' }] })
+        ? json(res, 400, {
+            status: 'error',
+            errors: [{ errorCode: 'UDAPI100038', message: 'Invalid input', propertyPath: 'quantity' }],
+          })
         : json(res, 404, failure('UDAPI10000', 'This request is not supported by Upstox API')),
     );
     const bad = await failureOf(rest.request({ method: 'POST', path: '/v3/order/place', body: { quantity: -1 } }));
-    expect(bad).toMatchObject({ kind: 'invalid_request', code: 'VALIDATION_FAILED', status: 400, upstoxCode: 'UDAPI100038' });
+    expect(bad).toMatchObject({
+      kind: 'invalid_request',
+      code: 'VALIDATION_FAILED',
+      status: 400,
+      upstoxCode: 'UDAPI100038',
+    });
     expect(bad.message).toContain('UDAPI100038: Invalid input');
     expect(bad.details).toEqual([{ path: ['quantity'], message: 'Invalid input', code: 'UDAPI100038' }]);
     const missing = await failureOf(rest.request({ method: 'GET', path: '/v2/nothing' }));
@@ -205,7 +244,9 @@ describe('createUpstoxRest request', () => {
   it('never lets the token reach a log entry or an error message, even when the server echoes it', async () => {
     const { rest, logger } = await setup(
       (hit, n, res) =>
-        n < 2 ? json(res, 500, failure('UDAPI100500', `boom for ${hit.headers.authorization ?? ''}`)) : json(res, 401, failure('UDAPI100050', `bad ${TOKEN}`)),
+        n < 2
+          ? json(res, 500, failure('UDAPI100500', `boom for ${hit.headers.authorization ?? ''}`))
+          : json(res, 401, failure('UDAPI100050', `bad ${TOKEN}`)),
       { maxRetries: 2 },
     );
     const error = await failureOf(rest.request({ method: 'GET', path: '/v2/user/profile' }));

@@ -62,7 +62,12 @@ export interface UpstoxRest {
   /** A fresh single-use feed URL (wss://, or ws:// from a local fake). */
   authorizeFeed(signal?: AbortSignal): Promise<string>;
   /** Today's candles, oldest first. */
-  intradayCandles(instrumentKey: string, unit: IntradayUnit, interval: number, signal?: AbortSignal): Promise<RestCandle[]>;
+  intradayCandles(
+    instrumentKey: string,
+    unit: IntradayUnit,
+    interval: number,
+    signal?: AbortSignal,
+  ): Promise<RestCandle[]>;
   /** Candles from `fromDate` to `toDate` (YYYY-MM-DD, both inclusive), oldest first. */
   historicalCandles(
     instrumentKey: string,
@@ -77,7 +82,10 @@ export interface UpstoxRest {
 const ORDER_HOST_PATH = /\/order\/(place|modify|cancel)/;
 const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 30_000 };
 
-const AuthorizeSchema = z.object({ authorized_redirect_uri: z.string().optional(), authorizedRedirectUri: z.string().optional() });
+const AuthorizeSchema = z.object({
+  authorized_redirect_uri: z.string().optional(),
+  authorizedRedirectUri: z.string().optional(),
+});
 const FEED_URL = /^wss?:\/\/\S+$/;
 const CandlesSchema = z.object({ candles: z.array(z.unknown()) });
 const CandleRowSchema = z.tuple(
@@ -124,7 +132,9 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
       raw = await response.text();
     } catch (cause) {
       if (req.signal?.aborted) throw req.signal.reason;
-      const message = timeout.aborted ? `Upstox ${what} timed out after ${timeoutMs} ms` : `Upstox ${what} failed: ${networkReason(cause)}`;
+      const message = timeout.aborted
+        ? `Upstox ${what} timed out after ${timeoutMs} ms`
+        : `Upstox ${what} failed: ${networkReason(cause)}`;
       throw withoutSecret(new UpstoxApiError({ kind: 'transient', message, cause }), token);
     }
     let body: unknown;
@@ -136,13 +146,22 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
     }
     const failure = errorFromResponse(status, body, what);
     if (failure) throw withoutSecret(failure, token);
-    const envelope = isJson && typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+    const envelope =
+      isJson && typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
     const ok = status >= 200 && status < 300 && envelope !== undefined;
     if (ok && (envelope.status === 'success' || envelope.status === 'partial_success') && envelope.data !== undefined) {
       return envelope.data;
     }
-    const reason = !isJson ? 'the body is not JSON' : !ok ? `unexpected HTTP ${status}` : 'no data in the success envelope';
-    throw new UpstoxApiError({ kind: 'bad_response', status, message: `Upstox ${what} returned an unusable response (${reason})` });
+    const reason = !isJson
+      ? 'the body is not JSON'
+      : !ok
+        ? `unexpected HTTP ${status}`
+        : 'no data in the success envelope';
+    throw new UpstoxApiError({
+      kind: 'bad_response',
+      status,
+      message: `Upstox ${what} returned an unusable response (${reason})`,
+    });
   }
 
   async function request<T>(req: UpstoxRequest): Promise<T> {
@@ -178,12 +197,15 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
 
   async function candles(path: string, signal: AbortSignal | undefined): Promise<RestCandle[]> {
     const what = `GET ${path}`;
-    const data = CandlesSchema.safeParse(await request<unknown>({ method: 'GET', path, ...(signal ? { signal } : {}) }));
+    const data = CandlesSchema.safeParse(
+      await request<unknown>({ method: 'GET', path, ...(signal ? { signal } : {}) }),
+    );
     if (!data.success) throw badResponse(what, 'data.candles is not a list');
     return data.data.candles
       .map((row, index): RestCandle => {
         const parsed = CandleRowSchema.safeParse(row);
-        if (!parsed.success) throw badResponse(what, `candle row ${index} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        if (!parsed.success)
+          throw badResponse(what, `candle row ${index} is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
         const [ts, open, high, low, close, volume, oi] = parsed.data;
         return { ts: Date.parse(ts), open, high, low, close, volume, oi: oi ?? 0 };
       })
@@ -195,7 +217,9 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
 
     async authorizeFeed(signal) {
       const path = '/v3/feed/market-data-feed/authorize';
-      const data = AuthorizeSchema.safeParse(await request<unknown>({ method: 'GET', path, ...(signal ? { signal } : {}) }));
+      const data = AuthorizeSchema.safeParse(
+        await request<unknown>({ method: 'GET', path, ...(signal ? { signal } : {}) }),
+      );
       const url = data.success ? (data.data.authorized_redirect_uri ?? data.data.authorizedRedirectUri) : undefined;
       if (!url || !FEED_URL.test(url)) throw badResponse(`GET ${path}`, 'no ws:// or wss:// authorized_redirect_uri');
       return url;
@@ -218,7 +242,8 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
 }
 
 function checkInterval(interval: number): void {
-  if (!Number.isInteger(interval) || interval < 1) throw invalid(`candle interval must be a positive integer, got ${interval}`);
+  if (!Number.isInteger(interval) || interval < 1)
+    throw invalid(`candle interval must be a positive integer, got ${interval}`);
 }
 
 function invalid(message: string): UpstoxApiError {
@@ -226,7 +251,11 @@ function invalid(message: string): UpstoxApiError {
 }
 
 function badResponse(what: string, reason: string): UpstoxApiError {
-  return new UpstoxApiError({ kind: 'bad_response', status: 200, message: `Upstox ${what} returned an unusable response (${reason})` });
+  return new UpstoxApiError({
+    kind: 'bad_response',
+    status: 200,
+    message: `Upstox ${what} returned an unusable response (${reason})`,
+  });
 }
 
 /** undici reports "fetch failed" and hides the useful part (ECONNREFUSED, ECONNRESET...) in `cause`. */

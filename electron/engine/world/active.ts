@@ -78,7 +78,9 @@ export function createActiveWorld(deps: ActiveWorldDeps) {
     },
     current: (): World => current,
     name: (): WorldName => current.name,
-    handlers: delegate(current.handlers as unknown as Record<string, CommandHandler<never>>) as unknown as WorldHandlers,
+    handlers: delegate(
+      current.handlers as unknown as Record<string, CommandHandler<never>>,
+    ) as unknown as WorldHandlers,
     follow,
     start(): void {
       started = true;

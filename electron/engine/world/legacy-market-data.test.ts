@@ -73,13 +73,21 @@ describe('market data from before demo and live were separate worlds', () => {
     home.close();
 
     const demoFile = path.join(dataDir, DEMO_DB_FILE_NAME);
-    expect(rows(demoFile, 'SELECT k.instrument_key AS key, t.ltp FROM ticks t JOIN market_keys k ON k.id = t.instrument_id ORDER BY t.received_at')).toEqual([
+    expect(
+      rows(
+        demoFile,
+        'SELECT k.instrument_key AS key, t.ltp FROM ticks t JOIN market_keys k ON k.id = t.instrument_id ORDER BY t.received_at',
+      ),
+    ).toEqual([
       { key: RELIANCE, ltp: 1223.8 },
       { key: RELIANCE, ltp: 1224.1 },
     ]);
-    expect(rows(demoFile, 'SELECT k.instrument_key AS key, c.close FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id')).toEqual([
-      { key: RELIANCE, close: 1224.1 },
-    ]);
+    expect(
+      rows(
+        demoFile,
+        'SELECT k.instrument_key AS key, c.close FROM candles_1m c JOIN market_keys k ON k.id = c.instrument_id',
+      ),
+    ).toEqual([{ key: RELIANCE, close: 1224.1 }]);
     expect(rows(demoFile, 'SELECT instrument_key, mode FROM feed_subscriptions ORDER BY instrument_key')).toEqual([
       { instrument_key: RELIANCE, mode: 'full' },
       { instrument_key: INFY, mode: 'ltpc' },
@@ -90,14 +98,23 @@ describe('market data from before demo and live were separate worlds', () => {
     const dataDir = makeTempDir('tickdesk-legacy-');
     legacyHome(dataDir);
     const demo = await startApi({ dataDir });
-    const keys = async () => ((await (await demo.call('/api/v1/feed/subscriptions')).json()) as { instrumentKey: string }[]).map((s) => s.instrumentKey).sort();
+    const keys = async () =>
+      ((await (await demo.call('/api/v1/feed/subscriptions')).json()) as { instrumentKey: string }[])
+        .map((s) => s.instrumentKey)
+        .sort();
     expect(await keys()).toEqual([RELIANCE, INFY].sort());
-    const candles = await (await demo.call(`/api/v1/candles?instrumentKey=${encodeURIComponent(RELIANCE)}&timeframe=1m&from=1970-01-01T00:00:00Z`)).json();
+    const candles = await (
+      await demo.call(
+        `/api/v1/candles?instrumentKey=${encodeURIComponent(RELIANCE)}&timeframe=1m&from=1970-01-01T00:00:00Z`,
+      )
+    ).json();
     expect(candles).toHaveLength(1);
     await stopAll();
 
     const live = await startApi({ dataDir, env: { UPSTOX_ACCESS_TOKEN: 'live-token-0123456789abcdef' } });
     expect(await (await live.call('/api/v1/feed/subscriptions')).json()).toEqual([]);
-    expect(await (await live.call(`/api/v1/feed/latest-ticks?keys=${encodeURIComponent(RELIANCE)}`)).json()).toEqual({});
+    expect(await (await live.call(`/api/v1/feed/latest-ticks?keys=${encodeURIComponent(RELIANCE)}`)).json()).toEqual(
+      {},
+    );
   });
 });

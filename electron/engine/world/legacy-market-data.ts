@@ -10,7 +10,8 @@ export interface LegacyMove {
   cancelledJobs: number;
 }
 
-const TICK_COLUMNS = 'received_at, exchange_ts, ltt, ltp, ltq, cp, volume, oi, iv, atp, bid, ask, bid_qty, ask_qty, tbq, tsq, delta, theta, gamma, vega, rho';
+const TICK_COLUMNS =
+  'received_at, exchange_ts, ltt, ltp, ltq, cp, volume, oi, iv, atp, bid, ask, bid_qty, ask_qty, tbq, tsq, delta, theta, gamma, vega, rho';
 const CANDLE_COLUMNS = 'ts, open, high, low, close, volume, oi, tick_count';
 const WORLD_BOUND_KINDS = [JOB_KINDS.feedBackfill, JOB_KINDS.instrumentsImport];
 
@@ -28,10 +29,14 @@ export function moveLegacyMarketData(homeDb: Db, demoFile: string, now: number, 
   homeDb.prepare('ATTACH DATABASE ? AS demo').run(demoFile);
   try {
     const moved = homeDb.transaction((): LegacyMove => {
-      homeDb.exec('INSERT OR IGNORE INTO demo.market_keys (instrument_key) SELECT instrument_key FROM main.market_keys');
+      homeDb.exec(
+        'INSERT OR IGNORE INTO demo.market_keys (instrument_key) SELECT instrument_key FROM main.market_keys',
+      );
       const remap = `JOIN main.market_keys mk ON mk.id = t.instrument_id JOIN demo.market_keys dk ON dk.instrument_key = mk.instrument_key`;
       const ticks = homeDb
-        .prepare(`INSERT INTO demo.ticks (instrument_id, ${TICK_COLUMNS}) SELECT dk.id, ${prefixed('t', TICK_COLUMNS)} FROM main.ticks t ${remap}`)
+        .prepare(
+          `INSERT INTO demo.ticks (instrument_id, ${TICK_COLUMNS}) SELECT dk.id, ${prefixed('t', TICK_COLUMNS)} FROM main.ticks t ${remap}`,
+        )
         .run().changes;
       // A minute the demo world recorded itself since wins: it is the later recording of the same simulated market.
       const candles = homeDb
@@ -39,8 +44,12 @@ export function moveLegacyMarketData(homeDb: Db, demoFile: string, now: number, 
           `INSERT OR IGNORE INTO demo.candles_1m (instrument_id, ${CANDLE_COLUMNS}) SELECT dk.id, ${prefixed('t', CANDLE_COLUMNS)} FROM main.candles_1m t ${remap}`,
         )
         .run().changes;
-      const subscriptions = homeDb.prepare('INSERT OR IGNORE INTO demo.feed_subscriptions SELECT * FROM main.feed_subscriptions').run().changes;
-      homeDb.exec('DELETE FROM main.ticks; DELETE FROM main.candles_1m; DELETE FROM main.feed_subscriptions; UPDATE main.instruments_master SET live = NULL');
+      const subscriptions = homeDb
+        .prepare('INSERT OR IGNORE INTO demo.feed_subscriptions SELECT * FROM main.feed_subscriptions')
+        .run().changes;
+      homeDb.exec(
+        'DELETE FROM main.ticks; DELETE FROM main.candles_1m; DELETE FROM main.feed_subscriptions; UPDATE main.instruments_master SET live = NULL',
+      );
       const cancelledJobs = homeDb
         .prepare(
           `UPDATE main.jobs SET status = 'CANCELLED', error_code = 'WORLD_SEPARATED',

@@ -47,11 +47,22 @@ export interface WorldDeps {
 export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
   const logger = deps.logger.child(`world:${name}`);
   const ownsDb = name !== 'live';
-  const db = ownsDb ? openDatabase(worldDatabaseFile(deps.dataDir, name), { logger: logger.child('store') }) : deps.homeDb;
+  const db = ownsDb
+    ? openDatabase(worldDatabaseFile(deps.dataDir, name), { logger: logger.child('store') })
+    : deps.homeDb;
   const stores: Stores = createStores(db);
   const { clock, http, settings, random } = deps;
 
-  const jobs = createJobsModule({ stores, clock, logger, emit, calendar: deps.calendar, settings: settings.values, random, runner: deps.runner });
+  const jobs = createJobsModule({
+    stores,
+    clock,
+    logger,
+    emit,
+    calendar: deps.calendar,
+    settings: settings.values,
+    random,
+    runner: deps.runner,
+  });
   const feed = createFeedModule({
     world: name,
     stores,

@@ -31,7 +31,10 @@ export function wireApp(bridge: Bridge): () => void {
   const set = useAppStore.setState;
   const load = async () => {
     try {
-      const [system, settings] = await Promise.all([bridge.invoke('system.status', {}), bridge.invoke('settings.get', {})]);
+      const [system, settings] = await Promise.all([
+        bridge.invoke('system.status', {}),
+        bridge.invoke('settings.get', {}),
+      ]);
       set({ system, settings });
     } catch {
       // The connection state already tells the user; the next reconnect loads again.
@@ -43,7 +46,10 @@ export function wireApp(bridge: Bridge): () => void {
     followEngine(bridge, () => void load()),
     // The event names the new world: the badge changes before anything of that world arrives.
     bridge.on('world_changed', ({ payload: { world } }) =>
-      set((s) => ({ system: s.system && { ...s.system, mode: world }, settings: s.settings && { ...s.settings, mode: world } })),
+      set((s) => ({
+        system: s.system && { ...s.system, mode: world },
+        settings: s.settings && { ...s.settings, mode: world },
+      })),
     ),
     bridge.on('settings_changed', ({ payload }) => {
       const current = useAppStore.getState().settings;

@@ -39,7 +39,10 @@ export function jobsNewestFirst(byId: Record<number, Job>): Job[] {
 export function wireJobs(bridge: Bridge): () => void {
   const load = async () => {
     try {
-      const [jobs, stats] = await Promise.all([bridge.invoke('jobs.list', { limit: LISTED_JOBS }), bridge.invoke('jobs.stats', {})]);
+      const [jobs, stats] = await Promise.all([
+        bridge.invoke('jobs.list', { limit: LISTED_JOBS }),
+        bridge.invoke('jobs.stats', {}),
+      ]);
       replaceJobs(jobs, stats);
     } catch {
       // The connection state already tells the user; the next reconnect loads again.

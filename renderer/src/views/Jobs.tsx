@@ -77,7 +77,9 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
             <div>
               <JobCountdown at={p.estimatedCompletion} />
             </div>
-            <div className="muted small">{p.estimatedCompletion ? `at ${formatClock(p.estimatedCompletion)}` : 'estimating…'}</div>
+            <div className="muted small">
+              {p.estimatedCompletion ? `at ${formatClock(p.estimatedCompletion)}` : 'estimating…'}
+            </div>
           </>
         ) : job.status === 'QUEUED' && job.attempts > 0 ? (
           <div className="muted small">
@@ -100,7 +102,12 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
       </td>
       <td className="actions">
         {job.status === 'QUEUED' || job.status === 'RUNNING' ? (
-          <button type="button" className="secondary" disabled={busy || job.cancelRequested} onClick={() => void act('jobs.cancel')}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy || job.cancelRequested}
+            onClick={() => void act('jobs.cancel')}
+          >
             {job.cancelRequested ? 'Cancelling…' : 'Cancel'}
           </button>
         ) : null}
@@ -144,7 +151,9 @@ export function JobsView() {
       ) : jobs.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">No jobs yet</p>
-          <p>Imports, scans, deep-dives, orders and maintenance run here as durable jobs. Start a demo job to see one.</p>
+          <p>
+            Imports, scans, deep-dives, orders and maintenance run here as durable jobs. Start a demo job to see one.
+          </p>
         </div>
       ) : (
         <table className="table jobs-table">

@@ -28,8 +28,8 @@ function EmptyWatchlist({ onSearch }: { onSearch(): void }) {
     <div className="empty-state watch-empty" data-testid="watchlist-empty">
       <p className="empty-title">Your watchlist is empty</p>
       <p>
-        Search for an index, a stock, a future or an option in the box above (press <kbd>/</kbd>), pick a mode and press <kbd>Enter</kbd> to subscribe. Prices,
-        depth and the chart update live.
+        Search for an index, a stock, a future or an option in the box above (press <kbd>/</kbd>), pick a mode and press{' '}
+        <kbd>Enter</kbd> to subscribe. Prices, depth and the chart update live.
       </p>
       <button type="button" onClick={onSearch}>
         Search instruments
@@ -81,7 +81,9 @@ export function MarketView() {
         <EmptyWatchlist onSearch={() => searchRef.current?.focus()} />
       ) : (
         <div className="market-main">
-          <div className="watch-pane">{loaded ? <Watchlist onRemove={onRemove} /> : <p className="muted">Loading the watchlist…</p>}</div>
+          <div className="watch-pane">
+            {loaded ? <Watchlist onRemove={onRemove} /> : <p className="muted">Loading the watchlist…</p>}
+          </div>
           <div className={chartKey ? 'chart-pane with-depth' : 'chart-pane'}>
             <PriceChart instrumentKey={chartKey} />
             {chartKey ? <DepthPanel instrumentKey={chartKey} /> : null}

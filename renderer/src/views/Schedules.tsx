@@ -39,7 +39,8 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
           value={cron}
           onChange={(e) => setCron(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') void run(() => bridge.invoke('schedules.update', { name: schedule.name, cron }), 'Saved');
+            if (e.key === 'Enter')
+              void run(() => bridge.invoke('schedules.update', { name: schedule.name, cron }), 'Saved');
           }}
         />
         <div className="muted small">{schedule.timezone}</div>
@@ -51,7 +52,9 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
             aria-label={`Enable ${schedule.name}`}
             checked={schedule.enabled}
             disabled={busy || (!schedule.available && !schedule.enabled)}
-            onChange={(e) => void run(() => bridge.invoke('schedules.update', { name: schedule.name, enabled: e.target.checked }))}
+            onChange={(e) =>
+              void run(() => bridge.invoke('schedules.update', { name: schedule.name, enabled: e.target.checked }))
+            }
           />
           {schedule.enabled ? 'On' : 'Off'}
         </label>
@@ -74,7 +77,9 @@ function ScheduleRow({ schedule, onChanged }: { schedule: Schedule; onChanged: (
           type="button"
           className="secondary"
           disabled={busy || !schedule.available}
-          onClick={() => void run(async () => (await bridge.invoke('schedules.runNow', { name: schedule.name })).schedule, 'Queued')}
+          onClick={() =>
+            void run(async () => (await bridge.invoke('schedules.runNow', { name: schedule.name })).schedule, 'Queued')
+          }
         >
           Run now
         </button>

@@ -21,7 +21,14 @@ function errorsOf(error: unknown): FieldErrors {
   return { form: String(error) };
 }
 
-function NumberField(props: { name: keyof Settings; label: string; hint: string; value: number; onChange: (v: number) => void; error?: string | undefined }) {
+function NumberField(props: {
+  name: keyof Settings;
+  label: string;
+  hint: string;
+  value: number;
+  onChange: (v: number) => void;
+  error?: string | undefined;
+}) {
   return (
     <label className="field">
       <span className="field-label">{props.label}</span>
@@ -76,7 +83,8 @@ function UpstoxTokenForm() {
             : status.storage === 'file-0600'
               ? 'in a file only your user can read'
               : 'in the environment'}
-          {status.updatedAt ? `, saved ${new Date(status.updatedAt).toLocaleString()}` : ''}. Upstox tokens expire daily at 03:30 IST.
+          {status.updatedAt ? `, saved ${new Date(status.updatedAt).toLocaleString()}` : ''}. Upstox tokens expire daily
+          at 03:30 IST.
         </p>
       ) : null}
       <form
@@ -106,7 +114,12 @@ function UpstoxTokenForm() {
           Save token
         </button>
         {status.source === 'settings' ? (
-          <button type="button" className="secondary" disabled={busy} onClick={() => void run(() => bridge.invoke('settings.clearUpstoxToken', {}))}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() => void run(() => bridge.invoke('settings.clearUpstoxToken', {}))}
+          >
             Remove token
           </button>
         ) : null}
@@ -206,7 +219,12 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
         error={errors.upstoxOrdersPerSecond}
       />
       <label className="field checkbox">
-        <input name="confirmOrders" type="checkbox" checked={draft.confirmOrders} onChange={(e) => change('confirmOrders', e.target.checked)} />
+        <input
+          name="confirmOrders"
+          type="checkbox"
+          checked={draft.confirmOrders}
+          onChange={(e) => change('confirmOrders', e.target.checked)}
+        />
         <span className="field-label">Confirm every order before it is queued</span>
       </label>
       {errors.form ? (

@@ -15,17 +15,27 @@ export const VIEW_INFO: Record<ViewId, ViewInfo> = {
     upcoming:
       'OHLCV imports of a universe (NIFTY 50, F&O stocks, your CSV) over several timeframes, with per-symbol status, progress with ETA and "retry failed".',
   },
-  scanner: { id: 'scanner', label: 'Scanner', upcoming: 'A Level-1 scan that ranks a universe by composite score, with PASS/FAIL verdicts and direction.' },
+  scanner: {
+    id: 'scanner',
+    label: 'Scanner',
+    upcoming: 'A Level-1 scan that ranks a universe by composite score, with PASS/FAIL verdicts and direction.',
+  },
   'deep-dive': {
     id: 'deep-dive',
     label: 'Deep-dive',
-    upcoming: 'A Level-2 multi-factor analysis of one symbol, with a conviction score and risk grade, saved with its data.',
+    upcoming:
+      'A Level-2 multi-factor analysis of one symbol, with a conviction score and risk grade, saved with its data.',
   },
-  reports: { id: 'reports', label: 'Reports', upcoming: 'The offline library of saved deep-dive reports: search, open, export to HTML or JSON.' },
+  reports: {
+    id: 'reports',
+    label: 'Reports',
+    upcoming: 'The offline library of saved deep-dive reports: search, open, export to HTML or JSON.',
+  },
   orders: {
     id: 'orders',
     label: 'Orders',
-    upcoming: 'The order ticket, blotter, positions with MTM and the wallet; paper broker by default, Upstox when enabled.',
+    upcoming:
+      'The order ticket, blotter, positions with MTM and the wallet; paper broker by default, Upstox when enabled.',
   },
   jobs: { id: 'jobs', label: 'Jobs' },
   settings: { id: 'settings', label: 'Settings' },

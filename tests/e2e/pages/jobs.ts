@@ -15,7 +15,8 @@ export class JobsPage {
     return this.shell.page.getByTestId(`job-${jobId}`);
   }
 
-  progressOf = async (jobId: number): Promise<number> => Number(await this.row(jobId).getByRole('progressbar').getAttribute('aria-valuenow'));
+  progressOf = async (jobId: number): Promise<number> =>
+    Number(await this.row(jobId).getByRole('progressbar').getAttribute('aria-valuenow'));
 
   eta(jobId: number) {
     return this.row(jobId).getByTestId('job-eta');

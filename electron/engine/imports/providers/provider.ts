@@ -4,7 +4,8 @@ import type { OhlcvBar } from '../../../../shared/domain/feed';
 export type ImportTimeframe = '1m' | '30m' | '1h' | '1d' | '1w' | '1M';
 
 /** What a symbol's failure is, in the terms the Imports view and the contract use. */
-export type ProviderErrorCode = 'API_RATE_LIMIT' | 'API_KEY_INVALID' | 'SYMBOL_NOT_FOUND' | 'NETWORK_TIMEOUT' | 'BAD_RESPONSE';
+export type ProviderErrorCode =
+  'API_RATE_LIMIT' | 'API_KEY_INVALID' | 'SYMBOL_NOT_FOUND' | 'NETWORK_TIMEOUT' | 'BAD_RESPONSE';
 
 /** A provider's failure for one request; `retryable` when waiting may fix it, so the chain may try it again later. */
 export class ProviderError extends Error {

@@ -43,9 +43,15 @@ describe('the two instrument table sets (0005 and 0007)', () => {
   /** The table, its indexes and its words index (with the FTS shadow tables), renamed for comparison. */
   const setOf = (db: Db, table: string, rename: (s: string) => string = (s) => s) =>
     db
-      .prepare<[], { type: string; name: string; sql: string }>('SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL')
+      .prepare<[], { type: string; name: string; sql: string }>(
+        'SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL',
+      )
       .all()
-      .filter((o) => o.name === table || (o.name.startsWith(`${table}_`) && !/^instruments_(alt|master)/.test(o.name.replace(table, 'instruments'))))
+      .filter(
+        (o) =>
+          o.name === table ||
+          (o.name.startsWith(`${table}_`) && !/^instruments_(alt|master)/.test(o.name.replace(table, 'instruments'))),
+      )
       .map((o) => ({ type: o.type, name: rename(o.name), sql: rename(o.sql) }))
       .sort((a, b) => a.name.localeCompare(b.name));
   const toAlt = (sql: string) => sql.replace(/\binstruments(?=\b|_)/g, 'instruments_alt');
@@ -54,7 +60,9 @@ describe('the two instrument table sets (0005 and 0007)', () => {
     const db = openAtVersion(LATEST_SCHEMA_VERSION);
     expect(tableColumns(db, 'instruments_alt')).toEqual(tableColumns(db, 'instruments'));
     const live = setOf(db, 'instruments', toAlt);
-    expect(live.map((o) => o.name)).toEqual(expect.arrayContaining(['instruments_alt', 'instruments_alt_by_symbol', 'instruments_alt_words']));
+    expect(live.map((o) => o.name)).toEqual(
+      expect.arrayContaining(['instruments_alt', 'instruments_alt_by_symbol', 'instruments_alt_words']),
+    );
     expect(setOf(db, 'instruments_alt')).toEqual(live);
   });
 });

@@ -32,28 +32,41 @@ function marketTone(status: string): string {
 }
 
 /** Per-mode usage against the Upstox limit that applies now: `individual` for one mode, `combined` for several. */
-export function subscriptionUsage(counts: Record<string, number>): { mode: (typeof FEED_MODES)[number]; used: number; limit: number }[] {
+export function subscriptionUsage(
+  counts: Record<string, number>,
+): { mode: (typeof FEED_MODES)[number]; used: number; limit: number }[] {
   const inUse = FEED_MODES.filter((mode) => (counts[mode] ?? 0) > 0);
   const combined = inUse.length > 1;
-  return inUse.map((mode) => ({ mode, used: counts[mode] ?? 0, limit: SUBSCRIPTION_LIMITS[mode][combined ? 'combined' : 'individual'] }));
+  return inUse.map((mode) => ({
+    mode,
+    used: counts[mode] ?? 0,
+    limit: SUBSCRIPTION_LIMITS[mode][combined ? 'combined' : 'individual'],
+  }));
 }
 
 /** The segments the watchlist trades in. */
 function useWatchedSegments(): string {
   const subscriptions = useMarketStore((s) => s.subscriptions);
-  return useMemo(() => [...new Set(subscriptions.map((sub) => segmentOf(sub.instrumentKey)))].sort().join(','), [subscriptions]);
+  return useMemo(
+    () => [...new Set(subscriptions.map((sub) => segmentOf(sub.instrumentKey)))].sort().join(','),
+    [subscriptions],
+  );
 }
 
 /**
  * The session of every segment the watchlist trades in, one chip each; the other segments grouped by session,
  * so that the eleven segments Upstox reports do not crowd the bar.
  */
-export function groupSegments(marketStatus: Record<string, string>, watched: string): { shown: [string, string][]; others: [string, string[]][] } {
+export function groupSegments(
+  marketStatus: Record<string, string>,
+  watched: string,
+): { shown: [string, string][]; others: [string, string[]][] } {
   const mine = new Set(watched.split(',').filter(Boolean));
   const entries = Object.entries(marketStatus).sort(([a], [b]) => a.localeCompare(b));
   const shown = entries.filter(([segment]) => mine.has(segment));
   const others = new Map<string, string[]>();
-  for (const [segment, status] of entries) if (!mine.has(segment)) others.set(status, [...(others.get(status) ?? []), segment]);
+  for (const [segment, status] of entries)
+    if (!mine.has(segment)) others.set(status, [...(others.get(status) ?? []), segment]);
   return { shown, others: [...others] };
 }
 
@@ -90,7 +103,13 @@ export function FeedStatusBar() {
 
   return (
     <div className="feed-bar-wrap">
-      <div className="feed-bar" data-testid="feed-status" data-state={feed.state} role="status" aria-label="Feed status">
+      <div
+        className="feed-bar"
+        data-testid="feed-status"
+        data-state={feed.state}
+        role="status"
+        aria-label="Feed status"
+      >
         <span className={`feed-state state-${feed.state}`}>{STATE_LABEL[feed.state]}</span>
         <span title="Market data source">{feed.source === 'demo' ? 'Demo simulator' : 'Upstox V3'}</span>
         <span title="Ticks per second">
@@ -120,17 +139,24 @@ export function FeedStatusBar() {
           ))}
         </span>
         <span className="feed-counters muted">
-          reconnects {feed.reconnects} · decode errors <span className={feed.decodeErrors > 0 ? 'bad' : undefined}>{feed.decodeErrors}</span>
+          reconnects {feed.reconnects} · decode errors{' '}
+          <span className={feed.decodeErrors > 0 ? 'bad' : undefined}>{feed.decodeErrors}</span>
         </span>
         {feed.state === 'auth_failed' || feed.state === 'stopped' ? (
-          <button type="button" className="secondary small-button" disabled={command.busy} onClick={() => void reconnect()}>
+          <button
+            type="button"
+            className="secondary small-button"
+            disabled={command.busy}
+            onClick={() => void reconnect()}
+          >
             {command.busy ? 'Reconnecting…' : 'Reconnect'}
           </button>
         ) : null}
       </div>
       {feed.state === 'auth_failed' ? (
         <p className="banner banner-bad" role="alert">
-          Upstox refused the access token: it has expired (tokens expire daily at 03:30 IST) or was revoked. Save a fresh token in{' '}
+          Upstox refused the access token: it has expired (tokens expire daily at 03:30 IST) or was revoked. Save a
+          fresh token in{' '}
           <button type="button" className="link-button" onClick={() => setView('settings')}>
             Settings
           </button>

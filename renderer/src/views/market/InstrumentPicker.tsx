@@ -13,7 +13,11 @@ const MODES: { value: FeedMode; label: string }[] = [
   { value: 'option_greeks', label: 'Option Greeks' },
 ];
 
-type Search = { status: 'idle' } | { status: 'loading' } | { status: 'done'; results: Instrument[] } | { status: 'error'; message: string };
+type Search =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'done'; results: Instrument[] }
+  | { status: 'error'; message: string };
 
 export interface InstrumentPickerProps {
   inputRef?: Ref<HTMLInputElement>;
@@ -69,7 +73,10 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
           ? { tone: 'bad', text: `${instrument.tradingSymbol} refused: ${refused.reason}` }
           : {
               tone: 'ok',
-              text: result.subscribed > 0 ? `${instrument.tradingSymbol} added (${mode})` : `${instrument.tradingSymbol} is already in the watchlist`,
+              text:
+                result.subscribed > 0
+                  ? `${instrument.tradingSymbol} added (${mode})`
+                  : `${instrument.tradingSymbol} is already in the watchlist`,
             },
       );
       if (!refused) {
@@ -78,7 +85,10 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
         setSearch({ status: 'idle' });
       }
     } catch (error) {
-      setNotice({ tone: 'bad', text: `Could not add ${instrument.tradingSymbol}: ${error instanceof Error ? error.message : String(error)}` });
+      setNotice({
+        tone: 'bad',
+        text: `Could not add ${instrument.tradingSymbol}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   };
 
@@ -86,7 +96,8 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       setOpen(true);
-      if (results.length > 0) setActive((i) => (i + (event.key === 'ArrowDown' ? 1 : results.length - 1)) % results.length);
+      if (results.length > 0)
+        setActive((i) => (i + (event.key === 'ArrowDown' ? 1 : results.length - 1)) % results.length);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       void add(results[active]);
@@ -146,7 +157,9 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
               Search failed: {search.message}
             </li>
           ) : null}
-          {search.status === 'done' && results.length === 0 ? <li className="picker-note">No instrument matches “{query.trim()}”.</li> : null}
+          {search.status === 'done' && results.length === 0 ? (
+            <li className="picker-note">No instrument matches “{query.trim()}”.</li>
+          ) : null}
           {results.map((instrument, i) => (
             <li
               key={instrument.instrumentKey}
@@ -171,7 +184,11 @@ export function InstrumentPicker({ onAdd, inputRef }: InstrumentPickerProps) {
         </ul>
       ) : null}
       {notice ? (
-        <p className={`picker-notice ${notice.tone}`} role={notice.tone === 'bad' ? 'alert' : 'status'} data-testid="picker-notice">
+        <p
+          className={`picker-notice ${notice.tone}`}
+          role={notice.tone === 'bad' ? 'alert' : 'status'}
+          data-testid="picker-notice"
+        >
           {notice.text}
         </p>
       ) : null}

@@ -17,7 +17,15 @@ interface Drawn {
   error: string | null;
 }
 
-function ChartHeader({ instrumentKey, timeframe, onTimeframe }: { instrumentKey: string; timeframe: ChartTimeframe; onTimeframe(tf: ChartTimeframe): void }) {
+function ChartHeader({
+  instrumentKey,
+  timeframe,
+  onTimeframe,
+}: {
+  instrumentKey: string;
+  timeframe: ChartTimeframe;
+  onTimeframe(tf: ChartTimeframe): void;
+}) {
   const instrument = useInstrument(instrumentKey);
   const tick = useMarketStore((s) => s.ticks[instrumentKey]);
   const tone = toneOf(tick?.change);
@@ -108,7 +116,13 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
         });
       },
       (error: unknown) => {
-        if (!cancelled) setDrawn({ key: instrumentKey, timeframe, bars: 0, error: error instanceof Error ? error.message : String(error) });
+        if (!cancelled)
+          setDrawn({
+            key: instrumentKey,
+            timeframe,
+            bars: 0,
+            error: error instanceof Error ? error.message : String(error),
+          });
       },
     );
     return () => {
@@ -127,11 +141,22 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
 
   return (
     <section className="chart-panel" aria-label="Price chart">
-      {instrumentKey ? <ChartHeader instrumentKey={instrumentKey} timeframe={timeframe} onTimeframe={setTimeframe} /> : null}
-      <div className="chart-frame" data-testid="price-chart" data-bars={bars} data-instrument={instrumentKey ?? ''} data-timeframe={timeframe}>
+      {instrumentKey ? (
+        <ChartHeader instrumentKey={instrumentKey} timeframe={timeframe} onTimeframe={setTimeframe} />
+      ) : null}
+      <div
+        className="chart-frame"
+        data-testid="price-chart"
+        data-bars={bars}
+        data-instrument={instrumentKey ?? ''}
+        data-timeframe={timeframe}
+      >
         <div ref={hostRef} className={instrumentKey ? 'chart-host' : 'chart-host idle'} />
         {overlay ? (
-          <div className={drawn.error && current ? 'chart-overlay bad' : 'chart-overlay'} role={drawn.error && current ? 'alert' : undefined}>
+          <div
+            className={drawn.error && current ? 'chart-overlay bad' : 'chart-overlay'}
+            role={drawn.error && current ? 'alert' : undefined}
+          >
             {overlay}
           </div>
         ) : null}

@@ -1,7 +1,16 @@
 import { memo } from 'react';
 import { segmentOf, type Subscription } from '../../../../shared/domain/feed';
 import { displaySymbol, useMarketStore } from '../../stores/market';
-import { formatGreek, formatIv, formatPrice, formatQuantity, formatSigned, isDerivativeSegment, isOption, toneOf } from './format';
+import {
+  formatGreek,
+  formatIv,
+  formatPrice,
+  formatQuantity,
+  formatSigned,
+  isDerivativeSegment,
+  isOption,
+  toneOf,
+} from './format';
 import { useInstrument } from './instrument-lookup';
 
 export const MODE_LABEL: Record<Subscription['mode'], string> = {
@@ -23,7 +32,15 @@ export interface WatchRowProps {
 }
 
 /** One instrument. It reads its own tick from the store, so a tick for another instrument never re-renders it. */
-export const WatchRow = memo(function WatchRow({ sub, index, start, selected, charted, onPick, onRemove }: WatchRowProps) {
+export const WatchRow = memo(function WatchRow({
+  sub,
+  index,
+  start,
+  selected,
+  charted,
+  onPick,
+  onRemove,
+}: WatchRowProps) {
   const key = sub.instrumentKey;
   const tick = useMarketStore((s) => s.ticks[key]);
   const instrument = useInstrument(key);

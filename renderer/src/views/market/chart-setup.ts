@@ -61,9 +61,18 @@ export function applyTheme(api: ChartApi): void {
     grid: { vertLines: { color: p.grid }, horzLines: { color: p.grid } },
     rightPriceScale: { borderColor: p.border },
     timeScale: { borderColor: p.border },
-    crosshair: { vertLine: { color: p.crosshair, labelBackgroundColor: p.border }, horzLine: { color: p.crosshair, labelBackgroundColor: p.border } },
+    crosshair: {
+      vertLine: { color: p.crosshair, labelBackgroundColor: p.border },
+      horzLine: { color: p.crosshair, labelBackgroundColor: p.border },
+    },
   });
-  api.candles.applyOptions({ upColor: p.up, downColor: p.down, wickUpColor: p.up, wickDownColor: p.down, borderVisible: false });
+  api.candles.applyOptions({
+    upColor: p.up,
+    downColor: p.down,
+    wickUpColor: p.up,
+    wickDownColor: p.down,
+    borderVisible: false,
+  });
 }
 
 /** Candles on the right scale, volume as an overlay histogram in the bottom fifth. `autoSize` tracks the container with a ResizeObserver. */
@@ -77,7 +86,12 @@ export function createPriceChart(container: HTMLElement): ChartApi {
     timeScale: { timeVisible: true, secondsVisible: false, rightOffset: 6 },
   });
   const candles = chart.addSeries(CandlestickSeries, { priceLineVisible: true });
-  const volume = chart.addSeries(HistogramSeries, { priceScaleId: '', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
+  const volume = chart.addSeries(HistogramSeries, {
+    priceScaleId: '',
+    priceFormat: { type: 'volume' },
+    lastValueVisible: false,
+    priceLineVisible: false,
+  });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   const api: ChartApi = { chart, candles, volume, up: '', down: '' };
   applyTheme(api);
@@ -89,7 +103,11 @@ export function toCandle(bar: Bar): CandlestickData<UTCTimestamp> {
 }
 
 export function toVolume(bar: Bar, api: ChartApi): HistogramData<UTCTimestamp> {
-  return { time: bar.time as UTCTimestamp, value: bar.volume, color: withAlpha(bar.close >= bar.open ? api.up : api.down, 0.45) };
+  return {
+    time: bar.time as UTCTimestamp,
+    value: bar.volume,
+    color: withAlpha(bar.close >= bar.open ? api.up : api.down, 0.45),
+  };
 }
 
 export function drawBars(api: ChartApi, bars: readonly Bar[]): void {

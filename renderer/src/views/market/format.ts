@@ -69,7 +69,9 @@ export function describeInstrument(instrument: Instrument): string {
 export function formatExpiry(isoDate: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return isoDate;
-  return date.toLocaleDateString('en-IN', { day: '2-digit', month: 'short', year: '2-digit', timeZone: 'UTC' }).toUpperCase();
+  return date
+    .toLocaleDateString('en-IN', { day: '2-digit', month: 'short', year: '2-digit', timeZone: 'UTC' })
+    .toUpperCase();
 }
 
 /** "3 s", "2 min", "1 h 5 min" since the last tick. */

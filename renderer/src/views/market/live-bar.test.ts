@@ -12,7 +12,10 @@ describe('live bar', () => {
 
   it('opens a bar on the first tick of a minute, then moves high, low and close; volume from the cumulative total', () => {
     const state: LiveBarState = { last: null, cumulativeVolume: null };
-    expect(foldTick(state, tick('2025-06-02T09:15:05+05:30', 100, 1_000), '1m')).toMatchObject({ isNew: true, bar: { open: 100, close: 100, volume: 0 } });
+    expect(foldTick(state, tick('2025-06-02T09:15:05+05:30', 100, 1_000), '1m')).toMatchObject({
+      isNew: true,
+      bar: { open: 100, close: 100, volume: 0 },
+    });
     foldTick(state, tick('2025-06-02T09:15:20+05:30', 103, 1_400), '1m');
     const third = foldTick(state, tick('2025-06-02T09:15:40+05:30', 98, 1_500), '1m');
     expect(third).toMatchObject({ isNew: false, bar: { open: 100, high: 103, low: 98, close: 98, volume: 500 } });
@@ -22,18 +25,29 @@ describe('live bar', () => {
   });
 
   it('continues the last loaded bar and ignores ticks older than it', () => {
-    const [last] = candlesToBars([{ ts: '2025-06-02T09:15:00+05:30', open: 10, high: 12, low: 9, close: 11, volume: 50, oi: 0 }]);
+    const [last] = candlesToBars([
+      { ts: '2025-06-02T09:15:00+05:30', open: 10, high: 12, low: 9, close: 11, volume: 50, oi: 0 },
+    ]);
     const state: LiveBarState = { last: last!, cumulativeVolume: null };
-    expect(foldTick(state, tick('2025-06-02T09:15:30+05:30', 13), '1m')).toMatchObject({ isNew: false, bar: { open: 10, high: 13, close: 13, volume: 50 } });
+    expect(foldTick(state, tick('2025-06-02T09:15:30+05:30', 13), '1m')).toMatchObject({
+      isNew: false,
+      bar: { open: 10, high: 13, close: 13, volume: 50 },
+    });
     expect(foldTick(state, tick('2025-06-02T09:14:59+05:30', 8), '1m')).toBeNull();
   });
 
   it('keeps hourly bars on the 09:15 grid and takes the day volume whole on daily bars', () => {
-    const [hour] = candlesToBars([{ ts: '2025-06-02T09:15:00+05:30', open: 1, high: 1, low: 1, close: 1, volume: 0, oi: 0 }]);
+    const [hour] = candlesToBars([
+      { ts: '2025-06-02T09:15:00+05:30', open: 1, high: 1, low: 1, close: 1, volume: 0, oi: 0 },
+    ]);
     const hourly: LiveBarState = { last: hour!, cumulativeVolume: null };
-    expect(foldTick(hourly, tick('2025-06-02T10:20:00+05:30', 2), '1h')?.bar.time).toBe(toChartTime('2025-06-02T10:15:00+05:30'));
+    expect(foldTick(hourly, tick('2025-06-02T10:20:00+05:30', 2), '1h')?.bar.time).toBe(
+      toChartTime('2025-06-02T10:15:00+05:30'),
+    );
     const fresh: LiveBarState = { last: null, cumulativeVolume: null };
-    expect(foldTick(fresh, tick('2025-06-02T10:05:00+05:30', 2), '1h')?.bar.time).toBe(toChartTime('2025-06-02T09:15:00+05:30'));
+    expect(foldTick(fresh, tick('2025-06-02T10:05:00+05:30', 2), '1h')?.bar.time).toBe(
+      toChartTime('2025-06-02T09:15:00+05:30'),
+    );
 
     const daily: LiveBarState = { last: null, cumulativeVolume: null };
     const bar = foldTick(daily, tick('2025-06-02T14:00:00+05:30', 5, 123_456), '1d')?.bar;

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useState } from 'react';
 import type { FeedMode, SubscribeResult, Subscription } from '../../../../shared/domain/feed';
 import type { Instrument } from '../../../../shared/domain/instruments';
 import { useBridge } from '../../bridge-context';
-import { displaySymbol, rememberInstruments, replaceSubscriptions, selectInstrument, useMarketStore } from '../../stores/market';
+import {
+  displaySymbol,
+  rememberInstruments,
+  replaceSubscriptions,
+  selectInstrument,
+  useMarketStore,
+} from '../../stores/market';
 
 const UNDO_MS = 10_000;
 
@@ -24,7 +30,8 @@ export function useWatchlistActions() {
       rememberInstruments([instrument]);
       const result = await bridge.invoke('feed.subscribe', { instrumentKeys: [instrument.instrumentKey], mode });
       await reload();
-      if (!result.rejected.some((r) => r.instrumentKey === instrument.instrumentKey)) selectInstrument(instrument.instrumentKey, true);
+      if (!result.rejected.some((r) => r.instrumentKey === instrument.instrumentKey))
+        selectInstrument(instrument.instrumentKey, true);
       return result;
     },
     [bridge, reload],
@@ -46,7 +53,9 @@ export function useWatchlistActions() {
         await reload();
         setRemoved({ sub, symbol: displaySymbol(key, instruments[key]) });
       } catch (e) {
-        setError(`Could not remove ${displaySymbol(key, instruments[key])}: ${e instanceof Error ? e.message : String(e)}`);
+        setError(
+          `Could not remove ${displaySymbol(key, instruments[key])}: ${e instanceof Error ? e.message : String(e)}`,
+        );
       }
     },
     [bridge, reload],
@@ -56,7 +65,10 @@ export function useWatchlistActions() {
     if (!removed) return;
     setRemoved(null);
     try {
-      const result = await bridge.invoke('feed.subscribe', { instrumentKeys: [removed.sub.instrumentKey], mode: removed.sub.mode });
+      const result = await bridge.invoke('feed.subscribe', {
+        instrumentKeys: [removed.sub.instrumentKey],
+        mode: removed.sub.mode,
+      });
       await reload();
       const refused = result.rejected[0];
       if (refused) setError(`Could not restore ${removed.symbol}: ${refused.reason}`);
@@ -72,5 +84,13 @@ export function useWatchlistActions() {
     return () => clearTimeout(timer);
   }, [removed]);
 
-  return { add, remove, undo, removed, dismissRemoved: () => setRemoved(null), error, dismissError: () => setError(null) };
+  return {
+    add,
+    remove,
+    undo,
+    removed,
+    dismissRemoved: () => setRemoved(null),
+    error,
+    dismissError: () => setError(null),
+  };
 }
