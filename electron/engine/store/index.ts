@@ -1,4 +1,5 @@
 import { createCandleStore } from './candles';
+import { createHistoryStore } from './history';
 import { createHolidayStore } from './holidays';
 import { createInstrumentStore } from './instruments';
 import { createJobStore } from './jobs';
@@ -9,7 +10,7 @@ import { createSubscriptionStore } from './subscriptions';
 import { createTickStore } from './ticks';
 import type { Db } from './types';
 
-/** Every store of one database, each built once; the tick and candle stores share one instrument-key cache. */
+/** Every store of one database, each built once; the tick, candle and history stores share one instrument-key cache. */
 export function createStores(db: Db) {
   const marketKeys = createMarketKeys(db);
   return {
@@ -22,6 +23,7 @@ export function createStores(db: Db) {
     marketKeys,
     ticks: createTickStore(db, marketKeys),
     candles: createCandleStore(db, marketKeys),
+    history: createHistoryStore(db, marketKeys),
     instruments: createInstrumentStore(db),
   };
 }

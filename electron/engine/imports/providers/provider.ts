@@ -1,7 +1,7 @@
 import type { OhlcvBar } from '../../../../shared/domain/feed';
+import type { ImportTimeframe } from '../../../../shared/domain/imports';
 
-/** Timeframes an import can ask for; each provider says which of them it serves. */
-export type ImportTimeframe = '1m' | '30m' | '1h' | '1d' | '1w' | '1M';
+export type { ImportTimeframe };
 
 /** What a symbol's failure is, in the terms the Imports view and the contract use. */
 export type ProviderErrorCode =

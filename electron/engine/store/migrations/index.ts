@@ -7,6 +7,7 @@ import instruments from './0005-instruments';
 import jobsStatusIndex from './0006-jobs-status-index';
 import instrumentsAlt from './0007-instruments-alt';
 import legacyMarketData from './0008-legacy-market-data';
+import candles from './0009-candles';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'jobs-status-index', up: jobsStatusIndex },
   { version: 7, name: 'instruments-alt', up: instrumentsAlt },
   { version: 8, name: 'legacy-market-data', up: legacyMarketData },
+  { version: 9, name: 'candles', up: candles },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
