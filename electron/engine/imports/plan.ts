@@ -1,26 +1,13 @@
-import type { ImportTimeframe } from '../../../shared/domain/imports';
 import { istDate } from '../../../shared/time';
 import type { StoredRange } from '../store/history';
 
-/** How Upstox's v3 historical API names a timeframe, how much one request may span, and how far back it goes. */
-export interface HistoricalUnit {
-  unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months';
-  interval: number;
+/** How far back a provider serves a timeframe and how much one request may cover. */
+export interface SpanLimits {
   /** Calendar months one request may cover; null: no limit. */
   spanMonths: number | null;
-  /** The first date Upstox serves for the unit (YYYY-MM-DD). */
+  /** The first date served (YYYY-MM-DD). */
   earliest: string;
 }
-
-/** upstox-v3.md §4.2: minutes and hours from January 2022 (1 month per request up to 15 minutes, else a quarter), days a decade, weeks and months without limit, from January 2000. */
-export const HISTORICAL_UNITS: Record<ImportTimeframe, HistoricalUnit> = {
-  '1m': { unit: 'minutes', interval: 1, spanMonths: 1, earliest: '2022-01-01' },
-  '30m': { unit: 'minutes', interval: 30, spanMonths: 3, earliest: '2022-01-01' },
-  '1h': { unit: 'hours', interval: 1, spanMonths: 3, earliest: '2022-01-01' },
-  '1d': { unit: 'days', interval: 1, spanMonths: 120, earliest: '2000-01-01' },
-  '1w': { unit: 'weeks', interval: 1, spanMonths: null, earliest: '2000-01-01' },
-  '1M': { unit: 'months', interval: 1, spanMonths: null, earliest: '2000-01-01' },
-};
 
 /** One historical request: IST calendar dates, both inclusive, as the v3 route takes them. */
 export interface DateRange {
@@ -44,8 +31,7 @@ function addMonths(date: string, months: number): string {
 }
 
 /** Cuts [from, to] into requests of the span the unit allows, oldest first. */
-export function cutIntoSpans(range: DateRange, timeframe: ImportTimeframe): DateRange[] {
-  const { spanMonths } = HISTORICAL_UNITS[timeframe];
+export function cutIntoSpans(range: DateRange, { spanMonths }: SpanLimits): DateRange[] {
   if (range.from > range.to) return [];
   if (spanMonths === null) return [range];
   const out: DateRange[] = [];
@@ -59,23 +45,23 @@ export function cutIntoSpans(range: DateRange, timeframe: ImportTimeframe): Date
 }
 
 /**
- * The requests an import needs for one symbol and timeframe to hold [wantedFrom, today]: what is older than the
+ * The requests an import needs from a provider with these limits for one symbol and timeframe to hold [wantedFrom, today]: what is older than the
  * first stored bar, and from the last stored bar's day to today (that day is fetched again: its bar may have been
  * built before the close). So a second identical run makes one request, for the latest days. Oldest first.
  */
 export function planRequests(
-  timeframe: ImportTimeframe,
+  limits: SpanLimits,
   wantedFrom: string,
   today: string,
   stored: StoredRange | null,
 ): DateRange[] {
-  const earliest = HISTORICAL_UNITS[timeframe].earliest;
+  const { earliest } = limits;
   const from = wantedFrom < earliest ? earliest : wantedFrom;
-  if (!stored) return cutIntoSpans({ from, to: today }, timeframe);
+  if (!stored) return cutIntoSpans({ from, to: today }, limits);
   const firstDay = istDate(stored.first);
   const lastDay = istDate(stored.last);
-  const older = from < firstDay ? cutIntoSpans({ from, to: addDays(firstDay, -1) }, timeframe) : [];
-  const newer = cutIntoSpans({ from: lastDay > from ? lastDay : from, to: today }, timeframe);
+  const older = from < firstDay ? cutIntoSpans({ from, to: addDays(firstDay, -1) }, limits) : [];
+  const newer = cutIntoSpans({ from: lastDay > from ? lastDay : from, to: today }, limits);
   return [...older, ...newer];
 }
 

@@ -1,5 +1,6 @@
 import type { OhlcvBar } from '../../../../shared/domain/feed';
 import type { ImportTimeframe } from '../../../../shared/domain/imports';
+import type { SpanLimits } from '../plan';
 
 export type { ImportTimeframe };
 
@@ -24,9 +25,9 @@ export interface CandleRequest {
   /** The NSE trading symbol, for providers that name instruments by symbol (Yahoo: `SYMBOL.NS`). */
   tradingSymbol: string;
   timeframe: ImportTimeframe;
-  /** Epoch ms, both inclusive, at most `maxSpanDays(timeframe)` apart. */
-  from: number;
-  to: number;
+  /** IST calendar dates (YYYY-MM-DD), both inclusive, within the provider's `limits(timeframe)`. */
+  from: string;
+  to: string;
 }
 
 /**
@@ -37,8 +38,8 @@ export interface CandleRequest {
 export interface OhlcvProvider {
   readonly id: string;
   supports(timeframe: ImportTimeframe): boolean;
-  /** The longest range one request may cover, so an import can plan (and show) its request count before it starts. */
-  maxSpanDays(timeframe: ImportTimeframe): number;
+  /** How far back it serves and how much one request may cover, so an import can plan (and show) its request count before it starts. */
+  limits(timeframe: ImportTimeframe): SpanLimits;
   /** The candles of the range, oldest first; throws ProviderError when it cannot serve them. */
   fetchCandles(request: CandleRequest, signal: AbortSignal): Promise<OhlcvBar[]>;
 }
