@@ -22,6 +22,10 @@ export interface ErrorDetail {
   path: (string | number)[];
   message: string;
   code?: string;
+  /** For a refused file: the 1-based line (the header is line 1), the offending value and why it was refused. */
+  line?: number;
+  value?: string;
+  reason?: string;
 }
 
 export interface ErrorBody {
