@@ -71,6 +71,17 @@ describe('imported history store', () => {
     expect(all.map((b) => b.provider)).toEqual(['csv', 'upstox', 'csv', 'csv', 'csv', 'upstox', 'upstox']);
   });
 
+  it('stores long batches whole, across its multi-row statements, the last of two bars of a start winning', () => {
+    const long = days(250);
+    long.push(bar(D0 + 10 * DAY, 7777));
+    db.transaction(() => history.write(RELIANCE, '1d', long, 'upstox'))();
+    const all = history.range(RELIANCE, '1d', 0, Number.MAX_SAFE_INTEGER);
+    expect(all).toHaveLength(250);
+    expect(all.map((b) => b.ts)).toEqual(days(250).map((b) => b.ts));
+    expect(all[10]!.close).toBe(7777);
+    expect(all[249]!.close).toBe(349);
+  });
+
   it('answers what is stored, so an import fetches only the rest', () => {
     expect(history.stored(RELIANCE, '1d')).toBeNull();
     db.transaction(() => history.write(RELIANCE, '1d', days(30), 'upstox'))();

@@ -15,6 +15,9 @@ export interface StoredRange {
   count: number;
 }
 
+/** Rows per multi-row upsert; 10 values each keeps a statement far below SQLite's 32,766 variables. */
+const ROWS_PER_STATEMENT = 100;
+
 interface HistoryRow {
   ts: number;
   open: number;
@@ -28,13 +31,15 @@ interface HistoryRow {
 
 /** Imported OHLCV history (table `candles`, migration 0009), every timeframe in one table. */
 export function createHistoryStore(db: Db, keys: MarketKeys) {
-  const upsert = db.prepare<[number, ImportTimeframe, number, number, number, number, number, number, number, string]>(
+  // Many rows per statement: a statement's fixed cost, paid once per row, is most of the time of a one-row insert.
+  const upsertSql = (rows: number) =>
     `INSERT INTO candles (instrument_id, timeframe, ts, open, high, low, close, volume, oi, provider)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     VALUES ${Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
      ON CONFLICT (instrument_id, timeframe, ts) DO UPDATE SET
        open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
-       volume = excluded.volume, oi = excluded.oi, provider = excluded.provider`,
-  );
+       volume = excluded.volume, oi = excluded.oi, provider = excluded.provider`;
+  const upsertMany = db.prepare(upsertSql(ROWS_PER_STATEMENT));
+  const upsertOne = db.prepare(upsertSql(1));
   const selectRange = db.prepare<[number, ImportTimeframe, number, number, number], HistoryRow>(
     `SELECT ts, open, high, low, close, volume, oi, provider FROM candles
      WHERE instrument_id = ? AND timeframe = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?`,
@@ -54,7 +59,20 @@ export function createHistoryStore(db: Db, keys: MarketKeys) {
     write(instrumentKey: string, timeframe: ImportTimeframe, bars: readonly OhlcvBar[], provider: string): number {
       if (bars.length === 0) return 0;
       const id = keys.idOf(instrumentKey);
-      for (const b of bars) upsert.run(id, timeframe, b.ts, b.open, b.high, b.low, b.close, b.volume, b.oi, provider);
+      const args: unknown[] = [];
+      const push = (b: OhlcvBar) =>
+        args.push(id, timeframe, b.ts, b.open, b.high, b.low, b.close, b.volume, b.oi, provider);
+      let i = 0;
+      for (; i + ROWS_PER_STATEMENT <= bars.length; i += ROWS_PER_STATEMENT) {
+        args.length = 0;
+        for (let j = i; j < i + ROWS_PER_STATEMENT; j++) push(bars[j]!);
+        upsertMany.run(args);
+      }
+      for (; i < bars.length; i++) {
+        args.length = 0;
+        push(bars[i]!);
+        upsertOne.run(args);
+      }
       return bars.length;
     },
     /** The bars starting within [from, to] (epoch ms, inclusive), oldest first, at most `limit`. */

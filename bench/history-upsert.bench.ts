@@ -1,0 +1,100 @@
+/**
+ * Imported-history upsert benchmark (`npm run bench:history`): the storage half of the import's performance bar.
+ *
+ * The bar: at least 250,000 candle rows a second into a file database (WAL, synchronous=NORMAL) through the history
+ * store, one transaction per symbol's batch as an import item writes it. Measured in the same run, interleaved, against
+ * raw better-sqlite3 inserting the same rows into the same table with one prepared INSERT per row in one transaction
+ * per batch (the most SQLite does here). Fresh file per run; medians of BENCH_RUNS runs; ratios of the medians.
+ *
+ * Knobs (environment): BENCH_SYMBOLS (per run), BENCH_BARS (per symbol), BENCH_RUNS.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { OhlcvBar } from '../shared/domain/feed';
+import { createHistoryStore } from '../electron/engine/store/history';
+import { createMarketKeys } from '../electron/engine/store/market-keys';
+import { openDatabase } from '../electron/engine/store/open';
+
+const BAR_ROWS_PER_SECOND = 250_000;
+const int = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const SYMBOLS = int('BENCH_SYMBOLS', 100);
+const BARS = int('BENCH_BARS', 2500);
+const RUNS = int('BENCH_RUNS', 5);
+const DAY = 86_400_000;
+
+const barsOf = (symbol: number): OhlcvBar[] =>
+  Array.from({ length: BARS }, (_, i) => {
+    const close = 100 + symbol + Math.sin(i / 10) * 5;
+    return {
+      ts: Date.UTC(2016, 0, 1) + i * DAY,
+      open: close - 1,
+      high: close + 2,
+      low: close - 2,
+      close,
+      volume: 1000 + i,
+      oi: 0,
+    };
+  });
+const keyOf = (symbol: number) => `NSE_EQ|BENCH${String(symbol).padStart(7, '0')}`;
+
+function fresh(): { file: string; dir: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickdesk-bench-history-'));
+  return { dir, file: path.join(dir, 'tickdesk.db') };
+}
+
+function viaStore(data: OhlcvBar[][]): number {
+  const { dir, file } = fresh();
+  const db = openDatabase(file);
+  const history = createHistoryStore(db, createMarketKeys(db));
+  const write = db.transaction((symbol: number) => history.write(keyOf(symbol), '1d', data[symbol]!, 'upstox'));
+  const started = performance.now();
+  for (let s = 0; s < data.length; s++) write(s);
+  const ms = performance.now() - started;
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return (data.length * BARS) / (ms / 1000);
+}
+
+function raw(data: OhlcvBar[][]): number {
+  const { dir, file } = fresh();
+  const db = openDatabase(file);
+  const key = db.prepare<[string]>('INSERT INTO market_keys (instrument_key) VALUES (?)');
+  const insert = db.prepare(
+    "INSERT INTO candles (instrument_id, timeframe, ts, open, high, low, close, volume, oi, provider) VALUES (?, '1d', ?, ?, ?, ?, ?, ?, ?, 'upstox')",
+  );
+  const write = db.transaction((symbol: number) => {
+    const id = Number(key.run(keyOf(symbol)).lastInsertRowid);
+    for (const b of data[symbol]!) insert.run(id, b.ts, b.open, b.high, b.low, b.close, b.volume, b.oi);
+  });
+  const started = performance.now();
+  for (let s = 0; s < data.length; s++) write(s);
+  const ms = performance.now() - started;
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return (data.length * BARS) / (ms / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const data = Array.from({ length: SYMBOLS }, (_, s) => barsOf(s));
+const store: number[] = [];
+const ceiling: number[] = [];
+viaStore(data.slice(0, 1)); // warm-up: JIT and the file system
+for (let run = 0; run < RUNS; run++) {
+  store.push(viaStore(data));
+  ceiling.push(raw(data));
+}
+const s = median(store);
+const c = median(ceiling);
+console.log(`history upsert: ${SYMBOLS} symbols × ${BARS} daily bars, ${RUNS} runs, medians`);
+console.log(
+  `  history store   ${Math.round(s).toLocaleString('en-IN')} rows/s  (bar ≥ ${BAR_ROWS_PER_SECOND.toLocaleString('en-IN')}: ${s >= BAR_ROWS_PER_SECOND ? 'met' : 'NOT met'})`,
+);
+console.log(`  raw insert      ${Math.round(c).toLocaleString('en-IN')} rows/s`);
+console.log(`  store / raw     ${(s / c).toFixed(2)}x`);
+if (s < BAR_ROWS_PER_SECOND) process.exitCode = 1;
