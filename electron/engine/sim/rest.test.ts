@@ -45,7 +45,11 @@ describe('simulator REST', () => {
       });
     }
     const res = await api(sim, '/v3/feed/market-data-feed/authorize', 'good');
-    const body = (await res.json()) as { status: string; data: { authorized_redirect_uri: string } };
+    const body = (await res.json()) as {
+      status: string;
+      data: { authorized_redirect_uri: string; authorizedRedirectUri: string };
+    };
+    expect(body.data.authorizedRedirectUri).toBe(body.data.authorized_redirect_uri);
     expect(body.status).toBe('success');
     expect(body.data.authorized_redirect_uri).toMatch(
       new RegExp(

@@ -66,7 +66,9 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
       return fail(res, failure, 'UDAPI100050', 'Invalid token used to access API');
     if (failure !== null)
       return fail(res, failure, 'UDAPI100500', 'Something went wrong... please contact Upstox support');
-    return send(res, 200, { status: 'success', data: { authorized_redirect_uri: ctx.issueFeedUrl() } });
+    // Upstox answers the URL under both names; the official SDKs read the camelCase one.
+    const url = ctx.issueFeedUrl();
+    return send(res, 200, { status: 'success', data: { authorized_redirect_uri: url, authorizedRedirectUri: url } });
   }
   let parts: string[];
   try {
