@@ -16,6 +16,7 @@ import type { OhlcvBar } from '../shared/domain/feed';
 import { createHistoryStore } from '../electron/engine/store/history';
 import { createMarketKeys } from '../electron/engine/store/market-keys';
 import { openDatabase } from '../electron/engine/store/open';
+import type { Db } from '../electron/engine/store/types';
 
 const BAR_ROWS_PER_SECOND = 250_000;
 const int = (name: string, fallback: number) => {
@@ -43,16 +44,11 @@ const barsOf = (symbol: number): OhlcvBar[] =>
   });
 const keyOf = (symbol: number) => `NSE_EQ|BENCH${String(symbol).padStart(7, '0')}`;
 
-function fresh(): { file: string; dir: string } {
+/** Rows a second for `writer` (built on a fresh file database) writing every symbol of `data`, one call each. */
+function rowsPerSecond(data: OhlcvBar[][], writer: (db: Db) => (symbol: number) => void): number {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickdesk-bench-history-'));
-  return { dir, file: path.join(dir, 'tickdesk.db') };
-}
-
-function viaStore(data: OhlcvBar[][]): number {
-  const { dir, file } = fresh();
-  const db = openDatabase(file);
-  const history = createHistoryStore(db, createMarketKeys(db));
-  const write = db.transaction((symbol: number) => history.write(keyOf(symbol), '1d', data[symbol]!, 'upstox'));
+  const db = openDatabase(path.join(dir, 'tickdesk.db'));
+  const write = writer(db);
   const started = performance.now();
   for (let s = 0; s < data.length; s++) write(s);
   const ms = performance.now() - started;
@@ -61,24 +57,23 @@ function viaStore(data: OhlcvBar[][]): number {
   return (data.length * BARS) / (ms / 1000);
 }
 
-function raw(data: OhlcvBar[][]): number {
-  const { dir, file } = fresh();
-  const db = openDatabase(file);
-  const key = db.prepare<[string]>('INSERT INTO market_keys (instrument_key) VALUES (?)');
-  const insert = db.prepare(
-    "INSERT INTO candles (instrument_id, timeframe, ts, open, high, low, close, volume, oi, provider) VALUES (?, '1d', ?, ?, ?, ?, ?, ?, ?, 'upstox')",
-  );
-  const write = db.transaction((symbol: number) => {
-    const id = Number(key.run(keyOf(symbol)).lastInsertRowid);
-    for (const b of data[symbol]!) insert.run(id, b.ts, b.open, b.high, b.low, b.close, b.volume, b.oi);
+const viaStore = (data: OhlcvBar[][]) =>
+  rowsPerSecond(data, (db) => {
+    const history = createHistoryStore(db, createMarketKeys(db));
+    return db.transaction((symbol: number) => history.write(keyOf(symbol), '1d', data[symbol]!, 'upstox'));
   });
-  const started = performance.now();
-  for (let s = 0; s < data.length; s++) write(s);
-  const ms = performance.now() - started;
-  db.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-  return (data.length * BARS) / (ms / 1000);
-}
+
+const raw = (data: OhlcvBar[][]) =>
+  rowsPerSecond(data, (db) => {
+    const key = db.prepare<[string]>('INSERT INTO market_keys (instrument_key) VALUES (?)');
+    const insert = db.prepare(
+      "INSERT INTO candles (instrument_id, timeframe, ts, open, high, low, close, volume, oi, provider) VALUES (?, '1d', ?, ?, ?, ?, ?, ?, ?, 'upstox')",
+    );
+    return db.transaction((symbol: number) => {
+      const id = Number(key.run(keyOf(symbol)).lastInsertRowid);
+      for (const b of data[symbol]!) insert.run(id, b.ts, b.open, b.high, b.low, b.close, b.volume, b.oi);
+    });
+  });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const data = Array.from({ length: SYMBOLS }, (_, s) => barsOf(s));

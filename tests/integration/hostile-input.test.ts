@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApi, stopAll, TEST_API_TOKEN, type TestApi } from '../helpers/engine';
 import { rawRequest } from '../helpers/net';
 import { removeTempDirs } from '../helpers/temp-dir';
+import { waitFor } from '../helpers/wait';
 
 let app: TestApi;
 
@@ -70,7 +71,10 @@ describe('the instrument import source', () => {
       const started = await app.call('/api/v1/instruments/import', json('POST', { source }));
       expect(started.status).toBe(202);
       const { jobId }: Loose = await started.json();
-      const job: Loose = await waitForFinal(jobId);
+      const job: Loose = await waitFor(async () => {
+        const current: Loose = await (await app.call(`/api/v1/jobs/${jobId}`)).json();
+        return ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(current.status) ? current : null;
+      }, `import job ${jobId} to finish`);
       expect(job.status).toBe('FAILED');
       messages.push(`${job.error.code}: ${job.error.message.replace(source, '<path>')}`);
     }
@@ -99,14 +103,6 @@ describe('the instrument import source', () => {
     );
   });
 });
-
-async function waitForFinal(jobId: string): Promise<unknown> {
-  for (;;) {
-    const job: Loose = await (await app.call(`/api/v1/jobs/${jobId}`)).json();
-    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(job.status)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('bodies and requests built to break the server', () => {
   it('answers a 4,200-deep JSON body with 400, not 500', async () => {

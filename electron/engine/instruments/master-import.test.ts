@@ -411,14 +411,13 @@ function manyOptions(n: number) {
   );
 }
 
+/** The job kind on the test store, for sources that are named in the payload (the default is never read). */
+const importKindWith = (fetch: typeof globalThis.fetch = noFetch) =>
+  instrumentsImportKind({ store, fetch, defaultSource: () => '/unused.json.gz', allowedOrigins: () => [ASSETS] });
+
 describe('instruments.import job kind', () => {
   it('takes a source, runs one at a time, and reports download, parse and store as phases with overall percentages', async () => {
-    const kind = instrumentsImportKind({
-      store,
-      fetch: noFetch,
-      defaultSource: () => '/unused.json.gz',
-      allowedOrigins: () => [ASSETS],
-    });
+    const kind = importKindWith();
     expect(kind).toMatchObject({ kind: 'instruments.import', concurrency: 1 });
     // No source: the master of the market source open when the job runs.
     const payload = instrumentsImportPayloadSchema(() => [ASSETS]);
@@ -446,14 +445,7 @@ describe('instruments.import job kind', () => {
       // Cancel once the first batch is written.
       if (u.message!.startsWith(`store: ${REPLACE_BATCH} of`)) controller.abort('cancel');
     });
-    await expect(
-      instrumentsImportKind({
-        store,
-        fetch: noFetch,
-        defaultSource: () => '/unused.json.gz',
-        allowedOrigins: () => [ASSETS],
-      }).handler(ctx),
-    ).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(importKindWith().handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
     expect(stored).toEqual([
       `store: 0 of ${REPLACE_BATCH * 2 + 10} rows stored`,
       `store: ${REPLACE_BATCH} of ${REPLACE_BATCH * 2 + 10} rows stored`,
@@ -482,14 +474,7 @@ describe('instruments.import job kind', () => {
       stored.push(Number(/store: (\d+) of/.exec(u.message!)![1]));
       if (stored.length === 1) setImmediate(watch);
     });
-    await expect(
-      instrumentsImportKind({
-        store,
-        fetch: noFetch,
-        defaultSource: () => '/unused.json.gz',
-        allowedOrigins: () => [ASSETS],
-      }).handler(ctx),
-    ).rejects.toBeInstanceOf(JobStoppedError);
+    await expect(importKindWith().handler(ctx)).rejects.toBeInstanceOf(JobStoppedError);
     expect(stagedAtCancel).toBe(REPLACE_BATCH);
     expect(stored).toEqual([0]);
     expect(store.count()).toBe(6);
@@ -499,12 +484,7 @@ describe('instruments.import job kind', () => {
   });
 
   it('fails a bad file permanently and a server error transiently, with the import error code', async () => {
-    const kind = instrumentsImportKind({
-      store,
-      fetch: (async () => new Response('busy', { status: 502 })) as typeof fetch,
-      defaultSource: () => '/unused.json.gz',
-      allowedOrigins: () => [ASSETS],
-    });
+    const kind = importKindWith((async () => new Response('busy', { status: 502 })) as typeof fetch);
     // As the runner sees them: classifyError decides between retry and failure.
     const failureOf = (run: Promise<unknown>) =>
       run.then(
