@@ -56,6 +56,8 @@ export const JobItemSchema = z.object({
   errorMessage: z.string().nullable(),
   records: z.number().int(),
   processingTimeMs: z.number().nullable(),
+  /** What the item's handler recorded of its outcome (an import: the providers that served the symbol). */
+  result: z.unknown(),
 });
 export type JobItem = z.infer<typeof JobItemSchema>;
 

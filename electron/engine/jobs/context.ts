@@ -5,7 +5,7 @@ import type { ItemCounts, ItemFields, JobStore, Lease } from '../store/jobs';
 import type { Db } from '../store/types';
 import { classifyError, JobStoppedError, sleepUnlessStopped, stopReasonOf } from './errors';
 import { backoffDelay } from '../common/backoff';
-import type { ProgressTracker, ProgressUpdate } from './progress';
+import type { EtaSource, ProgressTracker, ProgressUpdate } from './progress';
 
 /** What an item handler may hand back: figures for the item's row, and writes to commit atomically with it. */
 export interface ItemOutcome {
@@ -21,6 +21,8 @@ export interface RunItemsOptions {
   /** Tries per item within one run before the item is marked failed (transient errors only). */
   itemAttempts?: number;
   itemBackoff?: { baseMs: number; maxMs: number };
+  /** Called once an item's outcome is recorded (committed), e.g. to announce it. */
+  onItemDone?: (key: string, outcome: ItemFields) => void;
   /**
    * An item error that dooms every other item too (an expired token): the item is marked failed, no further item
    * starts, and the job fails with that error instead of trying each remaining item in turn.
@@ -41,6 +43,8 @@ export interface JobItems {
   /** Runs every pending item in order, recording each one's outcome; stops at a safe point when asked to. */
   run(handler: (key: string) => Promise<ItemOutcome | void>, options?: RunItemsOptions): Promise<ItemsSummary>;
   counts(): ItemCounts;
+  /** Keys of the items `run` would process now, in order: a job plans its work (and ETA) from them. */
+  pending(): string[];
 }
 
 export interface JobContext<P> {
@@ -51,6 +55,8 @@ export interface JobContext<P> {
   readonly logger: Logger;
   readonly clock: Clock;
   progress(update: ProgressUpdate): void;
+  /** The job's own ETA instead of the moving average of item durations (see ProgressTracker.estimateWith). */
+  estimateWith(source: EtaSource | null): void;
   /** A safe point: throws if the job was asked to stop. */
   checkpoint(): void;
   sleep(ms: number): Promise<void>;
@@ -85,6 +91,7 @@ export interface ContextHost {
 class Context<P> implements JobContext<P> {
   private itemsApi: JobItems | undefined;
   private progressFn: ((update: ProgressUpdate) => void) | undefined;
+  private estimateFn: ((source: EtaSource | null) => void) | undefined;
   private checkpointFn: (() => void) | undefined;
   private sleepFn: ((ms: number) => Promise<void>) | undefined;
   private stepFn: (<T>(name: string, fn: () => Promise<T>) => Promise<T>) | undefined;
@@ -108,6 +115,9 @@ class Context<P> implements JobContext<P> {
   }
   get progress() {
     return (this.progressFn ??= (update) => this.host.tracker.update(update));
+  }
+  get estimateWith() {
+    return (this.estimateFn ??= (source) => this.host.tracker.estimateWith(source));
   }
   get checkpoint() {
     return (this.checkpointFn ??= () => checkpoint(this.host));
@@ -180,34 +190,35 @@ async function runOne(
   const { clock, tracker } = host;
   const attempts = options.itemAttempts ?? 1;
   const backoff = options.itemBackoff ?? { baseMs: 1_000, maxMs: 30_000 };
+  const record = (fields: ItemFields, effect?: () => void) => {
+    finishItem(host, key, clock.now(), fields, effect);
+    options.onItemDone?.(key, fields);
+  };
   for (let attempt = 1; ; attempt++) {
     checkpoint(host);
     const started = clock.now();
     startItem(host, key, started);
     try {
       const outcome = await handler(key);
-      const now = clock.now();
-      finishItem(
-        host,
-        key,
-        now,
-        { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs: now - started, result: outcome?.result },
+      const processingMs = clock.now() - started;
+      record(
+        { status: 'SUCCEEDED', records: outcome?.records ?? 0, processingMs, result: outcome?.result },
         outcome?.commit,
       );
-      tracker.eta.record(now - started);
+      tracker.eta.record(processingMs);
       return 'ok';
     } catch (error) {
       if (error instanceof JobStoppedError) throw error;
       if (host.signal.aborted) throw new JobStoppedError(stopReasonOf(host.signal));
       const failure = classifyError(error, false);
-      const now = clock.now();
+      const failed: ItemFields = {
+        status: 'FAILED',
+        processingMs: clock.now() - started,
+        errorCode: failure.code,
+        errorMessage: failure.message,
+      };
       if (options.failJobOn?.(error)) {
-        finishItem(host, key, now, {
-          status: 'FAILED',
-          processingMs: now - started,
-          errorCode: failure.code,
-          errorMessage: failure.message,
-        });
+        record(failed);
         throw error;
       }
       if (failure.transient && attempt < attempts) {
@@ -215,16 +226,16 @@ async function runOne(
         await sleep(host, backoffDelay(attempt, backoff.baseMs, backoff.maxMs, host.random));
         continue;
       }
-      finishItem(host, key, now, {
-        status: 'FAILED',
-        processingMs: now - started,
-        errorCode: failure.code,
-        errorMessage: failure.message,
-      });
-      tracker.eta.record(now - started);
+      record(failed);
+      tracker.eta.record(failed.processingMs!);
       return failure.transient ? 'transient' : 'permanent';
     }
   }
+}
+
+/** Items left RUNNING by a crash or a stop are pending again: their effects were never committed. */
+function pendingKeys({ store, job }: ContextHost): string[] {
+  return [...store.itemsWithStatus(job.id, 'RUNNING'), ...store.itemsWithStatus(job.id, 'PENDING')];
 }
 
 function itemsApi(host: ContextHost): JobItems {
@@ -235,9 +246,9 @@ function itemsApi(host: ContextHost): JobItems {
       publishCounts(host);
     },
     counts: () => store.itemCounts(job.id),
+    pending: () => pendingKeys(host),
     async run(handler, options = {}) {
-      // Items left RUNNING by a crash or a stop are pending again: their effects were never committed.
-      const pending = [...store.itemsWithStatus(job.id, 'RUNNING'), ...store.itemsWithStatus(job.id, 'PENDING')];
+      const pending = pendingKeys(host);
       const concurrency = Math.max(1, options.concurrency ?? 1);
       host.tracker.setConcurrency(concurrency);
       const summary: ItemsSummary = { succeeded: 0, failed: 0, allFailuresTransient: true };

@@ -254,6 +254,7 @@ export class JobExecution implements ContextHost {
         now,
         this.resultJson,
         JSON.stringify(this.finalProgress),
+        this.kind?.acceptsFailedItems,
       );
     } catch (error) {
       return this.failed(error);

@@ -2,6 +2,9 @@ import type { JobProgress } from '../../../shared/domain/jobs';
 import type { Clock, TimerHandle } from '../common/clock';
 import { EtaEstimator } from './eta';
 
+/** A job's own estimate of its finish (epoch ms) with `remainingItems` left, or null when it cannot tell yet. */
+export type EtaSource = (remainingItems: number, now: number) => number | null;
+
 /** Most progress events a job publishes per second; ticks of progress in between are merged. */
 export const PROGRESS_EVENTS_PER_SECOND = 4;
 const MIN_INTERVAL_MS = 1000 / PROGRESS_EVENTS_PER_SECOND;
@@ -20,6 +23,7 @@ export class ProgressTracker {
   private lastPublished = -Infinity;
   private trailing: TimerHandle | undefined;
   private concurrency = 1;
+  private estimator: EtaSource | null = null;
 
   constructor(
     initial: JobProgress,
@@ -37,6 +41,14 @@ export class ProgressTracker {
     this.concurrency = Math.max(1, n);
   }
 
+  /**
+   * Replaces the moving average with the job's own estimate (an import bound by the rate limiter knows the requests
+   * it still needs and the rate it will be allowed); null from it falls back to the average.
+   */
+  estimateWith(source: EtaSource | null): void {
+    this.estimator = source;
+  }
+
   update(update: ProgressUpdate): void {
     this.state = { ...this.state, ...update };
     this.schedule();
@@ -47,7 +59,8 @@ export class ProgressTracker {
     const done = counts.completed + counts.failed;
     const remaining = Math.max(0, counts.total - done);
     const now = this.clock.now();
-    const eta = remaining === 0 ? now : this.eta.estimate(remaining, this.concurrency, now);
+    const eta =
+      remaining === 0 ? now : (this.estimator?.(remaining, now) ?? this.eta.estimate(remaining, this.concurrency, now));
     this.state = {
       ...this.state,
       completed: counts.completed,

@@ -10,6 +10,11 @@ export interface JobKind<P = unknown> {
   /** At most this many jobs of this kind run at once in one runner. */
   concurrency?: number;
   backoff?: { baseMs: number; maxMs: number };
+  /**
+   * Whether the job may succeed with failed items: the handler judges them (an import succeeds above its success
+   * threshold, and says so by returning). By default a failed item fails the job.
+   */
+  acceptsFailedItems?: boolean;
   /** Whether an error that is neither transient nor permanent is retried; an order never is. */
   retryUnknownErrors?: boolean;
   handler(ctx: JobContext<P>): Promise<unknown>;

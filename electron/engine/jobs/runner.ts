@@ -142,7 +142,14 @@ export function createJobRunner(deps: RunnerDeps) {
           store.saveProgress(execution.record.id, execution.lease, JSON.stringify(execution.tracker.current()), now);
       }
       const succeeded = done.map((e) =>
-        store.succeed(e.record.id, e.lease, now, e.resultJson, JSON.stringify(e.finalProgress)),
+        store.succeed(
+          e.record.id,
+          e.lease,
+          now,
+          e.resultJson,
+          JSON.stringify(e.finalProgress),
+          registry.get(e.record.kind)?.acceptsFailedItems,
+        ),
       );
       if (!claim) return noClaim(succeeded);
 

@@ -159,6 +159,30 @@ export function createJobService({ db, store, registry, runner, clock, logger, e
       announce(queued);
       return queued;
     },
+    /**
+     * Runs a finished job again for its failed items only (all of them, or those of `keys`), keeping the items
+     * that succeeded: a retry of some symbols of an import is a new attempt of the same job. Answers the job and how
+     * many items were reset.
+     */
+    retryItems(id: number, keys: readonly string[] | null): { job: Job; retried: number } {
+      mustGet(id);
+      const retried = store.retryItems(id, keys, clock.now());
+      if (retried === null)
+        throw new WorkstationError(
+          'CONFLICT',
+          `job ${id} has not finished; only a finished job's items can be retried`,
+        );
+      if (retried === 0)
+        throw new WorkstationError(
+          'CONFLICT',
+          keys ? `job ${id} has no failed item among those named` : `job ${id} has no failed item to retry`,
+        );
+      runner.wake();
+      const queued = mustGet(id);
+      logger.info('job items retried', { jobId: id, retried });
+      announce(queued);
+      return { job: queued, retried };
+    },
   };
 }
 export type JobService = ReturnType<typeof createJobService>;

@@ -168,5 +168,6 @@ export function toItemDto(row: DbJobItem): JobItem {
     errorMessage: row.error_message,
     records: row.records,
     processingTimeMs: row.processing_ms,
+    result: parseJson(row.result),
   };
 }

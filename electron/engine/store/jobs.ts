@@ -133,6 +133,12 @@ export function createJobStore(db: Db) {
        WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'
          AND NOT EXISTS (SELECT 1 FROM job_items WHERE job_id = ? AND status = 'FAILED')`,
     ),
+    // For kinds that judge their failed items themselves (an import above its success threshold).
+    succeedWithFailedItems: db.prepare<[string, string, number, number, number, string, number]>(
+      `UPDATE jobs SET status = 'SUCCEEDED', result = ?, error_code = NULL, error_message = NULL, progress = ?,
+              finished_at = ?, lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
+       WHERE id = ? AND lease_owner = ? AND recoveries = ? AND status = 'RUNNING'`,
+    ),
     handBack: db.prepare<[number, number, number, string, number]>(
       `UPDATE jobs SET status = 'QUEUED', attempts = attempts - 1, lease_owner = NULL, lease_expires_at = NULL,
               started_at = NULLIF(started_at, ?), updated_at = ?
@@ -167,6 +173,14 @@ export function createJobStore(db: Db) {
     retry: db.prepare<[number, number, number]>(
       `UPDATE jobs SET status = 'QUEUED', attempts = 0, recoveries = 0, run_at = ?, error_code = NULL, error_message = NULL, result = NULL,
               cancel_requested = 0, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ('FAILED', 'CANCELLED')`,
+    ),
+    requeueFinished: db.prepare<[number, number, number]>(
+      `UPDATE jobs SET status = 'QUEUED', attempts = 0, recoveries = 0, run_at = ?, error_code = NULL, error_message = NULL, result = NULL,
+              cancel_requested = 0, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`,
+    ),
+    resetChosenItems: db.prepare<[number, number, string, string | null]>(
+      `UPDATE job_items SET status = 'PENDING', updated_at = ? WHERE job_id = ? AND status IN (SELECT value FROM json_each(?))
+         AND (?4 IS NULL OR item_key IN (SELECT value FROM json_each(?4)))`,
     ),
     // Each status counted from its own index: jobs_claim, jobs_running, jobs_finished_status (migration 6).
     stats: db.prepare<[], { status: JobStatus; n: number }>(
@@ -351,7 +365,18 @@ export function createJobStore(db: Db) {
      * Records a success (result and progress already JSON) while the lease is held and no item failed; false
      * otherwise, and `holdsLease` tells which of the two it was.
      */
-    succeed(id: number, lease: Lease, now: number, result: string, progress: string): boolean {
+    succeed(
+      id: number,
+      lease: Lease,
+      now: number,
+      result: string,
+      progress: string,
+      acceptFailedItems = false,
+    ): boolean {
+      if (acceptFailedItems)
+        return (
+          s.succeedWithFailedItems.run(result, progress, now, now, id, lease.owner, lease.recoveries).changes === 1
+        );
       return s.succeed.run(result, progress, now, now, id, lease.owner, lease.recoveries, id).changes === 1;
     },
     holdsLease: (id: number, lease: Lease) => s.holdsLease.get(id, lease.owner, lease.recoveries) !== undefined,
@@ -388,6 +413,23 @@ export function createJobStore(db: Db) {
       const changed = s.retry.run(now, now, id).changes === 1;
       if (changed) s.resetItems.run(now, id, JSON.stringify(['FAILED', 'CANCELLED', 'RUNNING']));
       return changed;
+    }),
+    /**
+     * Runs a finished job again for some of its items: its failed and cancelled ones (all, or those of `keys`) go
+     * back to pending, the others keep their outcome. Answers how many items will run, or null when the job is not
+     * finished (nothing changed); with no item to run, nothing changes either.
+     */
+    retryItems: db.transaction((id: number, keys: readonly string[] | null, now: number): number | null => {
+      const job = s.get.get(id);
+      if (!job || (job.status !== 'SUCCEEDED' && job.status !== 'FAILED' && job.status !== 'CANCELLED')) return null;
+      const reset = s.resetChosenItems.run(
+        now,
+        id,
+        JSON.stringify(['FAILED', 'CANCELLED']),
+        keys ? JSON.stringify(keys) : null,
+      ).changes;
+      if (reset > 0) s.requeueFinished.run(now, now, id);
+      return reset;
     }),
     deleteFinishedBefore: (cutoff: number) => s.deleteFinishedBefore.run(cutoff).changes,
     nextQueuedRunAt: () => s.nextRunAt.get()?.run_at ?? null,

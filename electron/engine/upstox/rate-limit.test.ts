@@ -144,6 +144,42 @@ describe('createRateLimiter', () => {
     await expect(limiter.acquire('standard', AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
   });
 
+  it('estimates when n more requests will all have gone out, matching what acquire then does', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ clock });
+    expect(limiter.estimateMs('standard', 50)).toBe(0);
+    expect(limiter.estimateMs('standard', 51)).toBe(1000);
+    // 500 a minute binds, 50 a second within it: the last 200 go out from 2:00, 50 a second, the last at 2:03.
+    const estimate = limiter.estimateMs('standard', 1200);
+    expect(estimate).toBe(123_000);
+
+    const started = clock.now();
+    let lastAt = -1;
+    let sent = 0;
+    for (let i = 0; i < 1200; i++)
+      void limiter.acquire('standard').then(() => {
+        sent++;
+        lastAt = clock.now();
+      });
+    while (sent < 1200) {
+      await flush();
+      clock.advance(100);
+    }
+    expect(lastAt - started).toBeGreaterThanOrEqual(estimate);
+    expect(lastAt - started).toBeLessThanOrEqual(estimate + 100);
+  });
+
+  it('counts the callers already waiting and a 429 penalty into the estimate', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ clock, limits: { standard: { perSecond: 10 } } });
+    for (let i = 0; i < 15; i++) void limiter.acquire('standard');
+    await flush();
+    // 10 went out; 5 wait for the next second, and 10 more after them fill the one after.
+    expect(limiter.estimateMs('standard', 10)).toBe(2000);
+    limiter.penalize('standard', 5000);
+    expect(limiter.estimateMs('standard', 1)).toBe(5000);
+  });
+
   it('refuses a limit below 1', () => {
     const limiter = createRateLimiter({ clock: new FakeClock(), limits: { order: { perSecond: 0 } } });
     expect(() => limiter.tryAcquire('order')).toThrow(RangeError);

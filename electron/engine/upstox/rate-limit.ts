@@ -32,6 +32,11 @@ export interface RateLimiter {
   penalize(family: ApiFamily, ms: number): void;
   /** Changes `family`'s limits from now on (a user setting); requests already counted stay counted. */
   setLimits(family: ApiFamily, limits: Partial<BucketLimits>): void;
+  /**
+   * Milliseconds from now until `requests` more requests of `family` could all have gone out, behind the callers
+   * already waiting and within every window: the least time the work can take, whatever the concurrency.
+   */
+  estimateMs(family: ApiFamily, requests: number): number;
 }
 
 export interface RateLimiterOptions {
@@ -166,6 +171,22 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       const state = stateOf(family);
       Object.assign(state, windowsOf(family, { ...state.limits, ...limits }));
       if (state.queue.length > 0) pump(state);
+    },
+
+    estimateMs(family, requests) {
+      const state = stateOf(family);
+      const now = clock.now();
+      waitFor(state, now);
+      const stamps = state.stamps.slice();
+      let at = Math.max(now, state.blockedUntil);
+      // Sends one at a time at the earliest moment every window allows, as pump() would.
+      for (let n = state.queue.length + Math.max(0, Math.ceil(requests)); n > 0; n--) {
+        for (const { ms, limit } of state.windows) {
+          if (stamps.length >= limit) at = Math.max(at, stamps[stamps.length - limit]! + ms);
+        }
+        stamps.push(at);
+      }
+      return at - now;
     },
 
     penalize(family, ms) {
