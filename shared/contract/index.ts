@@ -8,6 +8,7 @@ import type { EVENT_ENVELOPE_VERSION } from '../constants';
 import type { CommandSpec, EventDelivery, EventSpec } from './define';
 import { calendarCommands, calendarEvents } from './calendar';
 import { feedCommands, feedEvents } from './feed';
+import { importsCommands, importsEvents } from './imports';
 import { instrumentsCommands, instrumentsEvents } from './instruments';
 import { jobsCommands, jobsEvents } from './jobs';
 import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from './names';
@@ -52,6 +53,7 @@ export const commands = mergeDomains('command', [
   calendarCommands,
   feedCommands,
   instrumentsCommands,
+  importsCommands,
 ]);
 export const events = mergeDomains('event', [
   systemEvents,
@@ -60,6 +62,7 @@ export const events = mergeDomains('event', [
   calendarEvents,
   feedEvents,
   instrumentsEvents,
+  importsEvents,
 ]);
 
 export type Commands = typeof commands;

@@ -32,6 +32,16 @@ export const COMMAND_NAMES = [
   'instruments.search',
   'instruments.get',
   'instruments.import',
+  'imports.start',
+  'imports.plan',
+  'imports.list',
+  'imports.get',
+  'imports.symbols',
+  'imports.retry',
+  'universes.list',
+  'universes.get',
+  'universes.create',
+  'universes.delete',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -43,6 +53,9 @@ export const EVENT_NAMES = [
   'job_failed',
   'feed_status',
   'market_ticks',
+  'data_import_started',
+  'symbol_processing_complete',
+  'data_import_completed',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -192,5 +192,10 @@ export const CandleSchema = z.object({
   close: z.number(),
   volume: z.number(),
   oi: z.number(),
+  /**
+   * Where the bar came from: the import provider that served it (`upstox`, `yahoo`, `csv`, `demo`), `live` for a
+   * bar built from the feed's ticks, `<provider>+live` for the current bar completed by live ticks.
+   */
+  source: z.string().optional(),
 });
 export type Candle = z.infer<typeof CandleSchema>;

@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger';
 import type { JobService } from '../jobs/service';
 import type { SettingsService } from '../settings/service';
 import type { Stores } from '../store';
+import { createMergedCandles } from '../store/candle-merge';
 import { createFeedDecoder } from '../upstox/feed-decode';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import { loadFeedSchema } from '../upstox/proto';
@@ -29,7 +30,7 @@ import { TICK_RETENTION_KIND, tickRetentionKind } from './tick-retention.job';
 export interface FeedModuleDeps {
   /** The live world streams from Upstox; the demo world from the built-in simulator. */
   world: WorldName;
-  stores: Pick<Stores, 'db' | 'subscriptions' | 'ticks' | 'candles'>;
+  stores: Pick<Stores, 'db' | 'subscriptions' | 'ticks' | 'candles' | 'history'>;
   clock: Clock;
   logger: Logger;
   emit: Emit;
@@ -67,6 +68,7 @@ export function createFeedModule(deps: FeedModuleDeps) {
     logger: deps.logger.child('ticks'),
     emit: deps.emit,
   });
+  const merged = createMergedCandles(stores.candles, stores.history);
   const sourceDeps = { clock, logger, fetch: deps.http, limiter: deps.limiter };
   const sourceListeners = new Set<SourceListener>();
   let source: OpenedSource | null = null;
@@ -129,7 +131,7 @@ export function createFeedModule(deps: FeedModuleDeps) {
     'feed.unsubscribe': ({ instrumentKeys }) => service.unsubscribe(instrumentKeys),
     'feed.latestTicks': ({ keys }) => service.latestTicks(keys),
     'feed.reconnect': () => service.reconnect(),
-    'candles.list': (query) => stores.candles.query(query),
+    'candles.list': (query) => merged.query(query, clock.now()),
   };
 
   return {

@@ -75,7 +75,7 @@ const BUCKET_SQL: Readonly<Record<Exclude<Timeframe, '1m'>, string>> = {
 };
 
 /** Longest bucket of each timeframe, to bound the rows read for the last bucket of a range. */
-const BUCKET_SPAN_MS: Readonly<Record<Exclude<Timeframe, '1m'>, number>> = {
+export const BUCKET_SPAN_MS: Readonly<Record<Exclude<Timeframe, '1m'>, number>> = {
   '1h': HOUR_MS,
   '1d': DAY_MS,
   '1w': 7 * DAY_MS,
@@ -88,7 +88,7 @@ export function istIso(ms: number): string {
 }
 
 /** A bound of a candle query as epoch ms; a bare date is the whole IST day. */
-function parseBound(value: string | undefined, end: boolean): number | undefined {
+export function parseBound(value: string | undefined, end: boolean): number | undefined {
   if (value === undefined) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return Date.parse(`${value}T00:00:00+05:30`) + (end ? DAY_MS - 1 : 0);
   return Date.parse(value);

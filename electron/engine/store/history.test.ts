@@ -106,7 +106,7 @@ describe('imported history store', () => {
       .map((c) => String(c[0]))
       .filter((sql) => /^\s*SELECT/.test(sql) && /FROM candles\b/.test(sql));
     prepare.mockRestore();
-    expect(reads).toHaveLength(2);
+    expect(reads).toHaveLength(3);
     for (const sql of reads) {
       const args = sql.includes('BETWEEN') ? [1, '1d', 0, 1, 10] : [1, '1d'];
       const plan = queryPlan(db, sql, args).join('\n');

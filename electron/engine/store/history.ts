@@ -44,6 +44,10 @@ export function createHistoryStore(db: Db, keys: MarketKeys) {
     `SELECT ts, open, high, low, close, volume, oi, provider FROM candles
      WHERE instrument_id = ? AND timeframe = ? AND ts BETWEEN ? AND ? ORDER BY ts LIMIT ?`,
   );
+  const selectLatest = db.prepare<[number, ImportTimeframe, number, number, number], HistoryRow>(
+    `SELECT ts, open, high, low, close, volume, oi, provider FROM candles
+     WHERE instrument_id = ? AND timeframe = ? AND ts BETWEEN ? AND ? ORDER BY ts DESC LIMIT ?`,
+  );
   const selectStored = db.prepare<
     [number, ImportTimeframe],
     { first: number | null; last: number | null; count: number }
@@ -80,6 +84,15 @@ export function createHistoryStore(db: Db, keys: MarketKeys) {
       const id = keys.find(instrumentKey);
       if (id === undefined) return [];
       return selectRange.all(id, timeframe, from, to, limit).map((r) => ({ ...r, oi: r.oi ?? 0 }));
+    },
+    /** The latest `limit` bars starting within [from, to] (epoch ms, inclusive), oldest first: what a chart shows. */
+    latest(instrumentKey: string, timeframe: ImportTimeframe, from: number, to: number, limit: number): HistoryBar[] {
+      const id = keys.find(instrumentKey);
+      if (id === undefined) return [];
+      return selectLatest
+        .all(id, timeframe, from, to, limit)
+        .reverse()
+        .map((r) => ({ ...r, oi: r.oi ?? 0 }));
     },
     /** What is stored for an instrument and timeframe, or null when nothing is: an import fetches only the rest. */
     stored(instrumentKey: string, timeframe: ImportTimeframe): StoredRange | null {

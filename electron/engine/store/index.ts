@@ -1,6 +1,7 @@
 import { createCandleStore } from './candles';
 import { createHistoryStore } from './history';
 import { createHolidayStore } from './holidays';
+import { createImportRunStore } from './import-runs';
 import { createInstrumentStore } from './instruments';
 import { createJobStore } from './jobs';
 import { createMarketKeys } from './market-keys';
@@ -8,6 +9,7 @@ import { createScheduleStore } from './schedules';
 import { createSettingsStore } from './settings';
 import { createSubscriptionStore } from './subscriptions';
 import { createTickStore } from './ticks';
+import { createUniverseStore } from './universes';
 import type { Db } from './types';
 
 /** Every store of one database, each built once; the tick, candle and history stores share one instrument-key cache. */
@@ -25,6 +27,8 @@ export function createStores(db: Db) {
     candles: createCandleStore(db, marketKeys),
     history: createHistoryStore(db, marketKeys),
     instruments: createInstrumentStore(db),
+    universes: createUniverseStore(db),
+    importRuns: createImportRunStore(db),
   };
 }
 export type Stores = ReturnType<typeof createStores>;

@@ -259,7 +259,20 @@ function prepareSet(db: Db, table: TableSet) {
     count: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`),
     byKey: db.prepare<[string], DbInstrument>(`SELECT * FROM ${table} WHERE instrument_key = ?`),
     byOrder: db.prepare<[number], DbInstrument>(`SELECT * FROM ${table} WHERE search_order = ?`),
+    // The EQ series first: a symbol may also trade in other series (BE, BZ) under other keys.
+    equities: db.prepare<[], EquityListing>(
+      `SELECT instrument_key AS instrumentKey, trading_symbol AS tradingSymbol, isin, name FROM ${table}
+       WHERE segment IN ('NSE_EQ', 'BSE_EQ') ORDER BY segment = 'NSE_EQ' DESC, instrument_type = 'EQ' DESC, search_order`,
+    ),
   };
+}
+
+/** An equity as universes resolve their members against it. */
+export interface EquityListing {
+  instrumentKey: string;
+  tradingSymbol: string;
+  isin: string | null;
+  name: string;
 }
 type PreparedSet = ReturnType<typeof prepareSet>;
 
@@ -410,6 +423,9 @@ export function createInstrumentStore(db: Db) {
     },
 
     count: (): number => live()?.count.get()!.n ?? 0,
+
+    /** Every NSE (then BSE) equity listing, the EQ series first: what a universe's symbols and ISINs resolve against. */
+    equities: (): EquityListing[] => live()?.equities.all() ?? [],
   };
 }
 

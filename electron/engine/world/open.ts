@@ -87,7 +87,17 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     market: feed,
     assetsUrl: name === 'live' ? deps.upstox.assetsUrl : null,
   });
-  const imports = createImportsModule();
+  const imports = createImportsModule({
+    world: name,
+    stores,
+    clock,
+    logger,
+    emit,
+    jobs: jobs.service,
+    limiter: deps.limiter,
+    resourcesDir: deps.resourcesDir,
+    market: feed,
+  });
   const maintenance = createDatabaseMaintenanceModule({ db });
 
   const modules: readonly EngineModule[] = [maintenance, jobs, instruments, imports, feed];
@@ -102,6 +112,7 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     jobs,
     feed,
     instruments,
+    imports,
     handlers: { ...jobs.handlers, ...instruments.handlers, ...imports.handlers, ...feed.handlers },
     start(): void {
       logger.info('world opened', { file: path.basename(db.name) });

@@ -18,6 +18,11 @@ export class ProviderError extends Error {
     super(message);
     this.name = 'ProviderError';
   }
+
+  /** The code the job runner records for a symbol that failed with it (a SelfClassifyingError). */
+  get jobCode(): string {
+    return this.code;
+  }
 }
 
 export interface CandleRequest {

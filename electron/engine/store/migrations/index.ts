@@ -8,6 +8,7 @@ import jobsStatusIndex from './0006-jobs-status-index';
 import instrumentsAlt from './0007-instruments-alt';
 import legacyMarketData from './0008-legacy-market-data';
 import candles from './0009-candles';
+import universesImports from './0010-universes-imports';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'instruments-alt', up: instrumentsAlt },
   { version: 8, name: 'legacy-market-data', up: legacyMarketData },
   { version: 9, name: 'candles', up: candles },
+  { version: 10, name: 'universes-imports', up: universesImports },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
