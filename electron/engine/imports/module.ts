@@ -13,6 +13,7 @@ import type { UpstoxRest } from '../upstox/rest';
 import { createProviderChain } from './chain';
 import { ohlcvImportKind } from './ohlcv.job';
 import type { OhlcvProvider } from './providers/provider';
+import { cachedProvider, createFormingBarCache } from './providers/ttl-cache';
 import { createUpstoxProvider } from './providers/upstox';
 import { createImportService } from './service';
 import { createUniverseService, loadPredefinedUniverses } from './universes/service';
@@ -49,6 +50,8 @@ export function createImportsModule(deps: ImportsModuleDeps) {
     clock,
   });
 
+  // A scan or a second import within a minute reuses the still-forming bar instead of asking again.
+  const formingBars = createFormingBarCache(clock);
   // Providers follow the open source (its REST client carries the token and the host); made once per source.
   let builtFor: UpstoxRest | null = null;
   let providers: readonly OhlcvProvider[] = [];
@@ -60,7 +63,7 @@ export function createImportsModule(deps: ImportsModuleDeps) {
         ...(rest ? [createUpstoxProvider(rest, deps.world === 'demo' ? 'demo' : 'upstox')] : []),
         // Demo candles never mix with real ones: the simulator is the demo world's only source.
         ...(deps.world === 'live' ? (deps.fallbacks ?? []) : []),
-      ];
+      ].map((provider) => cachedProvider(provider, formingBars));
     }
     return providers;
   };

@@ -6,6 +6,10 @@ import type { Logger } from '../common/logger';
 import type { TradingDays } from '../jobs/scheduler';
 import { createFeedModule } from '../feed/module';
 import { createImportsModule } from '../imports/module';
+import { createCsvFolderProvider } from '../imports/providers/csv-folder';
+import type { OhlcvProvider } from '../imports/providers/provider';
+import { createYahooProvider } from '../imports/providers/yahoo';
+import { ensureOwnerOnlyDir } from '../common/owner-only';
 import { createInstrumentsModule } from '../instruments/module';
 import type { EngineModule } from '../jobs/engine-module';
 import { createJobsModule } from '../jobs/module';
@@ -89,6 +93,7 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
   });
   const imports = createImportsModule({
     world: name,
+    fallbacks: name === 'live' ? liveFallbacks(deps, logger) : [],
     stores,
     clock,
     logger,
@@ -130,3 +135,19 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
   };
 }
 export type World = ReturnType<typeof openWorld>;
+
+/** The folder where a user drops candle files (`RELIANCE.csv`, `RELIANCE_1w.csv`) for the CSV provider. */
+export const CANDLE_FILES_DIR = 'candle-files';
+
+/**
+ * Where live imports turn when Upstox cannot serve a symbol: files the user dropped in the data folder, then Yahoo
+ * Finance's end-of-day history (daily and weekly), so a user without an Upstox login still gets real history.
+ */
+function liveFallbacks(deps: WorldDeps, logger: Logger): OhlcvProvider[] {
+  const folder = path.join(deps.dataDir, CANDLE_FILES_DIR);
+  ensureOwnerOnlyDir(folder);
+  return [
+    createCsvFolderProvider({ folder }),
+    createYahooProvider({ fetch: deps.http, clock: deps.clock, logger: logger.child('imports') }),
+  ];
+}
