@@ -9,13 +9,17 @@ import { FeedHub, type SubscriptionLimits, type TicksSentHook } from './hub';
 import { MarketModel } from './market';
 import { startSimulatorServer } from './server';
 import { masterRow, type DemoInstrument } from './universe';
+import { loadUniverseFiles } from './universe-files';
 
 export type { SimulatorFaults } from './faults';
 export type { DemoInstrument, DemoInstrumentType } from './universe';
 export type { SubscriptionLimits, TicksSentHook } from './hub';
 
 export interface UpstoxSimulatorOptions {
-  /** `<repo>/resources`: the feed schema is loaded from `proto/` below it. */
+  /**
+   * `<repo>/resources`: the feed schema is loaded from `proto/` below it, and every member of the universes in
+   * `universes/` is listed as an instrument (the built-in set alone when there is no such folder).
+   */
   resourcesDir: string;
   /** 0 (default) picks a free port; the host is always 127.0.0.1. */
   port?: number;
@@ -84,7 +88,14 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
   const logger = options.logger ?? SILENT_LOGGER;
   const seed = options.seed ?? 1;
   const tickIntervalMs = options.tickIntervalMs ?? 250;
-  const model = new MarketModel({ seed, now: clock.now(), tickIntervalMs, ticksPerInterval: options.ticksPerInterval });
+  const universeMembers = loadUniverseFiles(options.resourcesDir).flatMap((u) => u.members);
+  const model = new MarketModel({
+    seed,
+    now: clock.now(),
+    tickIntervalMs,
+    ticksPerInterval: options.ticksPerInterval,
+    universeMembers,
+  });
   const encoder = new FrameEncoder(schema, model);
   const hub = new FeedHub({
     model,

@@ -1,3 +1,4 @@
+import type { PredefinedMember } from '../../../shared/domain/universes';
 import { HistoryGenerator, roundBar, volumeWeights, type Bar } from './history';
 import { blackScholes, futuresFair, roundToTick, smileIv, YEAR_MS, type OptionValue } from './pricing';
 import { createRng, gaussian, hashString, rngFor, type Rng } from './rng';
@@ -14,6 +15,7 @@ import {
 import {
   derivativeEntries,
   MARKET_VOL,
+  memberSpotEntries,
   NIFTY_KEY,
   spotEntries,
   typicalVolume,
@@ -72,6 +74,8 @@ export interface MarketModelOptions {
   tickIntervalMs?: number;
   /** How many instruments change per step; `'all'` moves every instrument every step. */
   ticksPerInterval?: number | 'all';
+  /** Members of the predefined universes: each one the built-in tables lack is listed too, as a spot instrument. */
+  universeMembers?: readonly PredefinedMember[];
 }
 
 const idioVol = (e: UniverseEntry) =>
@@ -98,6 +102,8 @@ export class MarketModel {
   private readonly vix: number;
   private market = 0;
   private stepNo = 0;
+  /** The built-in indices and equities, which sit before the ones the universe files add. */
+  private readonly builtInSpots: number;
 
   constructor(private readonly options: MarketModelOptions) {
     const { seed, now } = options;
@@ -105,7 +111,9 @@ export class MarketModel {
     const open = istMinuteMs(this.day, SESSION_OPEN_MINUTE);
     // Before 09:15 IST the demo market is open anyway; its session then starts at midnight.
     this.sessionOpen = now >= open ? open : dayStartMs(this.day);
-    const spots = spotEntries();
+    const builtIn = spotEntries();
+    this.builtInSpots = builtIn.length;
+    const spots = [...builtIn, ...memberSpotEntries(options.universeMembers ?? [], builtIn)];
     this.universe = spots;
     this.history = new HistoryGenerator(seed, this.universe);
     const spotBars = this.simulateSpots(now);
@@ -296,6 +304,8 @@ export class MarketModel {
    */
   private simulateSpots(now: number): Bar[][] {
     const rng = rngFor(this.options.seed, this.day, 0x5e55);
+    // The added instruments draw from their own stream: the built-in ones replay the same morning with or without them.
+    const memberRng = rngFor(this.options.seed, this.day, 0x5e56);
     const minutes = Math.max(0, Math.floor(now / MINUTE_MS) - Math.floor(this.sessionOpen / MINUTE_MS));
     const years = (MINUTE_MS * DEMO_SPEED) / TRADING_YEAR_MS;
     const weights = volumeWeights(SESSION_MINUTES);
@@ -306,11 +316,12 @@ export class MarketModel {
       const dMarket = MARKET_VOL * Math.sqrt(years) * gaussian(rng);
       const w = (weights[m] ?? meanWeight) / meanWeight;
       this.universe.forEach((e, i) => {
+        const draw = i < this.builtInSpots ? rng : memberRng;
         const prev = logs[i]!;
         const next =
-          prev + e.params.beta * dMarket + idioVol(e) * Math.sqrt(years) * gaussian(rng) + e.params.drift * years;
-        const wick = Math.exp(0.3 * idioVol(e) * Math.sqrt(years) * Math.abs(gaussian(rng)));
-        const noise = Math.exp(0.4 * gaussian(rng));
+          prev + e.params.beta * dMarket + idioVol(e) * Math.sqrt(years) * gaussian(draw) + e.params.drift * years;
+        const wick = Math.exp(0.3 * idioVol(e) * Math.sqrt(years) * Math.abs(gaussian(draw)));
+        const noise = Math.exp(0.4 * gaussian(draw));
         logs[i] = next;
         const [o, c] = [Math.exp(prev), Math.exp(next)];
         const volume = Math.round(((e.params.dailyVolume * w) / SESSION_MINUTES) * noise);

@@ -1,3 +1,4 @@
+import type { PredefinedMember } from '../../../shared/domain/universes';
 import { hashString, unitHash } from './rng';
 import { dayToDate, masterExpiryMs, monthlyExpiries, nextWeeklyExpiry, symbolDate } from './time';
 
@@ -211,6 +212,121 @@ export function spotEntries(): UniverseEntry[] {
       }),
     );
   });
+  return out;
+}
+
+/**
+ * Exchange tokens of the instruments the predefined universes add: above the derivatives' range (30,000 to
+ * 119,999), so a token never depends on which contracts a date lists.
+ */
+const MEMBER_TOKEN_BASE = 200_000;
+const MEMBER_TOKEN_SPAN = 700_000;
+
+/** A free token from the hash of a symbol or key, the next free one after it on a collision. */
+function memberToken(taken: Set<string>, identity: string): string {
+  let n = MEMBER_TOKEN_BASE + (hashString(identity) % MEMBER_TOKEN_SPAN);
+  while (taken.has(String(n))) n = MEMBER_TOKEN_BASE + ((n + 1 - MEMBER_TOKEN_BASE) % MEMBER_TOKEN_SPAN);
+  taken.add(String(n));
+  return String(n);
+}
+
+function memberEquity(symbol: string, name: string, isin: string, token: string): UniverseEntry {
+  const h = hashString(symbol);
+  // Two significant figures, as the built-in table's levels: from about 50 to 10,000 rupees.
+  const price = Number((50 * 200 ** unitHash(h, 5)).toPrecision(2));
+  const instrument: DemoInstrument = {
+    instrumentKey: `NSE_EQ|${isin}`,
+    tradingSymbol: symbol,
+    name: name.toUpperCase(),
+    segment: 'NSE_EQ',
+    exchange: 'NSE',
+    instrumentType: 'EQ',
+    isin,
+    exchangeToken: token,
+    lotSize: 1,
+    tickSize: equityTick(price),
+    freezeQuantity: 100_000,
+    expiry: null,
+    strike: null,
+    underlyingKey: null,
+    underlyingSymbol: null,
+    weekly: null,
+  };
+  // Mid and small caps: a wider spread of volatility than the large caps above, and less turnover.
+  const turnover = 1e9 + 9e9 * unitHash(h, 3);
+  return spotEntry(instrument, {
+    base: price,
+    vol: 0.22 + 0.22 * unitHash(h, 1),
+    beta: 0.6 + 0.7 * unitHash(h, 2),
+    drift: 0.03 + 0.15 * unitHash(h, 4),
+    dailyVolume: Math.round(turnover / price),
+  });
+}
+
+function memberIndex(instrumentKey: string, symbol: string, name: string, token: string): UniverseEntry {
+  const h = hashString(instrumentKey);
+  const instrument: DemoInstrument = {
+    instrumentKey,
+    tradingSymbol: symbol,
+    name,
+    segment: 'NSE_INDEX',
+    exchange: 'NSE',
+    instrumentType: 'INDEX',
+    isin: null,
+    exchangeToken: token,
+    lotSize: 0,
+    tickSize: 0.01,
+    freezeQuantity: null,
+    expiry: null,
+    strike: null,
+    underlyingKey: null,
+    underlyingSymbol: null,
+    weekly: null,
+  };
+  return spotEntry(instrument, {
+    base: Number((6000 * 12 ** unitHash(h, 5)).toPrecision(3)),
+    vol: 0.13 + 0.09 * unitHash(h, 1),
+    beta: 0.85 + 0.3 * unitHash(h, 2),
+    drift: 0.07 + 0.07 * unitHash(h, 4),
+    dailyVolume: 0,
+  });
+}
+
+/**
+ * The members of the predefined universes that `builtIn` lacks, as extra spot instruments: equities by NSE
+ * symbol (keyed by ISIN), indices by instrument key. Members are taken in symbol (or key) order whatever the
+ * files' order, so a symbol keeps its token while the files change around it (a token collision aside).
+ */
+export function memberSpotEntries(
+  members: readonly PredefinedMember[],
+  builtIn: readonly UniverseEntry[],
+): UniverseEntry[] {
+  const symbols = new Set(
+    builtIn.filter((e) => e.instrument.instrumentType === 'EQ').map((e) => e.instrument.tradingSymbol),
+  );
+  const keys = new Set(builtIn.map((e) => e.instrument.instrumentKey));
+  const taken = new Set(builtIn.map((e) => e.instrument.exchangeToken));
+  const equities = new Map<string, { name: string; isin: string }>();
+  const indices = new Map<string, { symbol: string; name: string }>();
+  for (const m of members) {
+    if (m.isin !== undefined) {
+      if (!symbols.has(m.symbol) && !equities.has(m.symbol)) equities.set(m.symbol, { name: m.name, isin: m.isin });
+    } else if (m.instrumentKey?.startsWith('NSE_INDEX|') && !keys.has(m.instrumentKey)) {
+      if (!indices.has(m.instrumentKey)) indices.set(m.instrumentKey, { symbol: m.symbol, name: m.name });
+    }
+  }
+  const out: UniverseEntry[] = [];
+  for (const symbol of [...equities.keys()].sort()) {
+    const { name, isin } = equities.get(symbol)!;
+    // One instrument per key: a second symbol for an ISIN already listed (a rename) adds nothing.
+    if (keys.has(`NSE_EQ|${isin}`)) continue;
+    keys.add(`NSE_EQ|${isin}`);
+    out.push(memberEquity(symbol, name, isin, memberToken(taken, symbol)));
+  }
+  for (const key of [...indices.keys()].sort()) {
+    const { symbol, name } = indices.get(key)!;
+    out.push(memberIndex(key, symbol, name, memberToken(taken, key)));
+  }
   return out;
 }
 
