@@ -122,6 +122,84 @@ describe('OHLCV import through the Local API (demo world, the simulator as the s
     expect(runs[0]).toMatchObject({ runId: run.runId, status: 'SUCCEEDED', universes: [universeId] });
   });
 
+  it('retries a chosen failed symbol as a new attempt of the same run, and refuses one that did not fail', async () => {
+    const app = await demoApp();
+    const { body: universe } = await send(app, 'POST', '/api/v1/universes', { name: 'Banks', csv: BANKS_CSV });
+    const started = await send(app, 'POST', '/api/v1/imports', { universes: [universe.id], timeframes: ['1d'] });
+    const runId = started.body.runId as number;
+    await finished(app, runId);
+
+    const refused = await send(app, 'POST', `/api/v1/imports/${runId}/retry`, { symbols: ['HDFCBANK'] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0].path).toEqual(['symbols', 0]);
+
+    const retried = await send(app, 'POST', `/api/v1/imports/${runId}/retry`, { symbols: ['notabank'] });
+    expect(retried).toEqual({ status: 202, body: { runId, retryCount: 1, retried: 1 } });
+    const run = await finished(app, runId);
+    expect(run).toMatchObject({
+      retryCount: 1,
+      progress: { completed: 5, failed: 1, total: 6 },
+      failedSymbols: ['NOTABANK'],
+    });
+    const [failed] = await get(app, `/api/v1/imports/${runId}/symbols?status=failed`);
+    expect(failed).toMatchObject({ symbol: 'NOTABANK', attempts: 2, errorCode: 'SYMBOL_NOT_FOUND' });
+    // One run in the history, not two.
+    expect((await get(app, '/api/v1/imports')).filter((r: Loose) => r.runId === runId)).toHaveLength(1);
+  });
+
+  it('fails a symbol whose bars cannot be stored with STORAGE_FAILED, keeps none of its bars, and raises it once', async () => {
+    const app = await demoApp();
+    const SBIN = 'NSE_EQ|INE062A01020';
+    const events: Loose[] = [];
+    app.engine.events.subscribe((envelope) => events.push(envelope));
+    // The disk refuses this one instrument's rows, as a full disk would refuse them all.
+    app.engine.db.exec(`
+      INSERT INTO market_keys (instrument_key) VALUES ('${SBIN}') ON CONFLICT DO NOTHING;
+      CREATE TRIGGER refuse_sbin BEFORE INSERT ON candles
+      WHEN NEW.instrument_id = (SELECT id FROM market_keys WHERE instrument_key = '${SBIN}')
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+    const started = await send(app, 'POST', '/api/v1/imports', {
+      symbols: ['NSE_EQ|INE040A01034', SBIN, 'NSE_EQ|INE090A01021'],
+      timeframes: ['1d', '1w'],
+      lookbackDays: { '1d': 200, '1w': 400 },
+    });
+    const run = await finished(app, started.body.runId);
+    expect(run.progress).toMatchObject({ completed: 2, failed: 1 });
+    const [failed] = await get(app, `/api/v1/imports/${run.runId}/symbols?status=failed`);
+    expect(failed).toMatchObject({ symbol: 'SBIN', errorCode: 'STORAGE_FAILED', records: 0 });
+    expect(failed.errorMessage).toMatch(/database or disk is full/);
+    // The 1d bars were written before the 1w ones failed: the transaction took them back.
+    const stored = app.engine.db
+      .prepare(
+        'SELECT COUNT(*) AS n FROM candles c JOIN market_keys k ON k.id = c.instrument_id WHERE k.instrument_key = ?',
+      )
+      .get(SBIN) as { n: number };
+    expect(stored.n).toBe(0);
+    const alarms = events.filter((e) => e.event === 'critical_error' && e.payload.errorCode === 'STORAGE_FAILED');
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0].payload).toMatchObject({
+      component: 'imports',
+      recoveryAction: expect.stringMatching(/disk space/),
+    });
+    const completed = events
+      .filter((e) => e.event === 'symbol_processing_complete')
+      .map((e) => [e.payload.symbol, e.payload.status]);
+    expect(completed).toEqual(
+      expect.arrayContaining([
+        ['SBIN', 'failed'],
+        ['HDFCBANK', 'succeeded'],
+        ['ICICIBANK', 'succeeded'],
+      ]),
+    );
+    expect(events.find((e) => e.event === 'data_import_completed')?.payload).toMatchObject({
+      runId: run.runId,
+      status: 'FAILED',
+      succeeded: 2,
+      failed: 1,
+      totalSymbols: 3,
+    });
+  });
+
   it('refuses bad requests with 400 naming the field, and queues nothing', async () => {
     const app = await demoApp();
     const before = (await get(app, '/api/v1/jobs?kind=ohlcv.import')).length;

@@ -178,9 +178,10 @@ export function createJobStore(db: Db) {
       `UPDATE jobs SET status = 'QUEUED', attempts = 0, recoveries = 0, run_at = ?, error_code = NULL, error_message = NULL, result = NULL,
               cancel_requested = 0, finished_at = NULL, updated_at = ? WHERE id = ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')`,
     ),
-    resetChosenItems: db.prepare<[number, number, string, string | null]>(
-      `UPDATE job_items SET status = 'PENDING', updated_at = ? WHERE job_id = ? AND status IN (SELECT value FROM json_each(?))
-         AND (?4 IS NULL OR item_key IN (SELECT value FROM json_each(?4)))`,
+    resetChosenItems: db.prepare<{ now: number; id: number; statuses: string; keys: string | null }>(
+      `UPDATE job_items SET status = 'PENDING', updated_at = @now
+       WHERE job_id = @id AND status IN (SELECT value FROM json_each(@statuses))
+         AND (@keys IS NULL OR item_key IN (SELECT value FROM json_each(@keys)))`,
     ),
     // Each status counted from its own index: jobs_claim, jobs_running, jobs_finished_status (migration 6).
     stats: db.prepare<[], { status: JobStatus; n: number }>(
@@ -422,12 +423,12 @@ export function createJobStore(db: Db) {
     retryItems: db.transaction((id: number, keys: readonly string[] | null, now: number): number | null => {
       const job = s.get.get(id);
       if (!job || (job.status !== 'SUCCEEDED' && job.status !== 'FAILED' && job.status !== 'CANCELLED')) return null;
-      const reset = s.resetChosenItems.run(
+      const reset = s.resetChosenItems.run({
         now,
         id,
-        JSON.stringify(['FAILED', 'CANCELLED']),
-        keys ? JSON.stringify(keys) : null,
-      ).changes;
+        statuses: JSON.stringify(['FAILED', 'CANCELLED']),
+        keys: keys ? JSON.stringify(keys) : null,
+      }).changes;
       if (reset > 0) s.requeueFinished.run(now, now, id);
       return reset;
     }),
