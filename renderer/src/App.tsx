@@ -3,6 +3,7 @@ import { VIEWS, type ViewId } from '../../shared/constants';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app';
+import { ImportsView } from './views/Imports';
 import { JobsView } from './views/Jobs';
 import { MarketView } from './views/Market';
 import { Placeholder } from './views/Placeholder';
@@ -34,6 +35,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <JobsView />;
     case 'market':
       return <MarketView />;
+    case 'imports':
+      return <ImportsView />;
     default:
       return <Placeholder view={view} />;
   }

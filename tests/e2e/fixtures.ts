@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test as base } from '@playwright/test';
 import { EngineApi } from './pages/api';
+import { ImportsPage } from './pages/imports';
 import { JobsPage } from './pages/jobs';
 import { MarketPage } from './pages/market';
 import { SettingsPage } from './pages/settings';
@@ -64,6 +65,7 @@ export interface Pages {
   api: EngineApi;
   shell: Shell;
   market: MarketPage;
+  imports: ImportsPage;
   jobs: JobsPage;
   settings: SettingsPage;
 }
@@ -82,6 +84,7 @@ export const test = base.extend<Pages, { app: ServedApp }>({
   api: async ({ request, app }, use) => use(new EngineApi(request, app)),
   shell: async ({ page, app }, use) => use(new Shell(page, app)),
   market: async ({ shell }, use) => use(new MarketPage(shell)),
+  imports: async ({ shell }, use) => use(new ImportsPage(shell)),
   jobs: async ({ shell }, use) => use(new JobsPage(shell)),
   settings: async ({ shell }, use) => use(new SettingsPage(shell)),
 });

@@ -15,7 +15,10 @@ test.describe('app shell', () => {
 
   test('navigates by click and by keyboard', async ({ page, shell }) => {
     await shell.open();
-    for (const name of ['Imports', 'Scanner', 'Deep-dive', 'Reports', 'Orders']) {
+    await shell.navButton('Imports').click();
+    await expect(shell.heading('Imports')).toBeVisible();
+    await expect(page.getByRole('form', { name: 'New import' })).toBeVisible();
+    for (const name of ['Scanner', 'Deep-dive', 'Reports', 'Orders']) {
       await shell.navButton(name).click();
       await expect(shell.heading(name)).toBeVisible();
       await expect(page.getByText('Not available yet')).toBeVisible();
@@ -23,6 +26,7 @@ test.describe('app shell', () => {
     await shell.navButton('Jobs').click();
     await expect(shell.heading('Jobs')).toBeVisible();
     await shell.goTo('settings');
+    await shell.goTo('imports');
     await shell.goTo('market');
     await expect(shell.navButton('Market')).toHaveAttribute('aria-current', 'page');
   });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { FeedStatus, LatestTick, LatestTicks, Subscription } from '../../../shared/domain/feed';
+import type { FeedStatus, LatestTick, LatestTicks, Subscription, Timeframe } from '../../../shared/domain/feed';
 import type { Instrument } from '../../../shared/domain/instruments';
 import { JOB_KINDS } from '../../../shared/job-kinds';
 import type { Bridge } from '../bridge';
@@ -24,6 +24,8 @@ export interface MarketState {
   selectedKey: string | null;
   /** The instrument the price chart shows. */
   chartKey: string | null;
+  /** The timeframe the price chart shows. */
+  chartTimeframe: Timeframe;
 }
 
 export const useMarketStore = create<MarketState>()(() => ({
@@ -34,6 +36,7 @@ export const useMarketStore = create<MarketState>()(() => ({
   instruments: {},
   selectedKey: null,
   chartKey: null,
+  chartTimeframe: '1m',
 }));
 
 /** Replaces the watchlist; keeps the selection and the chart on an instrument that is still subscribed. */
@@ -79,6 +82,15 @@ export function rememberInstruments(list: readonly Instrument[]): void {
 
 export function selectInstrument(key: string | null, openChart = false): void {
   useMarketStore.setState(openChart ? { selectedKey: key, chartKey: key } : { selectedKey: key });
+}
+
+export function setChartTimeframe(timeframe: Timeframe): void {
+  useMarketStore.setState({ chartTimeframe: timeframe });
+}
+
+/** Charts an instrument on a timeframe, with its watchlist row selected. */
+export function showChart(key: string, timeframe: Timeframe): void {
+  useMarketStore.setState({ selectedKey: key, chartKey: key, chartTimeframe: timeframe });
 }
 
 /** Feed-status counts per mode, compared with the watchlist, tell whether someone else changed the subscriptions. */

@@ -1,10 +1,11 @@
 import type { Bridge } from '../bridge';
 import { wireApp } from './app';
+import { wireImports } from './imports';
 import { wireJobs } from './jobs';
 import { wireMarket } from './market';
 
 /** Wires every store to the bridge; each domain's store is fed by its own wire. Returns a function that unwires all. */
 export function wireStores(bridge: Bridge): () => void {
-  const offs = [wireApp(bridge), wireJobs(bridge), wireMarket(bridge)];
+  const offs = [wireApp(bridge), wireJobs(bridge), wireMarket(bridge), wireImports(bridge)];
   return () => offs.forEach((off) => off());
 }

@@ -1,20 +1,12 @@
 import { memo, useMemo, useState } from 'react';
-import type { Job, JobStatus } from '../../../shared/domain/jobs';
+import type { Job } from '../../../shared/domain/jobs';
 import { useBridge } from '../bridge-context';
-import { ProgressBar } from '../components/ProgressBar';
+import { JOB_STATUS_TONE, ProgressBar } from '../components/ProgressBar';
 import { formatClock, formatDateTime, formatEta } from '../lib/format';
 import { useCommand } from '../lib/use-command';
 import { useNow } from '../lib/use-now';
 import { jobsNewestFirst, useJobsStore } from '../stores/jobs';
 import { SchedulesPanel } from './Schedules';
-
-const TONE: Record<JobStatus, 'accent' | 'ok' | 'bad' | 'muted'> = {
-  QUEUED: 'muted',
-  RUNNING: 'accent',
-  SUCCEEDED: 'ok',
-  FAILED: 'bad',
-  CANCELLED: 'muted',
-};
 
 function StatsCards() {
   const stats = useJobsStore((s) => s.stats);
@@ -63,7 +55,7 @@ const JobRow = memo(function JobRow({ job }: { job: Job }) {
         {job.priority !== 'NORMAL' ? <span className="muted small"> {job.priority}</span> : null}
       </td>
       <td className="progress-cell">
-        <ProgressBar percentage={p.percentage} tone={TONE[job.status]} label={`Job ${job.id} progress`} />
+        <ProgressBar percentage={p.percentage} tone={JOB_STATUS_TONE[job.status]} label={`Job ${job.id} progress`} />
         <div className="small muted progress-text">
           <span data-testid="job-percentage">{p.percentage.toFixed(0)}%</span> {counts}
           {p.failed > 0 ? <span className="bad"> · {p.failed} failed</span> : null}

@@ -9,12 +9,7 @@ export interface ViewInfo {
 
 export const VIEW_INFO: Record<ViewId, ViewInfo> = {
   market: { id: 'market', label: 'Market' },
-  imports: {
-    id: 'imports',
-    label: 'Imports',
-    upcoming:
-      'OHLCV imports of a universe (NIFTY 50, F&O stocks, your CSV) over several timeframes, with per-symbol status, progress with ETA and "retry failed".',
-  },
+  imports: { id: 'imports', label: 'Imports' },
   scanner: {
     id: 'scanner',
     label: 'Scanner',

@@ -3,11 +3,19 @@ import { useEffect, useRef, useState } from 'react';
 import { useBridge } from '../../bridge-context';
 import { WorldBadge } from '../../components/WorldBadge';
 import { useAppStore } from '../../stores/app';
-import { displaySymbol, useMarketStore } from '../../stores/market';
+import { displaySymbol, setChartTimeframe, useMarketStore } from '../../stores/market';
+import { ChartLegend } from './ChartLegend';
 import { applyTheme, createPriceChart, drawBars, drawLiveBar, type ChartApi } from './chart-setup';
 import { formatPrice, formatSigned, toneOf } from './format';
 import { useInstrument } from './instrument-lookup';
-import { candlesToBars, CHART_TIMEFRAMES, foldTick, type ChartTimeframe, type LiveBarState } from './live-bar';
+import {
+  candlesToBars,
+  CHART_TIMEFRAMES,
+  foldTick,
+  type Bar,
+  type ChartTimeframe,
+  type LiveBarState,
+} from './live-bar';
 
 /** What is drawn, for which instrument and timeframe; anything else on screen is still loading. */
 interface Drawn {
@@ -16,6 +24,15 @@ interface Drawn {
   bars: number;
   error: string | null;
 }
+
+/** A bar for the legend, with the chart it belongs to (anything else is left over from the previous chart). */
+interface LegendBar {
+  key: string;
+  timeframe: ChartTimeframe;
+  bar: Bar;
+}
+
+const INTRADAY: ReadonlySet<ChartTimeframe> = new Set(['1m', '1h']);
 
 function ChartHeader({
   instrumentKey,
@@ -59,13 +76,22 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
   const bridge = useBridge();
   const hostRef = useRef<HTMLDivElement>(null);
   const apiRef = useRef<ChartApi | null>(null);
-  const [timeframe, setTimeframe] = useState<ChartTimeframe>('1m');
+  const timeframe = useMarketStore((s) => s.chartTimeframe);
   const [drawn, setDrawn] = useState<Drawn>({ key: null, timeframe: null, bars: 0, error: null });
+  // The drawn bars by chart time, for the legend under the crosshair; the latest one when the crosshair is away.
+  const barsByTime = useRef(new Map<number, Bar>());
+  const charted = useRef<{ key: string; timeframe: ChartTimeframe } | null>(null);
+  const [latest, setLatest] = useState<LegendBar | null>(null);
+  const [hovered, setHovered] = useState<LegendBar | null>(null);
   const theme = useAppStore((s) => s.settings?.values.theme ?? 'dark');
 
   useEffect(() => {
     const api = createPriceChart(hostRef.current!);
     apiRef.current = api;
+    api.chart.subscribeCrosshairMove((param) => {
+      const bar = typeof param.time === 'number' ? barsByTime.current.get(param.time) : undefined;
+      setHovered(bar && charted.current ? { ...charted.current, bar } : null);
+    });
     return () => {
       apiRef.current = null;
       api.chart.remove();
@@ -83,8 +109,10 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
   useEffect(() => {
     const api = apiRef.current;
     if (!api || !instrumentKey) return;
-    api.chart.applyOptions({ timeScale: { timeVisible: timeframe !== '1d' } });
+    api.chart.applyOptions({ timeScale: { timeVisible: INTRADAY.has(timeframe) } });
     drawBars(api, []);
+    barsByTime.current = new Map();
+    charted.current = { key: instrumentKey, timeframe };
     let cancelled = false;
     let unsubscribe = () => {};
     const live: LiveBarState = { last: null, cumulativeVolume: null };
@@ -94,6 +122,8 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
       const folded = foldTick(live, tick, timeframe);
       if (!folded) return;
       drawLiveBar(api, folded.bar);
+      barsByTime.current.set(folded.bar.time, folded.bar);
+      setLatest({ key: instrumentKey, timeframe, bar: folded.bar });
       if (folded.isNew) {
         count++;
         setDrawn({ key: instrumentKey, timeframe, bars: count, error: null });
@@ -105,7 +135,9 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
         if (cancelled) return;
         const bars = candlesToBars(candles);
         drawBars(api, bars);
+        barsByTime.current = new Map(bars.map((bar) => [bar.time, bar]));
         live.last = bars.at(-1) ?? null;
+        if (live.last) setLatest({ key: instrumentKey, timeframe, bar: live.last });
         count = bars.length;
         setDrawn({ key: instrumentKey, timeframe, bars: count, error: null });
         const current = useMarketStore.getState().ticks[instrumentKey];
@@ -132,6 +164,10 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
   }, [bridge, instrumentKey, timeframe]);
 
   const current = drawn.key === instrumentKey && drawn.timeframe === timeframe;
+  const ofThisChart = (legend: LegendBar | null) =>
+    legend && legend.key === instrumentKey && legend.timeframe === timeframe ? legend.bar : null;
+  const lastBar = ofThisChart(latest);
+  const legendBar = ofThisChart(hovered) ?? lastBar;
   const bars = current ? drawn.bars : 0;
   let overlay: string | null = null;
   if (!instrumentKey) overlay = 'Select an instrument in the watchlist to chart it.';
@@ -142,7 +178,7 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
   return (
     <section className="chart-panel" aria-label="Price chart">
       {instrumentKey ? (
-        <ChartHeader instrumentKey={instrumentKey} timeframe={timeframe} onTimeframe={setTimeframe} />
+        <ChartHeader instrumentKey={instrumentKey} timeframe={timeframe} onTimeframe={setChartTimeframe} />
       ) : null}
       <div
         className="chart-frame"
@@ -150,8 +186,10 @@ export function PriceChart({ instrumentKey }: { instrumentKey: string | null }) 
         data-bars={bars}
         data-instrument={instrumentKey ?? ''}
         data-timeframe={timeframe}
+        data-last-source={lastBar?.source ?? ''}
       >
         <div ref={hostRef} className={instrumentKey ? 'chart-host' : 'chart-host idle'} />
+        {current && !drawn.error ? <ChartLegend bar={legendBar} timeframe={timeframe} /> : null}
         {overlay ? (
           <div
             className={drawn.error && current ? 'chart-overlay bad' : 'chart-overlay'}

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { candlesToBars, foldTick, IST_SHIFT_S, toChartTime, type LiveBarState } from './live-bar';
+import {
+  barStart,
+  candlesToBars,
+  describeSource,
+  foldTick,
+  IST_SHIFT_S,
+  toChartTime,
+  type LiveBarState,
+} from './live-bar';
 
 const tick = (ltt: string, ltp: number, volume: number | null = null) => ({ ltp, ltt, receivedAt: ltt, volume });
 
@@ -63,5 +71,34 @@ describe('live bar', () => {
       c('2025-06-02T09:16:00+05:30', 4),
     ]);
     expect(bars.map((b) => b.close)).toEqual([2, 4]);
+  });
+
+  it('puts weekly bars on Mondays and monthly bars on the first, in IST', () => {
+    // Thursday 4 December 2025, 10:00 IST.
+    const t = toChartTime('2025-12-04T10:00:00+05:30');
+    expect(barStart(t, '1w')).toBe(toChartTime('2025-12-01T00:00:00+05:30'));
+    expect(barStart(t, '1M')).toBe(toChartTime('2025-12-01T00:00:00+05:30'));
+    // 00:30 IST on the 1st is still the new month, though it is the previous day in UTC.
+    expect(barStart(toChartTime('2026-01-01T00:30:00+05:30'), '1M')).toBe(toChartTime('2026-01-01T00:00:00+05:30'));
+    expect(barStart(toChartTime('2025-12-07T23:59:00+05:30'), '1w')).toBe(toChartTime('2025-12-01T00:00:00+05:30'));
+    expect(barStart(toChartTime('2025-12-08T00:00:00+05:30'), '1w')).toBe(toChartTime('2025-12-08T00:00:00+05:30'));
+  });
+
+  it('marks an imported bar completed by ticks as live, as the engine names it, and a bar ticks opened as live', () => {
+    const [week] = candlesToBars([
+      { ts: '2025-12-01T00:00:00+05:30', open: 10, high: 12, low: 9, close: 11, volume: 50, oi: 0, source: 'demo' },
+    ]);
+    const state: LiveBarState = { last: week!, cumulativeVolume: null };
+    expect(foldTick(state, tick('2025-12-04T10:00:00+05:30', 13), '1w')).toMatchObject({
+      isNew: false,
+      bar: { open: 10, high: 13, source: 'demo+live' },
+    });
+    expect(foldTick(state, tick('2025-12-08T09:15:00+05:30', 14), '1w')).toMatchObject({
+      isNew: true,
+      bar: { open: 14, source: 'live' },
+    });
+    expect(describeSource('demo')).toBe('imported (demo)');
+    expect(describeSource('upstox+live')).toBe('imported (upstox) + live');
+    expect(describeSource('live')).toBe('live');
   });
 });
