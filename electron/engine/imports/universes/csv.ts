@@ -47,7 +47,7 @@ function refuse(details: ErrorDetail[]): never {
 }
 
 const problem = (line: number, value: string, reason: string): ErrorDetail => ({
-  path: ['file', line],
+  path: ['csv', line],
   message: `line ${line}: ${reason}`,
   line,
   value,
