@@ -98,15 +98,21 @@ describe('provider chain', () => {
     expect(chain.breakers().upstox).toBe('closed');
   });
 
-  it('opens at once on a refused key, and an unknown symbol never counts against the provider', async () => {
-    const notFound = () => new ProviderError('SYMBOL_NOT_FOUND', 'unknown', false);
+  it("opens at once on a refused key; an unknown symbol or one symbol's unusable answer never counts against the provider", async () => {
+    let n = 0;
+    const notFound = () =>
+      n++ % 2 === 0
+        ? new ProviderError('SYMBOL_NOT_FOUND', 'unknown', false)
+        : new ProviderError('BAD_RESPONSE', 'one garbled answer', false);
     const upstox = scripted('upstox', [
       ...Array.from({ length: 6 }, notFound),
       new ProviderError('API_KEY_INVALID', 'expired', false),
     ]);
     const { chain } = chainOf(upstox.provider);
     for (let i = 0; i < 6; i++)
-      await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'SYMBOL_NOT_FOUND' });
+      await expect(chain.fetch(want(), signal())).rejects.toMatchObject({
+        code: i % 2 === 0 ? 'SYMBOL_NOT_FOUND' : 'BAD_RESPONSE',
+      });
     expect(chain.breakers().upstox).toBe('closed');
     await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'API_KEY_INVALID' });
     expect(chain.breakers().upstox).toBe('open');
@@ -120,5 +126,44 @@ describe('provider chain', () => {
     const answered: number[] = [];
     await chain.fetch(want('1d'), signal(), (ms) => answered.push(ms));
     expect(answered).toHaveLength(2);
+  });
+
+  it("with no other source, a symbol waits for a paused provider's trial instead of failing unasked", async () => {
+    const upstox = scripted('upstox', Array.from({ length: 5 }, timeout));
+    const { chain, clock } = chainOf(upstox.provider);
+    for (let i = 0; i < 5; i++)
+      await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'NETWORK_TIMEOUT' });
+    expect(chain.breakers().upstox).toBe('open');
+
+    let settled = false;
+    const waiting = chain.fetch(want(), signal()).finally(() => (settled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(upstox.asked).toHaveLength(5);
+    clock.advance(59_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    clock.advance(1_000);
+    await expect(waiting).resolves.toMatchObject({ provider: 'upstox' });
+    expect(upstox.asked).toHaveLength(7);
+    expect(chain.breakers().upstox).toBe('closed');
+  });
+
+  it("a symbol that waited fails with the answer its own trial request got, not another symbol's", async () => {
+    const upstox = scripted(
+      'upstox',
+      Array.from({ length: 20 }, (_, n) => new ProviderError('NETWORK_TIMEOUT', `no answer ${n + 1}`, true)),
+    );
+    const { chain, clock } = chainOf(upstox.provider);
+    for (let i = 0; i < 5; i++)
+      await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'NETWORK_TIMEOUT' });
+    let done = false;
+    const outcome = chain.fetch(want(), signal()).catch((error: unknown) => ((done = true), error));
+    for (let cooldowns = 0; !done && cooldowns < 10; cooldowns++) {
+      for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+      clock.advance(60_000);
+    }
+    expect(await outcome).toMatchObject({ code: 'NETWORK_TIMEOUT', message: 'no answer 6' });
+    // One trial request after the cooldown, not a storm.
+    expect(upstox.asked).toHaveLength(6);
   });
 });

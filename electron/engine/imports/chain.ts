@@ -1,5 +1,6 @@
 import type { OhlcvBar } from '../../../shared/domain/feed';
 import type { ImportTimeframe } from '../../../shared/domain/imports';
+import { delay } from '../common/backoff';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { StoredRange } from '../store/history';
@@ -14,6 +15,10 @@ export interface BreakerOptions {
 }
 
 export const DEFAULT_BREAKER: BreakerOptions = { failures: 5, cooldownMs: 60_000 };
+/** How often a symbol waiting on a paused provider looks again while another symbol's trial request runs. */
+const TRIAL_POLL_MS = 1_000;
+/** Cooldowns a symbol waits out for a paused provider before it fails with the provider's last error. */
+const MAX_PAUSE_WAITS = 3;
 
 /**
  * Keeps a failing provider out of the chain for a while: after `failures` failures in a row (at once for a refused
@@ -45,6 +50,13 @@ export class CircuitBreaker {
     return true;
   }
 
+  /** How long until a request may try the provider again (0: now); while another's trial runs, a short poll. */
+  resumeInMs(): number {
+    const state = this.state();
+    if (state !== 'open') return 0;
+    return this.trial ? TRIAL_POLL_MS : Math.max(0, this.openUntil - this.clock.now());
+  }
+
   success(): void {
     this.streak = 0;
     this.openUntil = 0;
@@ -61,8 +73,12 @@ export class CircuitBreaker {
   }
 }
 
-/** Whether a failure says something about the provider (so the breaker counts it) rather than about the symbol. */
-const isProviderFailure = (error: ProviderError) => error.code !== 'SYMBOL_NOT_FOUND';
+/**
+ * Whether a failure says something about the provider as a whole (so the breaker counts it): it does not answer,
+ * limits us, or refuses the key. An unknown symbol or one symbol's unusable answer is about that symbol.
+ */
+const isProviderFailure = (error: ProviderError) =>
+  error.code === 'NETWORK_TIMEOUT' || error.code === 'API_RATE_LIMIT' || error.code === 'API_KEY_INVALID';
 
 export interface RangeWanted {
   instrumentKey: string;
@@ -85,8 +101,10 @@ export interface ProviderChain {
   plannedRequests(want: Omit<RangeWanted, 'instrumentKey' | 'tradingSymbol'>): number;
   /**
    * Every bar of the range from the first provider that serves all of it, in chain order, skipping providers whose
-   * breaker is open; bars of a provider that failed half-way are dropped, never mixed with another's. Throws the
-   * first provider's error when none could serve it. `onRequest` is told of every request that got an answer.
+   * breaker is open; bars of a provider that failed half-way are dropped, never mixed with another's. When only a
+   * paused provider could still serve it, waits for that provider's trial (up to three cooldowns); a refused key
+   * fails at once. Throws the first provider's error when none could serve it. `onRequest` is told of every request
+   * that got an answer.
    */
   fetch(want: RangeWanted, signal: AbortSignal, onRequest?: (ms: number) => void): Promise<RangeFetched>;
   breakers(): Record<string, ReturnType<CircuitBreaker['state']>>;
@@ -106,6 +124,67 @@ export function createProviderChain(deps: {
     return breaker;
   };
 
+  /** One pass over the chain: the first provider that serves the whole range, or every failure and when a paused one may be tried. */
+  async function tryEach(
+    want: RangeWanted,
+    signal: AbortSignal,
+    onRequest: ((ms: number) => void) | undefined,
+  ): Promise<RangeFetched | { errors: ProviderError[]; resumeInMs: number | null }> {
+    const { timeframe } = want;
+    const errors: ProviderError[] = [];
+    let resumeInMs: number | null = null;
+    for (const provider of deps.providers()) {
+      if (!provider.supports(timeframe)) continue;
+      const breaker = breakerOf(provider.id);
+      if (!breaker.allow()) {
+        const last = breaker.lastError!;
+        // A refused key fails every symbol alike, and waiting does not fix it: say so at once.
+        if (last.code !== 'API_KEY_INVALID') resumeInMs = Math.min(resumeInMs ?? Infinity, breaker.resumeInMs());
+        errors.push(
+          new ProviderError(
+            last.code,
+            `${provider.id} paused after failures: ${last.message}`,
+            last.code !== 'API_KEY_INVALID',
+          ),
+        );
+        continue;
+      }
+      const requests = planRequests(provider.limits(timeframe), want.wantedFrom, want.today, want.stored);
+      const bars: OhlcvBar[] = [];
+      try {
+        for (const range of requests) {
+          const started = clock.now();
+          try {
+            bars.push(...(await provider.fetchCandles({ ...want, ...range }, signal)));
+          } finally {
+            onRequest?.(clock.now() - started);
+          }
+        }
+        breaker.success();
+        return { provider: provider.id, bars, requests: requests.length };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const failure =
+          error instanceof ProviderError
+            ? error
+            : new ProviderError(
+                'BAD_RESPONSE',
+                `${provider.id}: ${error instanceof Error ? error.message : String(error)}`,
+                false,
+              );
+        if (isProviderFailure(failure)) breaker.failure(failure);
+        errors.push(failure);
+        logger.warn('provider failed, trying the next', {
+          provider: provider.id,
+          instrumentKey: want.instrumentKey,
+          timeframe,
+          code: failure.code,
+        });
+      }
+    }
+    return { errors, resumeInMs };
+  }
+
   return {
     plannedRequests({ timeframe, wantedFrom, today, stored }) {
       const provider = deps.providers().find((p) => p.supports(timeframe));
@@ -113,59 +192,22 @@ export function createProviderChain(deps: {
     },
 
     async fetch(want, signal, onRequest) {
-      const { timeframe } = want;
-      const errors: ProviderError[] = [];
-      for (const provider of deps.providers()) {
-        if (!provider.supports(timeframe)) continue;
-        const breaker = breakerOf(provider.id);
-        if (!breaker.allow()) {
-          if (breaker.lastError)
-            errors.push(
-              new ProviderError(
-                breaker.lastError.code,
-                `${provider.id} paused after failures: ${breaker.lastError.message}`,
-                breaker.lastError.retryable,
-              ),
-            );
-          continue;
-        }
-        const requests = planRequests(provider.limits(timeframe), want.wantedFrom, want.today, want.stored);
-        const bars: OhlcvBar[] = [];
-        try {
-          for (const range of requests) {
-            const started = clock.now();
-            try {
-              bars.push(...(await provider.fetchCandles({ ...want, ...range }, signal)));
-            } finally {
-              onRequest?.(clock.now() - started);
-            }
-          }
-          breaker.success();
-          return { provider: provider.id, bars, requests: requests.length };
-        } catch (error) {
-          if (signal.aborted) throw error;
-          const failure =
-            error instanceof ProviderError
-              ? error
-              : new ProviderError(
-                  'BAD_RESPONSE',
-                  `${provider.id}: ${error instanceof Error ? error.message : String(error)}`,
-                  false,
-                );
-          if (isProviderFailure(failure)) breaker.failure(failure);
-          errors.push(failure);
-          logger.warn('provider failed, trying the next', {
-            provider: provider.id,
-            instrumentKey: want.instrumentKey,
-            timeframe,
-            code: failure.code,
-          });
-        }
+      for (let waited = 0; ; waited++) {
+        const round = await tryEach(want, signal, onRequest);
+        if ('bars' in round) return round;
+        // Only paused providers could still serve it: wait for the first one's trial rather than fail a symbol
+        // that was never asked for.
+        if (round.resumeInMs === null || waited >= MAX_PAUSE_WAITS)
+          throw (
+            round.errors[0] ??
+            new ProviderError(
+              'SYMBOL_NOT_FOUND',
+              `no source serves ${want.timeframe} candles of ${want.tradingSymbol}`,
+              false,
+            )
+          );
+        await delay(clock, round.resumeInMs, signal);
       }
-      throw (
-        errors[0] ??
-        new ProviderError('SYMBOL_NOT_FOUND', `no source serves ${timeframe} candles of ${want.tradingSymbol}`, false)
-      );
     },
 
     breakers: () => Object.fromEntries([...breakers].map(([id, b]) => [id, b.state()])),
