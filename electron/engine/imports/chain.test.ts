@@ -166,4 +166,18 @@ describe('provider chain', () => {
     // One trial request after the cooldown, not a storm.
     expect(upstox.asked).toHaveLength(6);
   });
+
+  it("does not wait for a paused fallback when the first provider answered: its error is the symbol's", async () => {
+    const upstox = scripted(
+      'upstox',
+      Array.from({ length: 7 }, () => new ProviderError('SYMBOL_NOT_FOUND', 'unknown', false)),
+    );
+    const yahoo = scripted('yahoo', Array.from({ length: 5 }, timeout));
+    const { chain } = chainOf(upstox.provider, yahoo.provider);
+    for (let i = 0; i < 5; i++)
+      await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'SYMBOL_NOT_FOUND' });
+    expect(chain.breakers()).toEqual({ upstox: 'closed', yahoo: 'open' });
+    await expect(chain.fetch(want(), signal())).rejects.toMatchObject({ code: 'SYMBOL_NOT_FOUND' });
+    expect(yahoo.asked).toHaveLength(5);
+  });
 });

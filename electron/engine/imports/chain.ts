@@ -101,9 +101,9 @@ export interface ProviderChain {
   plannedRequests(want: Omit<RangeWanted, 'instrumentKey' | 'tradingSymbol'>): number;
   /**
    * Every bar of the range from the first provider that serves all of it, in chain order, skipping providers whose
-   * breaker is open; bars of a provider that failed half-way are dropped, never mixed with another's. When only a
-   * paused provider could still serve it, waits for that provider's trial (up to three cooldowns); a refused key
-   * fails at once. Throws the first provider's error when none could serve it. `onRequest` is told of every request
+   * breaker is open; bars of a provider that failed half-way are dropped, never mixed with another's. When the first
+   * provider able to serve it is paused and none after it could, waits for that provider's trial (up to three
+   * cooldowns); a refused key fails at once. Throws the first provider's error when none could serve it. `onRequest` is told of every request
    * that got an answer.
    */
   fetch(want: RangeWanted, signal: AbortSignal, onRequest?: (ms: number) => void): Promise<RangeFetched>;
@@ -138,8 +138,9 @@ export function createProviderChain(deps: {
       const breaker = breakerOf(provider.id);
       if (!breaker.allow()) {
         const last = breaker.lastError!;
-        // A refused key fails every symbol alike, and waiting does not fix it: say so at once.
-        if (last.code !== 'API_KEY_INVALID') resumeInMs = Math.min(resumeInMs ?? Infinity, breaker.resumeInMs());
+        // Worth waiting for only when its answer is the one that counts (no provider before it answered), and not
+        // for a refused key, which fails every symbol alike: say so at once.
+        if (errors.length === 0 && last.code !== 'API_KEY_INVALID') resumeInMs = breaker.resumeInMs();
         errors.push(
           new ProviderError(
             last.code,
@@ -195,8 +196,8 @@ export function createProviderChain(deps: {
       for (let waited = 0; ; waited++) {
         const round = await tryEach(want, signal, onRequest);
         if ('bars' in round) return round;
-        // Only paused providers could still serve it: wait for the first one's trial rather than fail a symbol
-        // that was never asked for.
+        // The first provider able to serve it is paused: wait for its trial rather than fail a symbol with an error
+        // it never got.
         if (round.resumeInMs === null || waited >= MAX_PAUSE_WAITS)
           throw (
             round.errors[0] ??
