@@ -6,7 +6,7 @@ import { createRateLimiter } from './rate-limit';
 /** Lets promise callbacks that timers just triggered run. */
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function track(promise: Promise<void>): { settled: () => 'pending' | 'resolved' | 'rejected'; error: () => unknown } {
+function track(promise: Promise<unknown>): { settled: () => 'pending' | 'resolved' | 'rejected'; error: () => unknown } {
   let state: 'pending' | 'resolved' | 'rejected' = 'pending';
   let error: unknown;
   promise.then(
@@ -178,6 +178,25 @@ describe('createRateLimiter', () => {
     expect(limiter.estimateMs('standard', 10)).toBe(2000);
     limiter.penalize('standard', 5000);
     expect(limiter.estimateMs('standard', 1)).toBe(5000);
+  });
+
+  it('counts a slot from its answer: a request answered late frees its slot a window after the answer, as the server counts it', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ clock, limits: { standard: { perSecond: 2 } } });
+    const first = await limiter.acquire('standard');
+    const second = await limiter.acquire('standard');
+    expect(first).toBe(clock.now());
+    clock.advance(300);
+    // Both answers come 300 ms after the requests went out.
+    limiter.answered('standard', first);
+    limiter.answered('standard', second);
+    const third = track(limiter.acquire('standard'));
+    clock.advance(700);
+    await flush();
+    expect(third.settled(), 'one second after the send, but not after the answer').toBe('pending');
+    clock.advance(300);
+    await flush();
+    expect(third.settled()).toBe('resolved');
   });
 
   it('refuses a limit below 1', () => {

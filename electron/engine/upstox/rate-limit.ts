@@ -24,8 +24,18 @@ const WINDOWS_MS: Readonly<Record<keyof BucketLimits, number>> = {
 };
 
 export interface RateLimiter {
-  /** Resolves once a request of `family` may go out (first come, first served); rejects when `signal` aborts. */
-  acquire(family: ApiFamily, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves once a request of `family` may go out (first come, first served), with the time its slot was counted
+   * at (hand it to `answered`); rejects when `signal` aborts.
+   */
+  acquire(family: ApiFamily, signal?: AbortSignal): Promise<number>;
+  /**
+   * The request counted at `sentAt` has its answer: its slot is counted from now on. A server counts a request when
+   * it arrives, which is after we sent it; counting from the answer (always later than its arrival) keeps a slot
+   * from freeing here before it frees there, so requests released at a window's edge never land inside the
+   * server's window.
+   */
+  answered(family: ApiFamily, sentAt: number): void;
   /** Takes a slot and returns 0, or returns the milliseconds until one frees up (taking nothing). */
   tryAcquire(family: ApiFamily): number;
   /** Holds every caller of `family` back for `ms` (after a 429: the server is counting differently from us). */
@@ -45,7 +55,7 @@ export interface RateLimiterOptions {
 }
 
 interface Waiter {
-  resolve(): void;
+  resolve(sentAt: number): void;
   reject(reason: unknown): void;
   detach(): void;
 }
@@ -130,7 +140,7 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
       take(state, now);
       const waiter = state.queue.shift();
       waiter?.detach();
-      waiter?.resolve();
+      waiter?.resolve(now);
     }
   }
 
@@ -138,11 +148,12 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     acquire(family, signal) {
       const state = stateOf(family);
       if (signal?.aborted) return Promise.reject(abortReason(signal));
-      if (state.queue.length === 0 && waitFor(state, clock.now()) === 0) {
-        take(state, clock.now());
-        return Promise.resolve();
+      const now = clock.now();
+      if (state.queue.length === 0 && waitFor(state, now) === 0) {
+        take(state, now);
+        return Promise.resolve(now);
       }
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<number>((resolve, reject) => {
         const onAbort = (): void => {
           const index = state.queue.indexOf(waiter);
           if (index >= 0) state.queue.splice(index, 1);
@@ -170,6 +181,20 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
     setLimits(family, limits) {
       const state = stateOf(family);
       Object.assign(state, windowsOf(family, { ...state.limits, ...limits }));
+      if (state.queue.length > 0) pump(state);
+    },
+
+    answered(family, sentAt) {
+      const state = stateOf(family);
+      const at = state.stamps.lastIndexOf(sentAt);
+      // Already aged out of every window (or never counted): nothing left to move.
+      if (at < 0) return;
+      const now = Math.max(sentAt, clock.now());
+      state.stamps.splice(at, 1);
+      // Stamps stay in time order: the windows read them by position.
+      let i = state.stamps.length;
+      while (i > 0 && state.stamps[i - 1]! > now) i--;
+      state.stamps.splice(i, 0, now);
       if (state.queue.length > 0) pump(state);
     },
 

@@ -169,13 +169,15 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
     const url = urlFor(req);
     const what = `${req.method} ${req.path}`;
     for (let attemptNo = 1; ; attemptNo++) {
-      await limiter.acquire(family, req.signal);
+      const sentAt = await limiter.acquire(family, req.signal);
       let error: UpstoxApiError;
       try {
         return (await attempt(req, url, what)) as T;
       } catch (e) {
         if (!(e instanceof UpstoxApiError)) throw e;
         error = e;
+      } finally {
+        limiter.answered(family, sentAt);
       }
       const retry = error.retryable && attemptNo <= maxRetries;
       const waitMs = retry ? backoffDelay(attemptNo, backoff.baseMs, backoff.maxMs, random) : undefined;
