@@ -131,10 +131,15 @@ export function ohlcvImportKind(deps: OhlcvImportDeps) {
           });
       }
       const planned = remainingRequests;
+      let answered = 0;
       const latency = recentMedian();
+      // Fetches under way: each has one request queued at the limiter or sent, which the limiter counts already.
+      let fetching = 0;
       ctx.estimateWith((remainingItems, now) => {
         if (remainingRequests <= 0) return null;
-        const bound = deps.limiter.estimateMs('standard', remainingRequests);
+        // Counting those twice would, right at a window's edge (1,000 requests are 2 × 500/min), push the last few
+        // into a window of their own and the ETA a whole minute late.
+        const bound = deps.limiter.estimateMs('standard', Math.max(0, remainingRequests - fetching));
         const ms = latency.median();
         const pipe = ms === null ? 0 : (remainingRequests * ms) / concurrency;
         return remainingItems > 0 ? now + Math.max(bound, pipe) : now;
@@ -188,6 +193,10 @@ export function ohlcvImportKind(deps: OhlcvImportDeps) {
           successRate,
           recordsImported: deps.runs.recordsImported(runId),
         };
+        ctx.progress({
+          phase: status === 'SUCCEEDED' ? 'done' : status.toLowerCase(),
+          message: `${counts.succeeded} of ${counts.total} symbols imported, ${summary.recordsImported} bars`,
+        });
         deps.emit('data_import_completed', {
           runId,
           status,
@@ -211,20 +220,28 @@ export function ohlcvImportKind(deps: OhlcvImportDeps) {
             const fetched: (RangeFetched & { timeframe: ImportTimeframe })[] = [];
             for (const timeframe of payload.timeframes) {
               ctx.checkpoint();
-              const range = await chain.fetch(
-                {
-                  instrumentKey: target.instrumentKey,
-                  tradingSymbol: target.symbol,
-                  timeframe,
-                  ...wanted(timeframe, clock.now()),
-                  stored: deps.history.stored(target.instrumentKey, timeframe),
-                },
-                ctx.signal,
-                (ms) => {
-                  remainingRequests = Math.max(0, remainingRequests - 1);
-                  latency.add(ms);
-                },
-              );
+              fetching++;
+              let range: RangeFetched;
+              try {
+                range = await chain.fetch(
+                  {
+                    instrumentKey: target.instrumentKey,
+                    tradingSymbol: target.symbol,
+                    timeframe,
+                    ...wanted(timeframe, clock.now()),
+                    stored: deps.history.stored(target.instrumentKey, timeframe),
+                  },
+                  ctx.signal,
+                  (ms) => {
+                    remainingRequests = Math.max(0, remainingRequests - 1);
+                    latency.add(ms);
+                    answered++;
+                    ctx.progress({ message: `${answered} of ${planned} requests answered` });
+                  },
+                );
+              } finally {
+                fetching--;
+              }
               fetched.push({ ...range, timeframe });
             }
             const result: ImportItemResult = {
@@ -248,7 +265,13 @@ export function ohlcvImportKind(deps: OhlcvImportDeps) {
               },
             };
           },
-          { concurrency, itemAttempts: 2, itemBackoff: { baseMs: 2_000, maxMs: 30_000 }, onItemDone },
+          {
+            concurrency,
+            itemAttempts: 2,
+            itemBackoff: { baseMs: 2_000, maxMs: 30_000 },
+            onItemDone,
+            labelOf: deps.symbolOf,
+          },
         );
       } catch (error) {
         if (error instanceof JobStoppedError && error.reason === 'cancel') finish('CANCELLED');

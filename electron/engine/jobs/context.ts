@@ -21,6 +21,8 @@ export interface RunItemsOptions {
   /** Tries per item within one run before the item is marked failed (transient errors only). */
   itemAttempts?: number;
   itemBackoff?: { baseMs: number; maxMs: number };
+  /** How the progress names the item being processed (a symbol rather than its instrument key); the key by default. */
+  labelOf?: (key: string) => string;
   /** Called once an item's outcome is recorded (committed), e.g. to announce it. */
   onItemDone?: (key: string, outcome: ItemFields) => void;
   /**
@@ -263,7 +265,7 @@ function itemsApi(host: ContextHost): JobItems {
         try {
           while (next < pending.length && !stoppedBy) {
             const key = pending[next++]!;
-            host.tracker.update({ currentItem: key });
+            host.tracker.update({ currentItem: options.labelOf?.(key) ?? key });
             const outcome = await runOne(host, key, handler, options);
             if (outcome === 'ok') {
               summary.succeeded++;
