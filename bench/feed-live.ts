@@ -1,7 +1,7 @@
 /**
  * The engine-shaped live setup of the feed benchmarks: the real engine (`createEngine`, live mode) connected
  * through its own feed service, feed socket and tick pipeline to the Upstox simulator over a real WebSocket.
- * The simulator runs in a child process (`feed-sim.ts`) unless asked otherwise, as the exchange is remote in
+ * The simulator runs in a child process (`sim-child.ts`) unless asked otherwise, as the exchange is remote in
  * production.
  */
 import { fork } from 'node:child_process';
@@ -10,15 +10,11 @@ import type { LatestTick } from '../shared/domain/feed';
 import { loadConfig } from '../electron/engine/config';
 import { createEngine, type Engine } from '../electron/engine/index';
 import type { Logger } from '../electron/engine/common/logger';
-import { startUpstoxSimulator } from '../electron/engine/sim';
+import { startUpstoxSimulator, type SimulatorStats } from '../electron/engine/sim';
 import { RESOURCES_DIR } from './feed-frames';
-import type { FeedSimMessage, FeedSimOptions } from './feed-sim';
+import type { SimChildMessage, SimChildOptions } from './sim-child';
 
-export interface SimStats {
-  framesSent: number;
-  ticksSent: number;
-  framesSkipped: number;
-}
+export type SimStats = SimulatorStats;
 
 export interface SimHandle {
   apiUrl: string;
@@ -30,16 +26,16 @@ export interface SimHandle {
 
 const READY_TIMEOUT_MS = 60_000;
 
-async function startChildSimulator(options: FeedSimOptions): Promise<SimHandle> {
+async function startChildSimulator(options: SimChildOptions): Promise<SimHandle> {
   // fork reuses this process's execArgv, which carries tsx's loader: the child runs the TypeScript directly.
-  const child = fork(path.join(import.meta.dirname, 'feed-sim.ts'), [JSON.stringify(options)], {
+  const child = fork(path.join(import.meta.dirname, 'sim-child.ts'), [JSON.stringify(options)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = await new Promise<Extract<FeedSimMessage, { type: 'ready' }>>((resolve, reject) => {
+  const ready = await new Promise<Extract<SimChildMessage, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('simulator child did not start in time')), READY_TIMEOUT_MS);
     child.once('exit', (code) => reject(new Error(`simulator child exited early (code ${code})`)));
-    child.on('message', (message: FeedSimMessage) => {
+    child.on('message', (message: SimChildMessage) => {
       if (message.type !== 'ready') return;
       clearTimeout(timer);
       resolve(message);
@@ -51,7 +47,7 @@ async function startChildSimulator(options: FeedSimOptions): Promise<SimHandle> 
     where: 'in a child process',
     stats: () =>
       new Promise<SimStats>((resolve) => {
-        const onMessage = (message: FeedSimMessage) => {
+        const onMessage = (message: SimChildMessage) => {
           if (message.type !== 'stats') return;
           child.off('message', onMessage);
           resolve(message.stats);
@@ -68,21 +64,18 @@ async function startChildSimulator(options: FeedSimOptions): Promise<SimHandle> 
   };
 }
 
-async function startInProcessSimulator(options: FeedSimOptions): Promise<SimHandle> {
+async function startInProcessSimulator(options: SimChildOptions): Promise<SimHandle> {
   const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES_DIR, port: 0, ...options });
   return {
     apiUrl: sim.apiUrl,
     instrumentKeys: sim.instruments().map((i) => i.instrumentKey),
     where: 'in this process',
-    stats: async () => {
-      const { framesSent, ticksSent, framesSkipped } = sim.stats();
-      return { framesSent, ticksSent, framesSkipped };
-    },
+    stats: async () => sim.stats(),
     close: () => sim.close(),
   };
 }
 
-export function startSimulator(options: FeedSimOptions, inProcess = false): Promise<SimHandle> {
+export function startSimulator(options: SimChildOptions, inProcess = false): Promise<SimHandle> {
   return inProcess ? startInProcessSimulator(options) : startChildSimulator(options);
 }
 

@@ -6,31 +6,30 @@
  * raw better-sqlite3 inserting the same rows into the same table with one prepared INSERT per row in one transaction
  * per batch (the most SQLite does here). Fresh file per run; medians of BENCH_RUNS runs; ratios of the medians.
  *
- * Knobs (environment): BENCH_SYMBOLS (per run), BENCH_BARS (per symbol), BENCH_RUNS.
+ * Knobs (environment): BENCH_SYMBOLS (per run), BENCH_BARS (per symbol), BENCH_RUNS. `measureHistoryUpsert` is the
+ * measurement itself, which the import benchmark reuses.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import type { OhlcvBar } from '../shared/domain/feed';
 import { createHistoryStore } from '../electron/engine/store/history';
 import { createMarketKeys } from '../electron/engine/store/market-keys';
 import { openDatabase } from '../electron/engine/store/open';
 import type { Db } from '../electron/engine/store/types';
 
-const BAR_ROWS_PER_SECOND = 250_000;
+export const BAR_ROWS_PER_SECOND = 250_000;
 const int = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
 };
-const SYMBOLS = int('BENCH_SYMBOLS', 100);
-const BARS = int('BENCH_BARS', 2500);
-const RUNS = int('BENCH_RUNS', 5);
 const DAY = 86_400_000;
 
-const barsOf = (symbol: number): OhlcvBar[] =>
-  Array.from({ length: BARS }, (_, i) => {
+const barsOf = (symbol: number, bars: number): OhlcvBar[] =>
+  Array.from({ length: bars }, (_, i) => {
     const close = 100 + symbol + Math.sin(i / 10) * 5;
     return {
       ts: Date.UTC(2016, 0, 1) + i * DAY,
@@ -54,7 +53,7 @@ function rowsPerSecond(data: OhlcvBar[][], writer: (db: Db) => (symbol: number) 
   const ms = performance.now() - started;
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
-  return (data.length * BARS) / (ms / 1000);
+  return data.reduce((n, bars) => n + bars.length, 0) / (ms / 1000);
 }
 
 const viaStore = (data: OhlcvBar[][]) =>
@@ -76,20 +75,40 @@ const raw = (data: OhlcvBar[][]) =>
   });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const data = Array.from({ length: SYMBOLS }, (_, s) => barsOf(s));
-const store: number[] = [];
-const ceiling: number[] = [];
-viaStore(data.slice(0, 1)); // warm-up: JIT and the file system
-for (let run = 0; run < RUNS; run++) {
-  store.push(viaStore(data));
-  ceiling.push(raw(data));
+
+export interface UpsertFigures {
+  symbols: number;
+  bars: number;
+  runs: number;
+  /** Medians, rows a second. */
+  store: number;
+  raw: number;
 }
-const s = median(store);
-const c = median(ceiling);
-console.log(`history upsert: ${SYMBOLS} symbols × ${BARS} daily bars, ${RUNS} runs, medians`);
-console.log(
-  `  history store   ${Math.round(s).toLocaleString('en-IN')} rows/s  (bar ≥ ${BAR_ROWS_PER_SECOND.toLocaleString('en-IN')}: ${s >= BAR_ROWS_PER_SECOND ? 'met' : 'NOT met'})`,
-);
-console.log(`  raw insert      ${Math.round(c).toLocaleString('en-IN')} rows/s`);
-console.log(`  store / raw     ${(s / c).toFixed(2)}x`);
-if (s < BAR_ROWS_PER_SECOND) process.exitCode = 1;
+
+/** The history store against raw inserts of the same rows, interleaved run by run; medians of `runs`. */
+export function measureHistoryUpsert({
+  symbols = int('BENCH_SYMBOLS', 100),
+  bars = int('BENCH_BARS', 2500),
+  runs = int('BENCH_RUNS', 5),
+} = {}): UpsertFigures {
+  const data = Array.from({ length: symbols }, (_, s) => barsOf(s, bars));
+  const store: number[] = [];
+  const ceiling: number[] = [];
+  viaStore(data.slice(0, 1)); // warm-up: JIT and the file system
+  for (let run = 0; run < runs; run++) {
+    store.push(viaStore(data));
+    ceiling.push(raw(data));
+  }
+  return { symbols, bars, runs, store: median(store), raw: median(ceiling) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { symbols, bars, runs, store: s, raw: c } = measureHistoryUpsert();
+  console.log(`history upsert: ${symbols} symbols × ${bars} daily bars, ${runs} runs, medians`);
+  console.log(
+    `  history store   ${Math.round(s).toLocaleString('en-IN')} rows/s  (bar ≥ ${BAR_ROWS_PER_SECOND.toLocaleString('en-IN')}: ${s >= BAR_ROWS_PER_SECOND ? 'met' : 'NOT met'})`,
+  );
+  console.log(`  raw insert      ${Math.round(c).toLocaleString('en-IN')} rows/s`);
+  console.log(`  store / raw     ${(s / c).toFixed(2)}x`);
+  if (s < BAR_ROWS_PER_SECOND) process.exitCode = 1;
+}

@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { FeedHub } from './hub';
+import { hashString, unitHash } from './rng';
 
 /** Fault injection for the feed's reliability tests. Counted faults apply to the next N matching events. */
 export interface SimulatorFaults {
@@ -18,8 +20,170 @@ export interface SimulatorFaults {
   rateLimit(times: number): void;
   /** Closes every socket with this close code (1006: terminate, as no peer can send it). */
   closeWith(code: number, reason?: string): number;
-  /** Clears every pending counted fault and delay, and ends a stall. */
+  /**
+   * Adds a rule that answers a share of the candle requests it covers with a fault (valid requests only: a bad one
+   * still gets its 400), and from then on records every candle request and what it got (`restReport`). Rules are consulted in the order added; the first one covering a
+   * request decides. A rule with no shares only records.
+   */
+  restFaults(options: RestFaultOptions): void;
+  /** What the candle requests got since the first `restFaults`; a copy, which later requests do not change. */
+  restReport(): RestFaultReport;
+  /** Clears every pending counted fault, delay, REST fault rule and record, and ends a stall. */
   reset(): void;
+}
+
+/** What a REST fault answers: 429 UDAPI10005, 500 with an error envelope, no answer at all, or an unusable 200. */
+export type RestFaultKind = '429' | '500' | 'timeout' | 'malformed';
+
+export interface RestFaultOptions {
+  /** Shares in [0, 1] of the covered requests; together at most 1. */
+  share429?: number;
+  share500?: number;
+  /** Held open unanswered until the client gives up (or the simulator closes). */
+  shareTimeout?: number;
+  /** 200 with a body no client can use: truncated JSON, or a candle row of the wrong shape. */
+  shareMalformed?: number;
+  /**
+   * The fault of a request is drawn from (seed, path, how many times this rule saw the path before), so the same
+   * requests get the same faults in whatever order concurrent clients send them.
+   */
+  seed?: number;
+  /**
+   * Candle requests covered, by decoded path (`/v3/historical-candle/NSE_EQ|INE002A01018/days/1/...`): a string
+   * covers the paths it starts, a pattern those it matches. Every historical-candle request by default.
+   */
+  paths?: readonly (string | RegExp)[];
+  /** The rule decides only its first `times` requests (all by default); later ones go on to the rules after it. */
+  times?: number;
+}
+
+export interface CandleRequestRecord {
+  /** Arrival order, from 1. */
+  seq: number;
+  path: string;
+  instrumentKey: string;
+  /** `1d`, `1w`, `30m`...: the interval and the unit's letter (`M` for months). */
+  timeframe: string;
+  outcome: RestFaultKind | 'served';
+  /** Candles in the answer, when served. */
+  candles: number;
+}
+
+export interface ServedCandles {
+  /** Answers served whole. */
+  answers: number;
+  /** Candles in them, a bar served twice counted twice. */
+  candles: number;
+  /** Bar start times (epoch ms) served, each once, ascending. */
+  bars: number[];
+}
+
+export interface RestFaultReport {
+  injected: Record<RestFaultKind, number>;
+  /** Candle requests answered with their candles. */
+  served: number;
+  requests: CandleRequestRecord[];
+  /** By instrument key, then timeframe. */
+  candles: Record<string, Record<string, ServedCandles>>;
+}
+
+/** A candle request the simulator is about to answer with `body`, a success envelope of `bars`. */
+export interface CandleAnswer {
+  instrumentKey: string;
+  unit: string;
+  interval: number;
+  /** Null for the intraday route. */
+  to: string | null;
+  from: string | null;
+  bars: readonly { ts: number }[];
+  body: { status: 'success'; data: { candles: unknown[][] } };
+}
+
+const UNIT_LETTERS: Readonly<Record<string, string>> = { minutes: 'm', hours: 'h', days: 'd', weeks: 'w', months: 'M' };
+
+function requestOf({ instrumentKey, unit, interval, to, from }: CandleAnswer) {
+  const range = [to, from].filter((date) => date !== null);
+  return {
+    path: ['/v3/historical-candle', ...(to === null ? ['intraday'] : []), instrumentKey, unit, interval, ...range].join(
+      '/',
+    ),
+    instrumentKey,
+    timeframe: `${interval}${UNIT_LETTERS[unit] ?? unit}`,
+  };
+}
+
+interface RestFaultRule {
+  shares: [RestFaultKind, number][];
+  seed: number;
+  paths: readonly (string | RegExp)[];
+  /** Requests the rule may still decide. */
+  left: number;
+  seen: Map<string, number>;
+}
+
+type ServedTally = { answers: number; candles: number; bars: Set<number> };
+
+const CANDLE_PATHS = ['/v3/historical-candle/'];
+const NO_INJECTIONS: Record<RestFaultKind, number> = { '429': 0, '500': 0, timeout: 0, malformed: 0 };
+
+function ruleOf(options: RestFaultOptions): RestFaultRule {
+  const shares: [RestFaultKind, number][] = [
+    ['429', options.share429 ?? 0],
+    ['500', options.share500 ?? 0],
+    ['timeout', options.shareTimeout ?? 0],
+    ['malformed', options.shareMalformed ?? 0],
+  ];
+  for (const [kind, share] of shares)
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`share of ${kind} faults must be in [0, 1], got ${share}`);
+  const total = shares.reduce((sum, [, share]) => sum + share, 0);
+  if (total > 1 + 1e-9) throw new RangeError(`REST fault shares add up to ${total}, more than 1`);
+  const times = options.times ?? Infinity;
+  if (!(times >= 0)) throw new RangeError(`a REST fault rule covers at least 0 requests, got ${times}`);
+  return {
+    shares,
+    seed: options.seed ?? 1,
+    paths: options.paths ?? CANDLE_PATHS,
+    left: Math.floor(times),
+    seen: new Map(),
+  };
+}
+
+const covers = (rule: RestFaultRule, path: string) =>
+  rule.left > 0 && rule.paths.some((p) => (typeof p === 'string' ? path.startsWith(p) : p.test(path)));
+
+function draw(rule: RestFaultRule, path: string): { kind: RestFaultKind | null; variant: number } {
+  rule.left--;
+  const occurrence = rule.seen.get(path) ?? 0;
+  rule.seen.set(path, occurrence + 1);
+  const pathHash = hashString(path);
+  const u = unitHash(rule.seed, pathHash, occurrence);
+  const variant = unitHash(rule.seed, pathHash, occurrence, 1);
+  let edge = 0;
+  for (const [kind, share] of rule.shares) {
+    edge += share;
+    if (u < edge) return { kind, variant };
+  }
+  return { kind: null, variant };
+}
+
+function sendJson(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const errorText = (code: string, message: string) =>
+  JSON.stringify({
+    status: 'error',
+    errors: [{ error_code: code, message, property_path: null, invalid_value: null }],
+  });
+
+/** Half of the real body (a valid length, so the client reads all of it), or a first row with a price that is text. */
+function malformedText(body: CandleAnswer['body'], variant: number): string {
+  const text = JSON.stringify(body);
+  if (variant < 0.5) return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+  const [first, ...rest] = body.data.candles;
+  const row = first ? [first[0], String(first[1]), ...first.slice(2)] : ['not a time', 'open'];
+  return JSON.stringify({ ...body, data: { candles: [row, ...rest] } });
 }
 
 /** The counters that the HTTP side consumes; the socket faults act on the hub directly. */
@@ -28,6 +192,12 @@ export class FaultState {
   private upgradeRejections = { times: 0, status: 403 };
   private handshakeDelay = { ms: 0, times: 0 };
   private rateLimited = 0;
+  private restRules: RestFaultRule[] = [];
+  private recording = false;
+  private requests: CandleRequestRecord[] = [];
+  private injected = { ...NO_INJECTIONS };
+  private served = 0;
+  private servedCandles = new Map<string, Map<string, ServedTally>>();
 
   takeRateLimit(): boolean {
     if (this.rateLimited <= 0) return false;
@@ -54,6 +224,78 @@ export class FaultState {
     return this.handshakeDelay.ms;
   }
 
+  /**
+   * Answers a candle request with a fault when a rule draws one (true), or records it as served and leaves the answer
+   * to the caller (false).
+   */
+  answerCandles(res: ServerResponse, answer: CandleAnswer): boolean {
+    if (!this.recording) return false;
+    const { path, instrumentKey, timeframe } = requestOf(answer);
+    const rule = this.restRules.find((r) => covers(r, path));
+    const { kind, variant } = rule ? draw(rule, path) : { kind: null, variant: 0 };
+    this.requests.push({
+      seq: this.requests.length + 1,
+      path,
+      instrumentKey,
+      timeframe,
+      outcome: kind ?? 'served',
+      candles: kind ? 0 : answer.bars.length,
+    });
+    if (kind === null) {
+      this.served++;
+      const byTimeframe: Map<string, ServedTally> = this.servedCandles.get(instrumentKey) ?? new Map();
+      this.servedCandles.set(instrumentKey, byTimeframe);
+      const served = byTimeframe.get(timeframe) ?? { answers: 0, candles: 0, bars: new Set<number>() };
+      byTimeframe.set(timeframe, served);
+      served.answers++;
+      served.candles += answer.bars.length;
+      for (const bar of answer.bars) served.bars.add(bar.ts);
+      return false;
+    }
+    this.injected[kind]++;
+    switch (kind) {
+      case '429':
+        sendJson(res, 429, errorText('UDAPI10005', 'Too Many Request Sent'));
+        break;
+      case '500':
+        sendJson(res, 500, errorText('UDAPI100500', 'Something went wrong... please contact Upstox support'));
+        break;
+      case 'timeout':
+        // Nothing is written: the client's timeout ends the request, or the server's close ends its socket.
+        break;
+      case 'malformed':
+        sendJson(res, 200, malformedText(answer.body, variant));
+        break;
+    }
+    return true;
+  }
+
+  private report(): RestFaultReport {
+    const candles: RestFaultReport['candles'] = {};
+    for (const [key, byTimeframe] of this.servedCandles)
+      candles[key] = Object.fromEntries(
+        [...byTimeframe].map(([timeframe, s]) => [
+          timeframe,
+          { answers: s.answers, candles: s.candles, bars: [...s.bars].sort((a, b) => a - b) },
+        ]),
+      );
+    return {
+      injected: { ...this.injected },
+      served: this.served,
+      requests: this.requests.map((r) => ({ ...r })),
+      candles,
+    };
+  }
+
+  private resetRest(): void {
+    this.restRules = [];
+    this.recording = false;
+    this.requests = [];
+    this.injected = { ...NO_INJECTIONS };
+    this.served = 0;
+    this.servedCandles = new Map();
+  }
+
   controls(hub: FeedHub): SimulatorFaults {
     const count = (n: number) => Math.max(0, Math.floor(n));
     return {
@@ -65,7 +307,13 @@ export class FaultState {
       slowHandshake: (ms, times = Infinity) => void (this.handshakeDelay = { ms, times }),
       rateLimit: (times) => void (this.rateLimited = count(times)),
       closeWith: (code, reason) => hub.closeAll(code, reason),
+      restFaults: (options) => {
+        this.restRules.push(ruleOf(options));
+        this.recording = true;
+      },
+      restReport: () => this.report(),
       reset: () => {
+        this.resetRest();
         this.authorizeFailures = { times: 0, status: 401 };
         this.upgradeRejections = { times: 0, status: 403 };
         this.handshakeDelay = { ms: 0, times: 0 };

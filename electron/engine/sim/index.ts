@@ -3,10 +3,13 @@ import type { FeedMode } from '../../../shared/domain/feed';
 import { createSystemClock, type Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { loadFeedSchema } from '../upstox/proto';
+import type { BucketLimits } from '../upstox/rate-limit';
 import { FaultState, type SimulatorFaults } from './faults';
 import { FrameEncoder } from './frames';
 import { FeedHub, type SubscriptionLimits, type TicksSentHook } from './hub';
 import { MarketModel } from './market';
+import { hashString, rngFor } from './rng';
+import { createPastSessionCache, createTokenRateLimits, drawLatency, UPSTOX_RATE_LIMITS } from './rest';
 import { startSimulatorServer } from './server';
 import { masterRow, type DemoInstrument } from './universe';
 import { loadUniverseFiles } from './universe-files';
@@ -38,6 +41,22 @@ export interface UpstoxSimulatorOptions {
   onTicksSent?: TicksSentHook;
   /** Per-mode key limits (Upstox's by default); lower ones let tests reach them with the demo universe. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
+  /**
+   * How long each REST answer takes from its request's arrival, drawn uniformly in [min, max] ms (default 0):
+   * Upstox is a network away, and an import's throughput at the rate limit depends on it.
+   */
+  restLatencyMs?: { min: number; max: number };
+  /**
+   * Enforces Upstox's request limits per bearer token over sliding windows on `clock`, answering 429 UDAPI10005 past
+   * them as Upstox does; a window left out keeps Upstox's number (50/s, 500/min, 2000/30 min). Off when absent.
+   */
+  rateLimits?: Partial<BucketLimits>;
+  /**
+   * Past sessions' intraday candles kept grouped as asked, up to this many bars (default none): generating a
+   * quarter of hourly candles from its minutes costs ~50 ms of CPU, which an import at Upstox's rate asks 40 times
+   * a second. Benchmarks ask for the ranges once beforehand.
+   */
+  pastSessionCacheBars?: number;
 }
 
 export interface SimulatorStats {
@@ -62,6 +81,8 @@ export interface SimulatorStats {
   framesSkipped: number;
   garbageSent: number;
   restCalls: number;
+  /** REST calls answered 429 because a window of `rateLimits` was full (injected `rateLimit` faults not counted). */
+  rateLimited: number;
 }
 
 export interface UpstoxSimulator {
@@ -109,7 +130,7 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
     limits: options.subscriptionLimits,
   });
   const faultState = new FaultState();
-  const restCounters = { authorizeCalls: 0, restCalls: 0 };
+  const restCounters = { authorizeCalls: 0, restCalls: 0, rateLimited: 0 };
   const upgradeCounters = { upgrades: 0, upgradesRefused: 0 };
   let instrumentsFile: Buffer | undefined;
   const acceptToken = options.acceptToken ?? ((token: string) => token.length > 0);
@@ -125,6 +146,13 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
         faults: faultState,
         counters: restCounters,
         acceptToken,
+        ...(options.restLatencyMs
+          ? { latencyMs: drawLatency(options.restLatencyMs, rngFor(seed, hashString('rest-latency'))) }
+          : {}),
+        ...(options.rateLimits
+          ? { rateLimits: createTokenRateLimits({ ...UPSTOX_RATE_LIMITS, ...options.rateLimits }, clock) }
+          : {}),
+        ...(options.pastSessionCacheBars ? { pastSessions: createPastSessionCache(options.pastSessionCacheBars) } : {}),
         instrumentsFile: () => (instrumentsFile ??= gzipSync(JSON.stringify(model.universe.map(masterRow)))),
         logger,
       },

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { api, startSim, stopSims } from '../../../tests/helpers/sim-client';
+import { api, startSim, stopSims, testClock, TOKEN } from '../../../tests/helpers/sim-client';
 
 afterEach(stopSims);
 
@@ -166,5 +166,97 @@ describe('simulator REST', () => {
       2, 23, 59, 59,
     ]);
     expect(byType('FUT').every((r) => typeof r.expiry === 'number' && (r.minimum_lot as number) > 0)).toBe(true);
+  });
+});
+
+describe('simulator REST latency and rate limits', () => {
+  const AUTHORIZE = '/v3/feed/market-data-feed/authorize';
+  const timed = async (sim: Awaited<ReturnType<typeof startSim>>) => {
+    const started = performance.now();
+    const res = await api(sim, AUTHORIZE);
+    await res.arrayBuffer();
+    return performance.now() - started;
+  };
+
+  it('holds each answer for a latency drawn in [min, max], errors too', async () => {
+    const sim = await startSim({ restLatencyMs: { min: 40, max: 70 } });
+    const took = await Promise.all(Array.from({ length: 12 }, () => timed(sim)));
+    // Timers may fire a little early against performance.now(); the upper side leaves room for a noisy machine.
+    for (const ms of took) expect(ms).toBeGreaterThanOrEqual(39);
+    expect(Math.max(...took)).toBeLessThan(70 + 400);
+    expect(Math.max(...took) - Math.min(...took)).toBeGreaterThan(3);
+    const refused = performance.now();
+    expect((await api(sim, '/v2/unknown')).status).toBe(404);
+    expect(performance.now() - refused).toBeGreaterThanOrEqual(39);
+
+    const prompt = await startSim();
+    expect(Math.min(...(await Promise.all(Array.from({ length: 5 }, () => timed(prompt)))))).toBeLessThan(39);
+  });
+
+  it("answers 429 UDAPI10005 past a token's sliding windows, counts each in the stats, and frees a slot as requests age out", async () => {
+    const clock = testClock();
+    const sim = await startSim({ clock, rateLimits: { perSecond: 3, perMinute: 5 } });
+    const status = async (token = TOKEN) => (await api(sim, AUTHORIZE, token)).status;
+    expect([await status(), await status(), await status()]).toEqual([200, 200, 200]);
+    const refused = await api(sim, AUTHORIZE);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({
+      status: 'error',
+      errors: [
+        { error_code: 'UDAPI10005', message: 'Too Many Request Sent', property_path: null, invalid_value: null },
+      ],
+    });
+    // Per token: another user's budget is untouched; a refused token is not counted at all.
+    expect(await status('other-user')).toBe(200);
+    expect(await status('')).toBe(401);
+
+    clock.advance(999);
+    expect(await status()).toBe(429);
+    clock.advance(1);
+    // The minute window (5) binds now: 3 went in the first second, 2 fit in this one.
+    expect([await status(), await status(), await status()]).toEqual([200, 200, 429]);
+    clock.advance(60_000);
+    expect(await status()).toBe(200);
+    // The candle route and the instrument master: the first is counted, the public file never.
+    expect(
+      (await api(sim, `/v3/historical-candle/${RELIANCE}/days/1/2025-12-10/2025-12-01`, 'other-user')).status,
+    ).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await api(sim, '/market-quote/instruments/exchange/complete.json.gz', null)).status).toBe(200);
+    sim.faults.rateLimit(1);
+    expect(await status('third-user')).toBe(429);
+    expect(sim.stats().rateLimited).toBe(3);
+  });
+
+  it('answers the same candles from kept past sessions as from their minutes, whatever the budget', async () => {
+    const routes = [
+      `/v3/historical-candle/${RELIANCE}/hours/1/2025-12-31/2025-12-01`,
+      `/v3/historical-candle/${RELIANCE}/minutes/30/2025-12-10/2025-12-08`,
+      `/v3/historical-candle/${RELIANCE}/minutes/1/2025-12-02/2025-12-01`,
+      `/v3/historical-candle/${RELIANCE}/hours/5/2026-01-02/2025-12-29`,
+    ];
+    const plain = await startSim();
+    const kept = await startSim({ pastSessionCacheBars: 1_000_000 });
+    const tight = await startSim({ pastSessionCacheBars: 10 });
+    for (const route of routes) {
+      const expected = await candles(await api(plain, route));
+      expect(expected.length, route).toBeGreaterThan(0);
+      for (const sim of [kept, kept, tight, tight])
+        expect(await candles(await api(sim, route)), route).toEqual(expected);
+    }
+  });
+
+  it("enforces Upstox's 50 a second by default once asked, and nothing unless asked", async () => {
+    const clock = testClock();
+    const limited = await startSim({ clock, rateLimits: {} });
+    const unlimited = await startSim({ clock });
+    const statuses = async (sim: Awaited<ReturnType<typeof startSim>>, n: number) => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) out.push((await api(sim, AUTHORIZE)).status);
+      return out;
+    };
+    expect(await statuses(limited, 51)).toEqual([...Array<number>(50).fill(200), 429]);
+    expect(new Set(await statuses(unlimited, 60))).toEqual(new Set([200]));
+    expect(unlimited.stats().rateLimited).toBe(0);
   });
 });

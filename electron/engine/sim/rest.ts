@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ISO_DATE } from '../../../shared/time';
+import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
+import type { BucketLimits } from '../upstox/rate-limit';
 import type { FaultState } from './faults';
 import { aggregate, minuteBucket, type Bar } from './history';
 import type { MarketModel } from './market';
+import type { Rng } from './rng';
 import { dateToDay, dayStartMs, isTradingDay, istDayIndex, istIso, weekdayOf } from './time';
 
 export const FEED_PATH = '/market-data-feeder/v3/upstox-developer-api/feeds';
@@ -17,8 +20,14 @@ const INSTRUMENT_FILES = new Set([
 export interface RestContext {
   model: MarketModel;
   faults: FaultState;
-  counters: { authorizeCalls: number; restCalls: number };
+  counters: { authorizeCalls: number; restCalls: number; rateLimited: number };
   acceptToken(token: string): boolean;
+  /** Milliseconds the next answer takes from its request's arrival; answers go at once when absent. */
+  latencyMs?: () => number;
+  /** Upstox's request limits per token; every accepted token may call without limit when absent. */
+  rateLimits?: TokenRateLimits;
+  /** Past sessions' intraday candles, kept grouped; each is built from its minutes again when absent. */
+  pastSessions?: PastSessionCache;
   /** A fresh single-use feed URL. */
   issueFeedUrl(): string;
   instrumentsFile(): Buffer;
@@ -29,10 +38,66 @@ export function errorBody(errorCode: string, message: string) {
   return { status: 'error', errors: [{ error_code: errorCode, message, property_path: null, invalid_value: null }] };
 }
 
+/** Upstox's published limits for the standard API family (upstox-v3.md §5). */
+export const UPSTOX_RATE_LIMITS: Readonly<BucketLimits> = { perSecond: 50, perMinute: 500, per30Minutes: 2000 };
+
+const WINDOW_MS: Readonly<Record<keyof BucketLimits, number>> = {
+  perSecond: 1_000,
+  perMinute: 60_000,
+  per30Minutes: 1_800_000,
+};
+
+export interface TokenRateLimits {
+  /** Counts a request of `token` and returns true, or returns false (counting nothing) when a window is full. */
+  admit(token: string): boolean;
+}
+
+/**
+ * Sliding windows per token, counted on arrival as a server counts them: a request is admitted when, in each window,
+ * fewer than `limit` admitted requests arrived in the last `ms`. Refused requests do not count.
+ */
+export function createTokenRateLimits(limits: BucketLimits, clock: Clock): TokenRateLimits {
+  const windows = (Object.keys(WINDOW_MS) as (keyof BucketLimits)[])
+    .filter((key) => Number.isFinite(limits[key]))
+    .map((key) => ({ ms: WINDOW_MS[key], limit: Math.max(1, Math.floor(limits[key])) }));
+  const keepMs = Math.max(0, ...windows.map((w) => w.ms));
+  /** Arrival times of admitted requests per token, oldest first, as far back as the longest window. */
+  const arrivals = new Map<string, number[]>();
+  return {
+    admit(token) {
+      const now = clock.now();
+      let stamps = arrivals.get(token);
+      if (!stamps) arrivals.set(token, (stamps = []));
+      let expired = 0;
+      while (expired < stamps.length && stamps[expired]! <= now - keepMs) expired++;
+      if (expired > 0) stamps.splice(0, expired);
+      for (const { ms, limit } of windows)
+        if (stamps.length >= limit && stamps[stamps.length - limit]! > now - ms) return false;
+      stamps.push(now);
+      return true;
+    },
+  };
+}
+
+/** Uniform draws in [min, max] ms. */
+export function drawLatency({ min, max }: { min: number; max: number }, random: Rng): () => number {
+  if (!(min >= 0 && max >= min)) throw new RangeError(`REST latency needs 0 <= min <= max, got [${min}, ${max}]`);
+  return () => min + (max - min) * random();
+}
+
+/** When each held answer may leave (performance.now()), set on its request's arrival so the latency covers the work. */
+const answerDue = new WeakMap<ServerResponse, number>();
+
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  const write = () => {
+    if (res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+  const wait = (answerDue.get(res) ?? 0) - performance.now();
+  if (wait > 0) setTimeout(write, Math.ceil(wait));
+  else write();
 }
 
 const fail = (res: ServerResponse, status: number, code: string, message: string) =>
@@ -46,6 +111,7 @@ export function bearerToken(header: string | undefined): string | null {
 
 export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerResponse): void {
   ctx.counters.restCalls++;
+  if (ctx.latencyMs) answerDue.set(res, performance.now() + ctx.latencyMs());
   const path = (req.url ?? '/').split('?')[0]!;
   if (ctx.faults.takeRateLimit()) return fail(res, 429, 'UDAPI10005', 'Too Many Request Sent');
   if (req.method !== 'GET') return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
@@ -58,6 +124,10 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
   const token = bearerToken(req.headers.authorization);
   if (token === null || !ctx.acceptToken(token))
     return fail(res, 401, 'UDAPI100050', 'Invalid token used to access API');
+  if (ctx.rateLimits && !ctx.rateLimits.admit(token)) {
+    ctx.counters.rateLimited++;
+    return fail(res, 429, 'UDAPI10005', 'Too Many Request Sent');
+  }
 
   if (path === AUTHORIZE_PATH) {
     ctx.counters.authorizeCalls++;
@@ -132,15 +202,59 @@ function candles(
     );
     if (from !== null && dateToDay(from) > toDay) return invalid(res, 'to_date must be on or after from_date');
     if (toDay - fromDay + 1 > maxSpanDays(unit, interval)) return invalid(res, 'Invalid date range');
-    bars = rangeBars(ctx.model, index, unit, fromDay, toDay);
+    bars = rangeBars(ctx.model, index, unit, interval, fromDay, toDay, ctx.pastSessions);
   }
   const grouped = groupBars(bars, unit, interval);
   const rows = grouped.reverse().map((b) => [istIso(b.ts), b.open, b.high, b.low, b.close, b.volume, b.oi]);
-  send(res, 200, { status: 'success', data: { candles: rows } });
+  const body = { status: 'success' as const, data: { candles: rows } };
+  if (ctx.faults.answerCandles(res, { instrumentKey: key, unit, interval, to, from, bars: grouped, body })) return;
+  send(res, 200, body);
 }
 
-/** Past days from the deterministic history, today from the live model; nothing after today. */
-function rangeBars(model: MarketModel, index: number, unit: Unit, fromDay: number, toDay: number): Bar[] {
+export interface PastSessionCache {
+  /** The bars kept under `key`, or `build()`'s, kept from now on. */
+  get(key: string, build: () => Bar[]): Bar[];
+}
+
+/**
+ * Keeps up to `maxBars` bars, dropping the sessions kept longest first. A past session never changes, and building
+ * one from its minutes takes about a millisecond: a quarter of hourly candles costs the simulator ~50 ms of CPU,
+ * so at 50 such requests a second it, not the limits or the latency, would pace its client.
+ */
+export function createPastSessionCache(maxBars: number): PastSessionCache {
+  const sessions = new Map<string, Bar[]>();
+  let held = 0;
+  return {
+    get(key, build) {
+      const kept = sessions.get(key);
+      if (kept) return kept;
+      const bars = build();
+      sessions.set(key, bars);
+      held += bars.length;
+      for (const [oldest, dropped] of sessions) {
+        if (held <= maxBars) break;
+        sessions.delete(oldest);
+        held -= dropped.length;
+      }
+      return bars;
+    },
+  };
+}
+
+/**
+ * Past days from the deterministic history, today from the live model; nothing after today. With `sessions`, past
+ * intraday days come grouped by `interval` already (grouping them again leaves them as they are: no bucket spans two
+ * sessions), copied so that no answer can change what is kept.
+ */
+function rangeBars(
+  model: MarketModel,
+  index: number,
+  unit: Unit,
+  interval: number,
+  fromDay: number,
+  toDay: number,
+  sessions: PastSessionCache | undefined,
+): Bar[] {
   const out: Bar[] = [];
   const intradayUnit = unit === 'minutes' || unit === 'hours';
   for (let day = fromDay; day <= Math.min(toDay, model.day); day++) {
@@ -148,7 +262,12 @@ function rangeBars(model: MarketModel, index: number, unit: Unit, fromDay: numbe
       if (intradayUnit) out.push(...model.minuteBars(index));
       else out.push(model.dayBar(index));
     } else if (isTradingDay(day)) {
-      if (intradayUnit) out.push(...model.history.minuteBars(index, day));
+      if (intradayUnit && sessions) {
+        const kept = sessions.get(`${index} ${unit} ${interval} ${day}`, () =>
+          groupBars(model.history.minuteBars(index, day), unit, interval),
+        );
+        for (const bar of kept) out.push({ ...bar });
+      } else if (intradayUnit) out.push(...model.history.minuteBars(index, day));
       else {
         const bar = model.history.dailyBar(index, day);
         if (bar) out.push(bar);
