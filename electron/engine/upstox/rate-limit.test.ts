@@ -6,7 +6,10 @@ import { createRateLimiter } from './rate-limit';
 /** Lets promise callbacks that timers just triggered run. */
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function track(promise: Promise<unknown>): { settled: () => 'pending' | 'resolved' | 'rejected'; error: () => unknown } {
+function track(promise: Promise<unknown>): {
+  settled: () => 'pending' | 'resolved' | 'rejected';
+  error: () => unknown;
+} {
   let state: 'pending' | 'resolved' | 'rejected' = 'pending';
   let error: unknown;
   promise.then(
