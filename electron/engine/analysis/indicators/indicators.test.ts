@@ -17,7 +17,7 @@ import {
   type Bar,
 } from '.';
 
-const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
+const range = <T = number>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 const bar = (close: number, spread = 1, volume = 100): Bar => ({
   high: close + spread,
   low: close - spread,
@@ -65,7 +65,7 @@ describe('oscillators', () => {
   });
 
   it('ATR (Wilder): true range from the second bar, the first ATR the mean of the first 14 true ranges', () => {
-    const bars = range(30, (i) => bar(100, 1));
+    const bars = range(30, () => bar(100, 1));
     bars[20] = { high: 110, low: 100, close: 105, volume: 100 };
     const values = atr(bars, 14);
     expect(values.slice(0, 14).every((v) => v === null)).toBe(true);
