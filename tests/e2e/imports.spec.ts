@@ -1,25 +1,5 @@
+import { BAD_CSV, BANKS_CSV } from '../fixtures/universe-csv';
 import { expect, shot, test } from './fixtures';
-
-/** NSE's constituents download as it is, with one bank the instrument master does not know. */
-const BANKS_CSV = [
-  'Company Name,Industry,Symbol,Series,ISIN Code',
-  'HDFC Bank Ltd.,Financial Services,HDFCBANK,EQ,INE040A01034',
-  'ICICI Bank Ltd.,Financial Services,ICICIBANK,EQ,INE090A01021',
-  'State Bank of India,Financial Services,SBIN,EQ,INE062A01020',
-  'Kotak Mahindra Bank Ltd.,Financial Services,KOTAKBANK,EQ,INE237A01028',
-  'Axis Bank Ltd.,Financial Services,AXISBANK,EQ,INE238A01034',
-  'Not A Bank Ltd.,Financial Services,NOTABANK,EQ,',
-].join('\r\n');
-
-/** A formula cell (line 3), a wrong ISIN check digit (line 4) and a repeated member (line 6). */
-const BAD_CSV = [
-  'Symbol,ISIN',
-  'RELIANCE,INE002A01018',
-  '=SUM(A1),INE002A01018',
-  'TCS,INE467B01028',
-  '',
-  'RELIANCE,INE002A01018',
-].join('\n');
 
 const UNIVERSE = 'E2E banks';
 

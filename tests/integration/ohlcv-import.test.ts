@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { BAD_CSV, BANKS_CSV } from '../fixtures/universe-csv';
 import { startApi, stopAll, type TestApi } from '../helpers/engine';
 import { removeTempDirs } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';
@@ -31,16 +32,6 @@ async function send(
   });
   return { status: response.status, body: await response.json() };
 }
-
-const BANKS_CSV = [
-  'Company Name,Industry,Symbol,Series,ISIN Code',
-  'HDFC Bank Ltd.,Financial Services,HDFCBANK,EQ,INE040A01034',
-  'ICICI Bank Ltd.,Financial Services,ICICIBANK,EQ,INE090A01021',
-  'State Bank of India,Financial Services,SBIN,EQ,INE062A01020',
-  'Kotak Mahindra Bank Ltd.,Financial Services,KOTAKBANK,EQ,INE237A01028',
-  'Axis Bank Ltd.,Financial Services,AXISBANK,EQ,INE238A01034',
-  'Not A Bank Ltd.,Financial Services,NOTABANK,EQ,',
-].join('\r\n');
 
 /** The demo engine with its market running, once its instrument master is in. */
 async function demoApp(): Promise<TestApi> {
@@ -230,14 +221,7 @@ describe('OHLCV import through the Local API (demo world, the simulator as the s
 
   it('refuses a CSV universe with bad rows whole, naming each line, and saves nothing', async () => {
     const app = await demoApp();
-    const csv = [
-      'Symbol,ISIN',
-      'RELIANCE,INE002A01018',
-      '=SUM(A1),INE002A01018',
-      'TCS,INE467B01028',
-      '',
-      'RELIANCE,INE002A01018',
-    ].join('\n');
+    const csv = BAD_CSV;
     const answer = await send(app, 'POST', '/api/v1/universes', { name: 'Bad file', csv });
     expect(answer.status).toBe(400);
     expect(answer.body.error.details.map((d: Loose) => [d.line, d.reason])).toEqual([

@@ -2,6 +2,7 @@ import type { importsCommands } from '../../../shared/contract/imports';
 import type { WorldName } from '../../../shared/domain/system';
 import { JOB_KINDS } from '../../../shared/job-kinds';
 import type { Clock } from '../common/clock';
+import { loadUniverseFiles } from '../common/universe-files';
 import type { DomainHandlers } from '../common/commands';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
@@ -16,7 +17,7 @@ import type { OhlcvProvider } from './providers/provider';
 import { cachedProvider, createFormingBarCache } from './providers/ttl-cache';
 import { createUpstoxProvider } from './providers/upstox';
 import { createImportService } from './service';
-import { createUniverseService, loadPredefinedUniverses } from './universes/service';
+import { createUniverseService } from './universes/service';
 
 export interface ImportsModuleDeps {
   world: WorldName;
@@ -46,7 +47,7 @@ export function createImportsModule(deps: ImportsModuleDeps) {
   const universes = createUniverseService({
     store: stores.universes,
     instruments: stores.instruments,
-    predefined: loadPredefinedUniverses(deps.resourcesDir),
+    predefined: loadUniverseFiles(deps.resourcesDir),
     clock,
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ImportTimeframeSchema, type ImportTimeframe } from '../../../shared/domain/imports';
+import { DEFAULT_LOOKBACK_DAYS, ImportTimeframeSchema, type ImportTimeframe } from '../../../shared/domain/imports';
 import { JOB_KINDS } from '../../../shared/job-kinds';
 import { istDate } from '../../../shared/time';
 import type { Emit } from '../common/events';
@@ -68,6 +68,42 @@ export interface OhlcvImportDeps {
   concurrency?: number;
 }
 
+/** The days a run wants of a timeframe: its lookback ending today (IST); a payload without one takes the default. */
+export function wantedRange(
+  payload: Pick<OhlcvImportPayload, 'lookbackDays'>,
+  timeframe: ImportTimeframe,
+  now: number,
+) {
+  const today = istDate(now);
+  return {
+    today,
+    wantedFrom: lookbackStart(today, payload.lookbackDays[timeframe] ?? DEFAULT_LOOKBACK_DAYS[timeframe]),
+  };
+}
+
+/** Requests each timeframe needs for these instruments, given what is stored: a run's plan, and its ETA's start. */
+export function plannedRequests(
+  chain: ProviderChain,
+  history: HistoryStore,
+  payload: Pick<OhlcvImportPayload, 'lookbackDays' | 'timeframes'>,
+  instrumentKeys: readonly string[],
+  now: number,
+): Partial<Record<ImportTimeframe, number>> {
+  return Object.fromEntries(
+    payload.timeframes.map((timeframe) => {
+      const range = wantedRange(payload, timeframe, now);
+      const n = instrumentKeys.reduce(
+        (sum, key) => sum + chain.plannedRequests({ timeframe, ...range, stored: history.stored(key, timeframe) }),
+        0,
+      );
+      return [timeframe, n];
+    }),
+  );
+}
+
+export const sumOf = (counts: Partial<Record<string, number>>): number =>
+  Object.values(counts).reduce<number>((a, b) => a + (b ?? 0), 0);
+
 /** Failures that will fail every symbol alike until the user acts, raised once per run with what to do. */
 const CRITICAL: Readonly<Record<string, string>> = {
   API_KEY_INVALID: 'Log in to Upstox again (Settings), then retry the failed symbols',
@@ -111,25 +147,13 @@ export function ohlcvImportKind(deps: OhlcvImportDeps) {
       const runId = ctx.job.id;
       const chain = deps.chain();
       const started = clock.now();
-      const wanted = (timeframe: ImportTimeframe, now: number) => {
-        const today = istDate(now);
-        return { today, wantedFrom: lookbackStart(today, payload.lookbackDays[timeframe] ?? 1) };
-      };
+      const wanted = (timeframe: ImportTimeframe, now: number) => wantedRange(payload, timeframe, now);
 
       if (ctx.items.counts().total === 0) ctx.items.ensure(deps.itemsFor(payload));
       deps.runs.add(runId, started);
       ctx.progress({ phase: 'planning', message: 'Counting the requests needed' });
-      let remainingRequests = 0;
-      for (const key of ctx.items.pending()) {
-        const target = deps.resolve(key);
-        if (!target) continue;
-        for (const timeframe of payload.timeframes)
-          remainingRequests += chain.plannedRequests({
-            timeframe,
-            ...wanted(timeframe, started),
-            stored: deps.history.stored(target.instrumentKey, timeframe),
-          });
-      }
+      const targets = ctx.items.pending().flatMap((key) => deps.resolve(key)?.instrumentKey ?? []);
+      let remainingRequests = sumOf(plannedRequests(chain, deps.history, payload, targets, started));
       const planned = remainingRequests;
       let answered = 0;
       const latency = recentMedian();

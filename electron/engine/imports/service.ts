@@ -6,12 +6,10 @@ import {
   type ImportRunSummary,
   type ImportSymbol,
   type ImportSymbolStatus,
-  type ImportTimeframe,
 } from '../../../shared/domain/imports';
 import type { Job, JobItem, JobItemStatus } from '../../../shared/domain/jobs';
 import type { UniverseMember } from '../../../shared/domain/universes';
 import { WorkstationError } from '../../../shared/errors';
-import { istDate } from '../../../shared/time';
 import type { Clock } from '../common/clock';
 import type { JobService } from '../jobs/service';
 import type { HistoryStore } from '../store/history';
@@ -24,12 +22,13 @@ import {
   itemKeyOf,
   OHLCV_IMPORT_KIND,
   OhlcvImportPayloadSchema,
+  plannedRequests,
+  sumOf,
   unresolvedOf,
   type ImportItemResult,
   type ImportTarget,
   type OhlcvImportPayload,
 } from './ohlcv.job';
-import { lookbackStart } from './plan';
 import type { UniverseService } from './universes/service';
 
 export interface ImportServiceDeps {
@@ -176,26 +175,14 @@ export function createImportService(deps: ImportServiceDeps) {
 
     plan(request: ImportRequest): ImportPlan {
       const members = membersOf(request);
-      const payload = payloadOf(request);
-      const today = istDate(deps.clock.now());
-      const requestsByTimeframe: Partial<Record<ImportTimeframe, number>> = {};
-      for (const timeframe of payload.timeframes) {
-        const wantedFrom = lookbackStart(today, payload.lookbackDays[timeframe]!);
-        requestsByTimeframe[timeframe] = members.reduce(
-          (n, m) =>
-            m.instrumentKey
-              ? n +
-                deps.chain.plannedRequests({
-                  timeframe,
-                  wantedFrom,
-                  today,
-                  stored: deps.history.stored(m.instrumentKey, timeframe),
-                })
-              : n,
-          0,
-        );
-      }
-      const requests = Object.values(requestsByTimeframe).reduce((a, b) => a + b, 0);
+      const requestsByTimeframe = plannedRequests(
+        deps.chain,
+        deps.history,
+        payloadOf(request),
+        members.flatMap((m) => m.instrumentKey ?? []),
+        deps.clock.now(),
+      );
+      const requests = sumOf(requestsByTimeframe);
       return {
         totalSymbols: members.length,
         unresolved: members.filter((m) => !m.instrumentKey).map((m) => ({ symbol: m.symbol, isin: m.isin })),

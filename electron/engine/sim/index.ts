@@ -12,7 +12,7 @@ import { hashString, rngFor } from './rng';
 import { createPastSessionCache, createTokenRateLimits, drawLatency, UPSTOX_RATE_LIMITS } from './rest';
 import { startSimulatorServer } from './server';
 import { masterRow, type DemoInstrument } from './universe';
-import { loadUniverseFiles } from './universe-files';
+import { loadUniverseFiles } from '../common/universe-files';
 
 export type { SimulatorFaults } from './faults';
 export type { DemoInstrument, DemoInstrumentType } from './universe';

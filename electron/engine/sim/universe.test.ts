@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, RESOURCES_DIR, startSim, stopSims } from '../../../tests/helpers/sim-client';
 import { MarketModel } from './market';
-import { loadUniverseFiles } from './universe-files';
+import { loadUniverseFiles } from '../common/universe-files';
 
 afterEach(stopSims);
 

@@ -151,6 +151,33 @@ function demoIsin(n: number): string {
   return `INEDEMO${String(n).padStart(4, '0')}9`;
 }
 
+/** An NSE index as the master file lists it: no ISIN, lot or freeze quantity. */
+function indexInstrument(
+  instrumentKey: string,
+  tradingSymbol: string,
+  name: string,
+  exchangeToken: string,
+): DemoInstrument {
+  return {
+    instrumentKey,
+    tradingSymbol,
+    name,
+    segment: 'NSE_INDEX',
+    exchange: 'NSE',
+    instrumentType: 'INDEX',
+    isin: null,
+    exchangeToken,
+    lotSize: 0,
+    tickSize: 0.01,
+    freezeQuantity: null,
+    expiry: null,
+    strike: null,
+    underlyingKey: null,
+    underlyingSymbol: null,
+    weekly: null,
+  };
+}
+
 function spotEntry(instrument: DemoInstrument, params: ModelParams): UniverseEntry {
   return { instrument, params, kind: 'spot', underlying: -1, expiryDay: null };
 }
@@ -159,25 +186,7 @@ function spotEntry(instrument: DemoInstrument, params: ModelParams): UniverseEnt
 export function spotEntries(): UniverseEntry[] {
   const out: UniverseEntry[] = [];
   for (const [key, name, symbol, token, level, vol, beta, drift] of INDICES) {
-    const instrument: DemoInstrument = {
-      instrumentKey: key,
-      tradingSymbol: symbol,
-      name,
-      segment: 'NSE_INDEX',
-      exchange: 'NSE',
-      instrumentType: 'INDEX',
-      isin: null,
-      exchangeToken: token,
-      lotSize: 0,
-      tickSize: 0.01,
-      freezeQuantity: null,
-      expiry: null,
-      strike: null,
-      underlyingKey: null,
-      underlyingSymbol: null,
-      weekly: null,
-    };
-    out.push(spotEntry(instrument, { base: level, vol, beta, drift, dailyVolume: 0 }));
+    out.push(spotEntry(indexInstrument(key, symbol, name, token), { base: level, vol, beta, drift, dailyVolume: 0 }));
   }
   EQUITIES.forEach(([symbol, name, isin, token, price], i) => {
     const h = hashString(symbol);
@@ -265,25 +274,7 @@ function memberEquity(symbol: string, name: string, isin: string, token: string)
 
 function memberIndex(instrumentKey: string, symbol: string, name: string, token: string): UniverseEntry {
   const h = hashString(instrumentKey);
-  const instrument: DemoInstrument = {
-    instrumentKey,
-    tradingSymbol: symbol,
-    name,
-    segment: 'NSE_INDEX',
-    exchange: 'NSE',
-    instrumentType: 'INDEX',
-    isin: null,
-    exchangeToken: token,
-    lotSize: 0,
-    tickSize: 0.01,
-    freezeQuantity: null,
-    expiry: null,
-    strike: null,
-    underlyingKey: null,
-    underlyingSymbol: null,
-    weekly: null,
-  };
-  return spotEntry(instrument, {
+  return spotEntry(indexInstrument(instrumentKey, symbol, name, token), {
     base: Number((6000 * 12 ** unitHash(h, 5)).toPrecision(3)),
     vol: 0.13 + 0.09 * unitHash(h, 1),
     beta: 0.85 + 0.3 * unitHash(h, 2),

@@ -1,7 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
-  PredefinedUniverseFileSchema,
   type PredefinedUniverseFile,
   type Universe,
   type UniverseCreate,
@@ -10,32 +7,12 @@ import {
 } from '../../../../shared/domain/universes';
 import { WorkstationError } from '../../../../shared/errors';
 import type { Clock } from '../../common/clock';
-import { parseOrThrow } from '../../common/parse';
 import type { InstrumentStore } from '../../store/instruments';
 import type { StoredMember, UniverseStore } from '../../store/universes';
 import { parseUniverseCsv } from './csv';
 
 const USER_ID = /^u-(\d{1,12})$/;
 const userId = (id: number) => `u-${id}`;
-
-/** The predefined universes shipped in `<resources>/universes/*.json`, in file-name order. A bad file fails the start. */
-export function loadPredefinedUniverses(resourcesDir: string): PredefinedUniverseFile[] {
-  const dir = path.join(resourcesDir, 'universes');
-  if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const parsed = parseOrThrow(
-        PredefinedUniverseFileSchema,
-        JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
-        `resources/universes/${file} is not a universe file`,
-      );
-      if (`${parsed.id}.json` !== file) throw new Error(`resources/universes/${file} holds the universe ${parsed.id}`);
-      return parsed;
-    });
-}
 
 /** Resolves members against the instrument master as it is now: by instrument key, then ISIN, then NSE symbol. */
 function createResolver(instruments: InstrumentStore) {
