@@ -1,8 +1,9 @@
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
+import { errorFromResponse, UpstoxApiError } from '../upstox/errors';
 import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
 import type { RateLimiter } from '../upstox/rate-limit';
-import { startUpstoxSimulator } from '../sim';
+import { FUNDAMENTALS_PATH, startUpstoxSimulator } from '../sim';
 import type { StarterInstrument } from './demo-seed';
 import type { MarketSource } from './service';
 
@@ -13,6 +14,11 @@ export interface OpenedSource extends MarketSource {
   assetsUrl: string;
   /** In demo mode, the simulated market's instruments, from which a new user's first watchlist is drawn. */
   starterInstruments?: () => readonly StarterInstrument[];
+  /**
+   * In demo mode, a screener export (CSV with a header row) of the simulated market's equities. Upstox has no
+   * fundamentals, so the real source has none.
+   */
+  fundamentalsCsv?: (signal?: AbortSignal) => Promise<string>;
 }
 
 export interface SourceDeps {
@@ -51,6 +57,32 @@ export function openUpstoxSource(
 /** Demo token: the simulator accepts any bearer; this one only ever travels over loopback. */
 const DEMO_TOKEN = 'tickdesk-demo-session';
 
+async function fetchFundamentals(fetcher: typeof fetch, apiUrl: string, signal?: AbortSignal): Promise<string> {
+  const what = `GET ${FUNDAMENTALS_PATH}`;
+  let response: Response;
+  try {
+    response = await fetcher(`${apiUrl}${FUNDAMENTALS_PATH}`, {
+      headers: { Authorization: `Bearer ${DEMO_TOKEN}`, Accept: 'text/csv' },
+      ...(signal ? { signal } : {}),
+    });
+  } catch (cause) {
+    if (signal?.aborted) throw signal.reason;
+    throw new UpstoxApiError({ kind: 'transient', message: `the demo market's ${what} failed`, cause });
+  }
+  const text = await response.text();
+  if (response.ok) return text;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  throw (
+    errorFromResponse(response.status, body, what) ??
+    new UpstoxApiError({ kind: 'bad_response', status: response.status, message: `the demo market's ${what} failed` })
+  );
+}
+
 /**
  * The built-in simulator on 127.0.0.1, spoken to through the same REST client and feed socket as Upstox, so demo
  * mode exercises the real code paths.
@@ -70,6 +102,7 @@ export async function openDemoSource(
     kind: 'demo',
     rest,
     starterInstruments: () => simulator.instruments(),
+    fundamentalsCsv: (signal) => fetchFundamentals(deps.fetch, simulator.apiUrl, signal),
     assetsUrl: simulator.apiUrl,
     authorizeFeed: (signal) => rest.authorizeFeed(signal),
     close: () => simulator.close(),

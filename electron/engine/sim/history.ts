@@ -26,6 +26,15 @@ const SCALES = [1, 3, 10, 30, 100, 300, 1000];
 const VIX_MAX_SCALE = 30;
 /** How long before expiry a contract has history (weekly options are listed later than futures). */
 const LISTED_DAYS = { future: 95, option: 60 } as const;
+/** [scale in days, amplitude in log units] of the smooth part of a future's open interest. */
+const FUTURES_OI_NOISE: ReadonlyArray<readonly [number, number]> = [
+  [1, 0.025],
+  [3, 0.04],
+  [10, 0.07],
+  [40, 0.12],
+];
+/** How long, roughly, longs or shorts stay the side that drives a future's open interest. */
+const FUTURES_OI_REGIME_DAYS = 15;
 
 export function volumeWeights(count: number): number[] {
   // The Indian intraday volume smile: busy open, quiet lunch, busier close.
@@ -135,7 +144,7 @@ export class HistoryGenerator {
     const atmIv = (this.spotClose(this.vixIndex, day) / 100) * 0.95;
     const kind = instrumentType === 'PE' ? 'PE' : 'CE';
     return (spot) =>
-      Math.max(2 * tickSize, blackScholes(kind, spot, strike!, years, smileIv(atmIv, spot, strike!)).price);
+      Math.max(2 * tickSize, blackScholes(kind, spot, strike!, years, smileIv(atmIv, spot, strike!, years)).price);
   }
 
   private derivativeVolume(index: number, day: number): { volume: number; oi: number } {
@@ -144,8 +153,34 @@ export class HistoryGenerator {
     const lot = entry.instrument.lotSize;
     const typical = typicalVolume(entry, this.spotClose(entry.underlying, day));
     const volume = Math.round((typical * Math.exp(0.3 * normalHash(stream, day, 4))) / lot) * lot;
-    const oi = Math.round((typical * (1.2 + unitHash(stream, day, 5))) / lot) * lot;
+    const oi =
+      entry.kind === 'future'
+        ? this.futuresOi(index, day)
+        : Math.round((typical * (1.2 + unitHash(stream, day, 5))) / lot) * lot;
     return { volume, oi };
+  }
+
+  /**
+   * A future's open interest at a day's close, in whole lots. Positions build up over the contract's life and roll
+   * out in its last week; on top, a smooth wander of their own, and a pull towards the last week's price move whose
+   * sign changes slowly (`FUTURES_OI_REGIME_DAYS`): while longs drive the market OI rises with price and falls with
+   * it (long build-up, long unwinding), while shorts drive it the other way round (short build-up, short covering).
+   */
+  futuresOi(index: number, day: number): number {
+    const entry = this.universe[index]!;
+    const stream = mix(this.stream(index), 0x0e1);
+    const lot = entry.instrument.lotSize;
+    const daysLeft = Math.max(0, entry.expiryDay! - day);
+    const life = Math.min(1, Math.max(0, (LISTED_DAYS.future - daysLeft) / (LISTED_DAYS.future - 10)));
+    const lifecycle = Math.log(0.7 + 0.3 * life) + Math.log(0.4 + 0.6 * Math.min(1, daysLeft / 6));
+    let wander = 0;
+    FUTURES_OI_NOISE.forEach(
+      ([scale, amplitude], k) => (wander += amplitude * valueNoise(mix(stream, k), day / scale)),
+    );
+    const regime = 2.5 * valueNoise(mix(stream, 0x9e), day / FUTURES_OI_REGIME_DAYS);
+    const weekMove = this.logClose(entry.underlying, day) - this.logClose(entry.underlying, day - 7);
+    const oi = 3 * entry.params.dailyVolume * Math.exp(lifecycle + wander + regime * weekMove);
+    return Math.max(1, Math.round(oi / lot)) * lot;
   }
 
   private mapBar(index: number, bar: Bar, price: (spot: number) => number): Bar {

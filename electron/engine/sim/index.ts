@@ -11,12 +11,18 @@ import { MarketModel } from './market';
 import { hashString, rngFor } from './rng';
 import { createPastSessionCache, createTokenRateLimits, drawLatency, UPSTOX_RATE_LIMITS } from './rest';
 import { startSimulatorServer } from './server';
-import { masterRow, type DemoInstrument } from './universe';
+import { masterRow } from './master-row';
+import type { DemoInstrument } from './universe';
 import { loadUniverseFiles } from '../common/universe-files';
+import { fundamentalsCsv } from './fundamentals';
+import { createOptionDesk } from './option-chain';
+import { roundToTick } from './pricing';
+import { previousTradingDay } from './time';
 
 export type { SimulatorFaults } from './faults';
 export type { DemoInstrument, DemoInstrumentType } from './universe';
 export type { SubscriptionLimits, TicksSentHook } from './hub';
+export { FUNDAMENTALS_COLUMNS, FUNDAMENTALS_PATH } from './fundamentals';
 
 export interface UpstoxSimulatorOptions {
   /**
@@ -57,6 +63,8 @@ export interface UpstoxSimulatorOptions {
    * a second. Benchmarks ask for the ranges once beforehand.
    */
   pastSessionCacheBars?: number;
+  /** Strikes either side of the money in an option chain (default 20: 41 strikes). */
+  optionStrikesEachSide?: number;
 }
 
 export interface SimulatorStats {
@@ -96,6 +104,11 @@ export interface UpstoxSimulator {
 }
 export type Simulator = UpstoxSimulator;
 
+const DEFAULT_STRIKES_EACH_SIDE = 20;
+const MAX_STRIKES_EACH_SIDE = 200;
+/** The universe file whose stocks have futures and options. */
+const FNO_UNIVERSE = 'fno';
+
 const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => SILENT_LOGGER };
 
 /**
@@ -109,13 +122,17 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
   const logger = options.logger ?? SILENT_LOGGER;
   const seed = options.seed ?? 1;
   const tickIntervalMs = options.tickIntervalMs ?? 250;
-  const universeMembers = loadUniverseFiles(options.resourcesDir).flatMap((u) => u.members);
+  const strikesEachSide = options.optionStrikesEachSide ?? DEFAULT_STRIKES_EACH_SIDE;
+  if (!Number.isInteger(strikesEachSide) || strikesEachSide < 1 || strikesEachSide > MAX_STRIKES_EACH_SIDE)
+    throw new RangeError(`optionStrikesEachSide must be a whole number from 1 to ${MAX_STRIKES_EACH_SIDE}`);
+  const universes = loadUniverseFiles(options.resourcesDir);
   const model = new MarketModel({
     seed,
     now: clock.now(),
     tickIntervalMs,
     ticksPerInterval: options.ticksPerInterval,
-    universeMembers,
+    universeMembers: universes.flatMap((u) => u.members),
+    fnoMembers: universes.find((u) => u.id === FNO_UNIVERSE)?.members ?? [],
   });
   const encoder = new FrameEncoder(schema, model);
   const hub = new FeedHub({
@@ -133,6 +150,8 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
   const restCounters = { authorizeCalls: 0, restCalls: 0, rateLimited: 0 };
   const upgradeCounters = { upgrades: 0, upgradesRefused: 0 };
   let instrumentsFile: Buffer | undefined;
+  let fundamentals: string | undefined;
+  const previousClose = (index: number) => model.history.spotClose(index, previousTradingDay(model.day));
   const acceptToken = options.acceptToken ?? ((token: string) => token.length > 0);
 
   const server = await startSimulatorServer(
@@ -154,6 +173,14 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
           : {}),
         ...(options.pastSessionCacheBars ? { pastSessions: createPastSessionCache(options.pastSessionCacheBars) } : {}),
         instrumentsFile: () => (instrumentsFile ??= gzipSync(JSON.stringify(model.universe.map(masterRow)))),
+        options: createOptionDesk(model, strikesEachSide),
+        now: () => clock.now(),
+        // Priced at the previous close, so the export is the same all day.
+        fundamentalsCsv: () =>
+          (fundamentals ??= fundamentalsCsv(
+            model.universe.filter((e) => e.instrument.instrumentType === 'EQ'),
+            (e) => roundToTick(previousClose(model.indexOf(e.instrument.instrumentKey)!), e.instrument.tickSize),
+          )),
         logger,
       },
     },

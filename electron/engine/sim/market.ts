@@ -1,6 +1,7 @@
 import type { PredefinedMember } from '../../../shared/domain/universes';
 import { HistoryGenerator, roundBar, volumeWeights, type Bar } from './history';
 import { blackScholes, futuresFair, roundToTick, smileIv, YEAR_MS, type OptionValue } from './pricing';
+import { openInterest, optionSeries } from './options';
 import { createRng, gaussian, hashString, rngFor, type Rng } from './rng';
 import {
   dayStartMs,
@@ -76,6 +77,8 @@ export interface MarketModelOptions {
   ticksPerInterval?: number | 'all';
   /** Members of the predefined universes: each one the built-in tables lack is listed too, as a spot instrument. */
   universeMembers?: readonly PredefinedMember[];
+  /** The F&O stocks (members of the `fno` universe): each listed one gets a current- and a next-month future. */
+  fnoMembers?: readonly PredefinedMember[];
 }
 
 const idioVol = (e: UniverseEntry) =>
@@ -122,7 +125,7 @@ export class MarketModel {
     const niftyLevel = niftyBars.length
       ? niftyBars[niftyBars.length - 1]!.close
       : this.history.spotOpen(nifty, this.day);
-    this.universe.push(...derivativeEntries(spots, now, niftyLevel));
+    this.universe.push(...derivativeEntries(spots, now, niftyLevel, options.fnoMembers));
     this.vix = this.universe.findIndex((e) => e.instrument.instrumentKey === VIX_KEY);
     this.universe.forEach((e, i) => this.byKey.set(e.instrument.instrumentKey, i));
     this.initStates(now, spotBars);
@@ -136,6 +139,10 @@ export class MarketModel {
 
   get size(): number {
     return this.universe.length;
+  }
+
+  get seed(): number {
+    return this.options.seed;
   }
 
   indexOf(key: string): number | undefined {
@@ -236,7 +243,7 @@ export class MarketModel {
         price = roundToTick(futuresFair(spot, years) * Math.exp(0.0002 * gaussian(this.rng)), tick);
       else {
         s.iv =
-          smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!) *
+          smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!, years) *
           Math.exp(0.01 * gaussian(this.rng));
         s.greeks = blackScholes(
           entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE',
@@ -355,7 +362,7 @@ export class MarketModel {
         entry.kind === 'spot'
           ? { bars: spotBars[i]!, open: this.history.spotOpen(i, this.day) }
           : this.derivativeSession(entry, spotBars[entry.underlying]!, typical, rng);
-      const oi = entry.kind === 'spot' ? 0 : Math.round((typical * 1.5) / lot) * lot;
+      const oi = this.openingOi(i);
       const bars = session.bars.map((b) => ({ ...roundBar(b, tick), oi }));
       const last = session.bars.at(-1);
       const open = roundToTick(session.open, tick);
@@ -391,15 +398,26 @@ export class MarketModel {
       if (entry.kind !== 'option') return;
       const s = this.states[i]!;
       const spot = this.states[entry.underlying]!.ltp;
-      s.iv = smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!);
+      const years = (expiryCloseMs(entry.expiryDay!) - now) / YEAR_MS;
+      s.iv = smileIv((this.states[this.vix]!.ltp / 100) * 0.95, spot, entry.instrument.strike!, years);
       s.greeks = blackScholes(
         entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE',
         spot,
         entry.instrument.strike!,
-        (expiryCloseMs(entry.expiryDay!) - now) / YEAR_MS,
+        years,
         s.iv,
       );
     });
+  }
+
+  /** Open interest as the session so far has left it: the series model's, which the option chain serves too. */
+  private openingOi(index: number): number {
+    const entry = this.universe[index]!;
+    if (entry.kind === 'spot') return 0;
+    if (entry.kind === 'future') return this.history.futuresOi(index, this.day);
+    const { lotSize, strike, instrumentType } = entry.instrument;
+    const series = optionSeries(this, entry.underlying, entry.expiryDay!, lotSize);
+    return openInterest(series, strike!, instrumentType === 'PE' ? 'PE' : 'CE').oi;
   }
 
   /** A derivative's session so far, repriced minute by minute from its underlying's session. */
@@ -437,16 +455,12 @@ export class MarketModel {
     const kind = entry.instrument.instrumentType === 'PE' ? 'PE' : 'CE';
     const strike = entry.instrument.strike!;
     const floor = 2 * entry.instrument.tickSize;
-    return (spot, ts) =>
-      Math.max(
+    return (spot, ts) => {
+      const years = (expiry - ts - MINUTE_MS) / YEAR_MS;
+      return Math.max(
         floor,
-        blackScholes(
-          kind,
-          spot,
-          strike,
-          (expiry - ts - MINUTE_MS) / YEAR_MS,
-          smileIv((vixOpen / 100) * 0.95, spot, strike),
-        ).price,
+        blackScholes(kind, spot, strike, years, smileIv((vixOpen / 100) * 0.95, spot, strike, years)).price,
       );
+    };
   }
 }

@@ -72,13 +72,19 @@ export function blackScholes(
   };
 }
 
+/** The shortest life the smile is drawn for: nearer the bell, far strikes would all sit at the cap. */
+const SMILE_MIN_YEARS = 2 / 365;
+/** However far from the money, no strike trades above this multiple of the at-the-money volatility. */
+const SMILE_MAX_MULTIPLE = 3;
+
 /**
- * Implied volatility across strikes: a put skew and a mild smile around the ATM level, which the demo
- * ties to India VIX so options reprice when fear rises.
+ * Implied volatility across strikes, a quadratic in moneyness measured in standard deviations of the move left to
+ * expiry: a put skew (volatility rises below the money), a shallow dip a little above it and a smile beyond. The demo
+ * ties the at-the-money level to India VIX, so options reprice when fear rises.
  */
-export function smileIv(atmIv: number, spot: number, strike: number): number {
-  const m = Math.log(strike / spot);
-  return Math.max(0.03, atmIv * (1 + 40 * m * m - 3 * m));
+export function smileIv(atmIv: number, spot: number, strike: number, years: number): number {
+  const z = Math.log(strike / spot) / (atmIv * Math.sqrt(Math.max(years, SMILE_MIN_YEARS)));
+  return Math.max(0.03, atmIv * Math.min(SMILE_MAX_MULTIPLE, 1 + 0.02 * z * z - 0.06 * z));
 }
 
 /** Futures fair value: spot plus carry to expiry. */
@@ -86,7 +92,11 @@ export function futuresFair(spot: number, years: number): number {
   return spot * Math.exp(FUTURES_CARRY * Math.max(0, years));
 }
 
-/** Rounds to the tick grid, with the float noise of the multiplication removed. */
+/**
+ * Rounds to the tick grid, with the float noise of the multiplication removed (to the paisa: every tick is a whole
+ * number of paise). The same numbers as formatting to two decimals and parsing back, without the strings: the
+ * simulator rounds every price of every candle it makes.
+ */
 export function roundToTick(price: number, tick: number): number {
-  return Number((Math.round(price / tick) * tick).toFixed(2));
+  return Math.round(Math.round(price / tick) * tick * 100) / 100;
 }

@@ -138,7 +138,8 @@ describe('simulator REST', () => {
         .slice(0, 3)
         .map((r) => r.instrument_key),
     ).toEqual(['NSE_INDEX|Nifty 50', 'NSE_INDEX|Nifty Bank', 'NSE_INDEX|India VIX']);
-    expect(byType('FUT')).toHaveLength(4);
+    // NIFTY's and BANKNIFTY's, and two for each of the 208 stocks of the F&O universe file.
+    expect(byType('FUT')).toHaveLength(4 + 2 * 208);
     expect(byType('CE')).toHaveLength(21);
     expect(byType('PE')).toHaveLength(21);
     expect(rows.find((r) => r.trading_symbol === 'RELIANCE')).toMatchObject({

@@ -4,8 +4,10 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { BucketLimits } from '../upstox/rate-limit';
 import type { FaultState } from './faults';
+import { FUNDAMENTALS_PATH } from './fundamentals';
 import { aggregate, minuteBucket, type Bar } from './history';
 import type { MarketModel } from './market';
+import type { OptionDesk } from './option-chain';
 import type { Rng } from './rng';
 import { dateToDay, dayStartMs, isTradingDay, istDayIndex, istIso, weekdayOf } from './time';
 
@@ -31,6 +33,11 @@ export interface RestContext {
   /** A fresh single-use feed URL. */
   issueFeedUrl(): string;
   instrumentsFile(): Buffer;
+  /** Option chains and contracts, priced at `now()`. */
+  options: OptionDesk;
+  now(): number;
+  /** The screener export the simulator serves at FUNDAMENTALS_PATH. */
+  fundamentalsCsv(): string;
   logger: Logger;
 }
 
@@ -88,11 +95,11 @@ export function drawLatency({ min, max }: { min: number; max: number }, random: 
 /** When each held answer may leave (performance.now()), set on its request's arrival so the latency covers the work. */
 const answerDue = new WeakMap<ServerResponse, number>();
 
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = contentType === 'application/json' ? JSON.stringify(body) : String(body);
   const write = () => {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
   const wait = (answerDue.get(res) ?? 0) - performance.now();
@@ -140,6 +147,11 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
     const url = ctx.issueFeedUrl();
     return send(res, 200, { status: 'success', data: { authorized_redirect_uri: url, authorizedRedirectUri: url } });
   }
+  if (path === '/v2/option/chain' || path === '/v2/option/contract') {
+    const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+    return path === '/v2/option/chain' ? optionChain(ctx, res, query) : optionContracts(ctx, res, query);
+  }
+  if (path === FUNDAMENTALS_PATH) return send(res, 200, ctx.fundamentalsCsv(), 'text/csv; charset=utf-8');
   let parts: string[];
   try {
     parts = path.split('/').slice(1).map(decodeURIComponent);
@@ -153,6 +165,29 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
       return candles(ctx, res, parts[2]!, parts[3]!, parts[4]!, parts[5]!, parts[6] ?? null);
   }
   return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
+}
+
+const INVALID_KEY = 'Invalid Instrument key';
+
+/** Both parameters are required, as on Upstox; an expiry nothing is listed for answers an empty chain. */
+function optionChain(ctx: RestContext, res: ServerResponse, query: URLSearchParams): void {
+  const key = query.get('instrument_key');
+  const expiry = query.get('expiry_date');
+  if (!key) return fail(res, 400, 'UDAPI1087', INVALID_KEY);
+  if (expiry === null || !ISO_DATE.test(expiry)) return invalid(res, 'Invalid expiry_date');
+  const rows = ctx.options.chain(key, expiry, ctx.now());
+  if (rows === null) return fail(res, 400, 'UDAPI1087', INVALID_KEY);
+  send(res, 200, { status: 'success', data: rows });
+}
+
+function optionContracts(ctx: RestContext, res: ServerResponse, query: URLSearchParams): void {
+  const key = query.get('instrument_key');
+  const expiry = query.get('expiry_date');
+  if (!key) return fail(res, 400, 'UDAPI1087', INVALID_KEY);
+  if (expiry !== null && !ISO_DATE.test(expiry)) return invalid(res, 'Invalid expiry_date');
+  const rows = ctx.options.contracts(key, expiry, ctx.now());
+  if (rows === null) return fail(res, 400, 'UDAPI1087', INVALID_KEY);
+  send(res, 200, { status: 'success', data: rows });
 }
 
 type Unit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months';

@@ -1,6 +1,7 @@
 import type { PredefinedMember } from '../../../shared/domain/universes';
 import { hashString, unitHash } from './rng';
-import { dayToDate, masterExpiryMs, monthlyExpiries, nextWeeklyExpiry, symbolDate } from './time';
+import { stockFutureUnderlyings } from './stock-futures';
+import { dayToDate, monthlyExpiries, nextWeeklyExpiry, symbolDate } from './time';
 
 export type DemoInstrumentType = 'EQ' | 'INDEX' | 'FUT' | 'CE' | 'PE';
 
@@ -105,7 +106,7 @@ const EQUITIES: ReadonlyArray<readonly [string, string, string | null, string, n
 
 export const NIFTY_KEY = 'NSE_INDEX|Nifty 50';
 export const VIX_KEY = 'NSE_INDEX|India VIX';
-const BANKNIFTY_KEY = 'NSE_INDEX|Nifty Bank';
+export const BANKNIFTY_KEY = 'NSE_INDEX|Nifty Bank';
 // [key, name, trading symbol, token, level, vol, beta, drift]
 const INDICES: ReadonlyArray<readonly [string, string, string, string, number, number, number, number]> = [
   [NIFTY_KEY, 'Nifty 50', 'NIFTY', '26000', 25800, 0.14, 1, 0.11],
@@ -122,7 +123,7 @@ const NIFTY_STRIKE_STEP = 50;
 const OPTION_STRIKES_EACH_SIDE = 10;
 
 /** Units an at-the-money weekly NIFTY option trades in a day; `optionActivity` scales it away from the money. */
-const OPTION_ATM_VOLUME = 2e7;
+export const OPTION_ATM_VOLUME = 2e7;
 
 /** Share of the at-the-money volume an option trades when the underlying is at `spot`. */
 function optionActivity(strike: number, spot: number): number {
@@ -329,10 +330,16 @@ function fnoToken(taken: Set<string>, ...parts: number[]): string {
 }
 
 /**
- * NIFTY and BANKNIFTY futures (current and next month) and a NIFTY option chain around the money on the
- * nearest weekly expiry. They depend on the date (expiries) and on the Nifty level (strikes).
+ * NIFTY and BANKNIFTY futures (current and next month), a NIFTY option chain around the money on the nearest
+ * weekly expiry, then the current- and next-month futures of each F&O stock. They depend on the date (expiries)
+ * and on the Nifty level (strikes). The stock futures come last so that adding them moves no earlier token.
  */
-export function derivativeEntries(spots: readonly UniverseEntry[], now: number, niftyLevel: number): UniverseEntry[] {
+export function derivativeEntries(
+  spots: readonly UniverseEntry[],
+  now: number,
+  niftyLevel: number,
+  fnoMembers: readonly PredefinedMember[] = [],
+): UniverseEntry[] {
   const nifty = spots.findIndex((e) => e.instrument.instrumentKey === NIFTY_KEY);
   const bank = spots.findIndex((e) => e.instrument.instrumentKey === BANKNIFTY_KEY);
   const monthly = monthlyExpiries(now, 2);
@@ -351,6 +358,7 @@ export function derivativeEntries(spots: readonly UniverseEntry[], now: number, 
   ) => {
     const token = fnoToken(taken, hashString(symbol), hashString(type), expiryDay, strike ?? 0);
     const under = spots[underlying]!.instrument;
+    const stock = under.instrumentType === 'EQ';
     const tradingSymbol =
       type === 'FUT'
         ? `${symbol} FUT ${symbolDate(expiryDay)}`
@@ -365,7 +373,7 @@ export function derivativeEntries(spots: readonly UniverseEntry[], now: number, 
       isin: null,
       exchangeToken: token,
       lotSize: lot,
-      tickSize: type === 'FUT' ? 0.1 : 0.05,
+      tickSize: stock ? under.tickSize : type === 'FUT' ? 0.1 : 0.05,
       freezeQuantity: lot * 24,
       expiry: dayToDate(expiryDay),
       strike,
@@ -387,63 +395,12 @@ export function derivativeEntries(spots: readonly UniverseEntry[], now: number, 
     const strike = atm + k * NIFTY_STRIKE_STEP;
     for (const type of ['CE', 'PE'] as const) fno(nifty, 'NIFTY', type, weekly, strike, NIFTY_LOT, OPTION_ATM_VOLUME);
   }
+  for (const { underlying, lotSize } of stockFutureUnderlyings(spots, fnoMembers)) {
+    const { tradingSymbol } = spots[underlying]!.instrument;
+    const cashVolume = spots[underlying]!.params.dailyVolume;
+    monthly.forEach((expiry, i) =>
+      fno(underlying, tradingSymbol, 'FUT', expiry, null, lotSize, Math.round(cashVolume * (i === 0 ? 0.6 : 0.06))),
+    );
+  }
   return out;
-}
-
-/** One row of `complete.json.gz` in the Upstox master format (tick size in paise, expiry in epoch ms). */
-export function masterRow(entry: UniverseEntry): Record<string, unknown> {
-  const i = entry.instrument;
-  const paise = Number((i.tickSize * 100).toFixed(2));
-  if (i.instrumentType === 'INDEX') {
-    return {
-      segment: i.segment,
-      name: i.name,
-      exchange: i.exchange,
-      instrument_type: 'INDEX',
-      instrument_key: i.instrumentKey,
-      exchange_token: i.exchangeToken,
-      trading_symbol: i.tradingSymbol,
-    };
-  }
-  if (i.instrumentType === 'EQ') {
-    return {
-      segment: i.segment,
-      name: i.name,
-      exchange: i.exchange,
-      isin: i.isin,
-      instrument_type: 'EQ',
-      instrument_key: i.instrumentKey,
-      lot_size: i.lotSize,
-      freeze_quantity: i.freezeQuantity,
-      exchange_token: i.exchangeToken,
-      tick_size: paise,
-      trading_symbol: i.tradingSymbol,
-      short_name: i.tradingSymbol,
-      security_type: 'NORMAL',
-      qty_multiplier: 1,
-    };
-  }
-  return {
-    weekly: i.weekly,
-    segment: i.segment,
-    name: i.name,
-    exchange: i.exchange,
-    expiry: masterExpiryMs(entry.expiryDay!),
-    instrument_type: i.instrumentType,
-    asset_symbol: i.underlyingSymbol,
-    underlying_symbol: i.underlyingSymbol,
-    instrument_key: i.instrumentKey,
-    lot_size: i.lotSize,
-    freeze_quantity: i.freezeQuantity,
-    exchange_token: i.exchangeToken,
-    minimum_lot: i.lotSize,
-    asset_key: i.underlyingKey,
-    underlying_key: i.underlyingKey,
-    tick_size: paise,
-    asset_type: 'INDEX',
-    underlying_type: 'INDEX',
-    trading_symbol: i.tradingSymbol,
-    strike_price: i.strike ?? 0,
-    qty_multiplier: 1,
-  };
 }

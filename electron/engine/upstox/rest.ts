@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import type { OptionChain } from '../../../shared/domain/analysis';
 import type { OhlcvBar } from '../../../shared/domain/feed';
 import { ISO_DATE } from '../../../shared/time';
 import { backoffDelay, delay } from '../common/backoff';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { errorFromResponse, UpstoxApiError } from './errors';
+import { OPTION_CHAIN_PATH, OPTION_CONTRACT_PATH, parseOptionChain, parseOptionExpiries } from './options';
 import { createRateLimiter, type ApiFamily, type BucketLimits, type RateLimiter } from './rate-limit';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -77,6 +79,10 @@ export interface UpstoxRest {
     fromDate?: string,
     signal?: AbortSignal,
   ): Promise<RestCandle[]>;
+  /** The option chain of an underlying (`NSE_INDEX|Nifty 50`, `NSE_EQ|INE002A01018`) for an expiry (YYYY-MM-DD). */
+  optionChain(underlyingKey: string, expiry: string, signal?: AbortSignal): Promise<OptionChain>;
+  /** The expiry dates the underlying has option contracts for, ascending. */
+  optionExpiries(underlyingKey: string, signal?: AbortSignal): Promise<string[]>;
 }
 
 const ORDER_HOST_PATH = /\/order\/(place|modify|cancel)/;
@@ -240,7 +246,35 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
       const range = fromDate === undefined ? toDate : `${toDate}/${fromDate}`;
       return candles(`/v3/historical-candle/${encodeURIComponent(instrumentKey)}/${unit}/${interval}/${range}`, signal);
     },
+
+    async optionChain(underlyingKey, expiry, signal) {
+      checkUnderlying(underlyingKey);
+      if (!ISO_DATE.test(expiry))
+        throw invalid(`option expiry must be YYYY-MM-DD, got ${JSON.stringify(expiry)}`, 'expiry');
+      const data = await request<unknown>({
+        method: 'GET',
+        path: OPTION_CHAIN_PATH,
+        query: { instrument_key: underlyingKey, expiry_date: expiry },
+        ...(signal ? { signal } : {}),
+      });
+      return parseOptionChain(data, underlyingKey, expiry);
+    },
+
+    async optionExpiries(underlyingKey, signal) {
+      checkUnderlying(underlyingKey);
+      const data = await request<unknown>({
+        method: 'GET',
+        path: OPTION_CONTRACT_PATH,
+        query: { instrument_key: underlyingKey },
+        ...(signal ? { signal } : {}),
+      });
+      return parseOptionExpiries(data);
+    },
   };
+}
+
+function checkUnderlying(underlyingKey: string): void {
+  if (underlyingKey.trim() === '') throw invalid('an option underlying needs an instrument key', 'underlyingKey');
 }
 
 function checkInterval(interval: number): void {
@@ -248,8 +282,12 @@ function checkInterval(interval: number): void {
     throw invalid(`candle interval must be a positive integer, got ${interval}`);
 }
 
-function invalid(message: string): UpstoxApiError {
-  return new UpstoxApiError({ kind: 'invalid_request', message });
+function invalid(message: string, field?: string): UpstoxApiError {
+  return new UpstoxApiError({
+    kind: 'invalid_request',
+    message,
+    ...(field !== undefined ? { details: [{ path: [field], message }] } : {}),
+  });
 }
 
 function badResponse(what: string, reason: string): UpstoxApiError {
