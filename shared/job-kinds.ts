@@ -10,6 +10,8 @@ export const JOB_KINDS = {
   feedBackfill: 'feed.backfill',
   instrumentsImport: 'instruments.import',
   ohlcvImport: 'ohlcv.import',
+  analysisScan: 'analysis.scan',
+  analysisDeepDive: 'analysis.deep-dive',
 } as const;
 
 export type JobKindName = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];

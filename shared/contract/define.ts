@@ -10,6 +10,8 @@ export interface HttpRoute {
   path: string;
   /** Status of a successful answer: 202 for commands that start durable work. */
   status?: 200 | 201 | 202;
+  /** The command answers a file (`{ filename, contentType, body }`): the Local API sends it as the response body. */
+  download?: true;
 }
 
 export interface CommandSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {

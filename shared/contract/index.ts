@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { EVENT_ENVELOPE_VERSION } from '../constants';
 import type { CommandSpec, EventDelivery, EventSpec } from './define';
+import { analysisCommands, analysisEvents } from './analysis';
 import { calendarCommands, calendarEvents } from './calendar';
 import { feedCommands, feedEvents } from './feed';
 import { importsCommands, importsEvents } from './imports';
@@ -54,6 +55,7 @@ export const commands = mergeDomains('command', [
   feedCommands,
   instrumentsCommands,
   importsCommands,
+  analysisCommands,
 ]);
 export const events = mergeDomains('event', [
   systemEvents,
@@ -63,6 +65,7 @@ export const events = mergeDomains('event', [
   feedEvents,
   instrumentsEvents,
   importsEvents,
+  analysisEvents,
 ]);
 
 export type Commands = typeof commands;

@@ -42,6 +42,19 @@ export const COMMAND_NAMES = [
   'universes.get',
   'universes.create',
   'universes.delete',
+  'scans.start',
+  'scans.list',
+  'scans.get',
+  'deepDive.start',
+  'deepDive.status',
+  'deepDive.list',
+  'reports.list',
+  'reports.get',
+  'reports.compare',
+  'reports.export',
+  'reports.delete',
+  'fundamentals.import',
+  'fundamentals.get',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -56,6 +69,8 @@ export const EVENT_NAMES = [
   'data_import_started',
   'symbol_processing_complete',
   'data_import_completed',
+  'analysis_progress',
+  'analysis_completed',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

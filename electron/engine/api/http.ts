@@ -14,6 +14,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/** A file as an attachment; nothing in it may run or fetch if a browser opens it on the API's origin. */
+export function sendDownload(res: ServerResponse, file: { filename: string; contentType: string; body: string }): void {
+  const safeName = file.filename.replace(/[^\w.-]/g, '_');
+  res.writeHead(200, {
+    'Content-Type': file.contentType,
+    'Content-Length': Buffer.byteLength(file.body),
+    'Content-Disposition': `attachment; filename="${safeName}"`,
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(file.body);
+}
+
 export function sendError(res: ServerResponse, error: WorkstationError | ErrorBody): void {
   const body = error instanceof WorkstationError ? error.toBody() : error;
   sendJson(res, HTTP_STATUS_BY_CODE[body.code], { error: body });

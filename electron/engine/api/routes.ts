@@ -5,6 +5,7 @@ export interface CompiledRoute {
   method: HttpMethod;
   command: CommandName;
   status: number;
+  download: boolean;
   pattern: RegExp;
   params: string[];
 }
@@ -29,6 +30,7 @@ export function compileRoutes(): CompiledRoute[] {
       method: http.method,
       command: name as CommandName,
       status: http.status ?? 200,
+      download: http.download === true,
       pattern: new RegExp(`^${source}$`),
       params,
     });

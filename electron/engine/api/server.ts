@@ -8,7 +8,8 @@ import type { EventHub } from '../common/events';
 import type { Logger } from '../common/logger';
 import type { Router } from '../router';
 import { createEventSocket } from './event-socket';
-import { DEFAULT_BODY_LIMIT_BYTES, queryOf, readJsonBody, sendError, sendJson } from './http';
+import type { Download } from '../../../shared/domain/analysis';
+import { DEFAULT_BODY_LIMIT_BYTES, queryOf, readJsonBody, sendDownload, sendError, sendJson } from './http';
 import { compileRoutes, decodePathSegment, matchRoute } from './routes';
 import { serveStatic } from './static';
 import { bearerOf, tokensMatch } from './token';
@@ -117,7 +118,9 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
       ]);
     }
     const input = { ...(fromRequest as Record<string, unknown> | undefined), ...match.params };
-    sendJson(res, match.route.status, await router.dispatch(match.route.command, input, { transport: 'local-api' }));
+    const answer = await router.dispatch(match.route.command, input, { transport: 'local-api' });
+    if (match.route.download) sendDownload(res, answer as Download);
+    else sendJson(res, match.route.status, answer);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

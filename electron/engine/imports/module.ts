@@ -13,6 +13,7 @@ import type { RateLimiter } from '../upstox/rate-limit';
 import type { UpstoxRest } from '../upstox/rest';
 import { createProviderChain } from './chain';
 import { ohlcvImportKind } from './ohlcv.job';
+import { createHistoryRefresher } from './refresh';
 import type { OhlcvProvider } from './providers/provider';
 import { cachedProvider, createFormingBarCache } from './providers/ttl-cache';
 import { createUpstoxProvider } from './providers/upstox';
@@ -100,6 +101,7 @@ export function createImportsModule(deps: ImportsModuleDeps) {
     service,
     universes,
     chain,
+    refreshHistory: createHistoryRefresher({ db: stores.db, history: stores.history, chain, clock }),
     jobKinds: [
       ohlcvImportKind({
         history: stores.history,

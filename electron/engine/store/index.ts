@@ -1,3 +1,4 @@
+import { createAnalysisStore } from './analyses';
 import { createCandleStore } from './candles';
 import { createHistoryStore } from './history';
 import { createHolidayStore } from './holidays';
@@ -5,6 +6,8 @@ import { createImportRunStore } from './import-runs';
 import { createInstrumentStore } from './instruments';
 import { createJobStore } from './jobs';
 import { createMarketKeys } from './market-keys';
+import { createMarketSnapshotStore } from './market-snapshots';
+import { createReportStore } from './reports';
 import { createScheduleStore } from './schedules';
 import { createSettingsStore } from './settings';
 import { createSubscriptionStore } from './subscriptions';
@@ -29,6 +32,9 @@ export function createStores(db: Db) {
     instruments: createInstrumentStore(db),
     universes: createUniverseStore(db),
     importRuns: createImportRunStore(db),
+    analyses: createAnalysisStore(db),
+    reports: createReportStore(db),
+    marketSnapshots: createMarketSnapshotStore(db),
   };
 }
 export type Stores = ReturnType<typeof createStores>;

@@ -259,6 +259,9 @@ function prepareSet(db: Db, table: TableSet) {
     count: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`),
     byKey: db.prepare<[string], DbInstrument>(`SELECT * FROM ${table} WHERE instrument_key = ?`),
     byOrder: db.prepare<[number], DbInstrument>(`SELECT * FROM ${table} WHERE search_order = ?`),
+    futures: db.prepare<[string], DbInstrument>(
+      `SELECT * FROM ${table} WHERE instrument_type = 'FUT' AND expiry >= ? ORDER BY expiry, instrument_key`,
+    ),
     // The EQ series first: a symbol may also trade in other series (BE, BZ) under other keys.
     equities: db.prepare<[], EquityListing>(
       `SELECT instrument_key AS instrumentKey, trading_symbol AS tradingSymbol, isin, name FROM ${table}
@@ -423,6 +426,18 @@ export function createInstrumentStore(db: Db) {
     },
 
     count: (): number => live()?.count.get()!.n ?? 0,
+
+    /**
+     * The nearest unexpired future of each underlying (by its instrument key), as of an IST date: where a scan and a
+     * deep-dive read open interest. One pass over the futures, not a query per symbol.
+     */
+    nearestFutures(today: string): Map<string, Instrument> {
+      const out = new Map<string, Instrument>();
+      for (const row of live()?.futures.all(today) ?? []) {
+        if (row.underlying_key && !out.has(row.underlying_key)) out.set(row.underlying_key, toDto(row));
+      }
+      return out;
+    },
 
     /** Every NSE (then BSE) equity listing, the EQ series first: what a universe's symbols and ISINs resolve against. */
     equities: (): EquityListing[] => live()?.equities.all() ?? [],

@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
 import type { TradingDays } from '../jobs/scheduler';
+import { createAnalysisModule } from '../analysis/module';
 import { createFeedModule } from '../feed/module';
 import { createImportsModule } from '../imports/module';
 import { createCsvFolderProvider } from '../imports/providers/csv-folder';
@@ -103,9 +104,10 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     resourcesDir: deps.resourcesDir,
     market: feed,
   });
+  const analysis = createAnalysisModule({ stores, clock, emit, jobs: jobs.service, imports, market: feed });
   const maintenance = createDatabaseMaintenanceModule({ db });
 
-  const modules: readonly EngineModule[] = [maintenance, jobs, instruments, imports, feed];
+  const modules: readonly EngineModule[] = [maintenance, jobs, instruments, imports, analysis, feed];
   for (const module of modules) jobs.register(module);
   jobs.register({ jobKinds: deps.extraJobKinds ?? [] });
 
@@ -118,7 +120,14 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     feed,
     instruments,
     imports,
-    handlers: { ...jobs.handlers, ...instruments.handlers, ...imports.handlers, ...feed.handlers },
+    analysis,
+    handlers: {
+      ...jobs.handlers,
+      ...instruments.handlers,
+      ...imports.handlers,
+      ...analysis.handlers,
+      ...feed.handlers,
+    },
     start(): void {
       logger.info('world opened', { file: path.basename(db.name) });
       for (const module of modules) module.start?.();

@@ -9,6 +9,7 @@ import instrumentsAlt from './0007-instruments-alt';
 import legacyMarketData from './0008-legacy-market-data';
 import candles from './0009-candles';
 import universesImports from './0010-universes-imports';
+import analysis from './0011-analysis';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'legacy-market-data', up: legacyMarketData },
   { version: 9, name: 'candles', up: candles },
   { version: 10, name: 'universes-imports', up: universesImports },
+  { version: 11, name: 'analysis', up: analysis },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
