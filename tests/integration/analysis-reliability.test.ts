@@ -1,23 +1,18 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventEnvelope } from '../../shared/contract';
-import { createEngine, type Engine } from '../../electron/engine';
-import { startLocalApi } from '../../electron/engine/api/server';
+import { createEngine } from '../../electron/engine';
 import { createMemoryLogger } from '../../electron/engine/common/logger';
 import { loadConfig } from '../../electron/engine/config';
-import { startUpstoxSimulator, type Simulator } from '../../electron/engine/sim';
+import type { Simulator } from '../../electron/engine/sim';
 import { DEEP_DIVE_WORKER } from '../fixtures/deep-dive-worker';
 import { killAllWorkers, spawnJobWorker } from '../fixtures/job-worker';
 import { loopbackOnlyFetch } from '../fixtures/ohlcv-import-worker';
-import { TEST_API_TOKEN } from '../helpers/engine';
+import { LIVE_TOKEN, liveApp, liveEnv, startUpstox, type Cleanups, type LiveApp } from '../helpers/live-app';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';
 
-const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
-const LIVE_TOKEN = 'simulated-access-token-0123456789';
 const RELIANCE = 'NSE_EQ|INE002A01018';
 
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 afterEach(async () => {
   await killAllWorkers();
@@ -28,72 +23,6 @@ afterEach(async () => {
 // Answers are compared whole or by field; read loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
-
-async function startUpstox(seed: number): Promise<Simulator> {
-  const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed });
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-const liveEnv = (sim: Simulator) => ({
-  UPSTOX_API_URL: sim.apiUrl,
-  UPSTOX_ASSETS_URL: sim.apiUrl,
-  UPSTOX_ACCESS_TOKEN: LIVE_TOKEN,
-});
-
-interface LiveApp {
-  engine: Engine;
-  events: EventEnvelope[];
-  get(route: string): Promise<Loose>;
-  send(method: string, route: string, body?: unknown): Promise<{ status: number; body: Loose }>;
-}
-
-/** The live engine with the simulator as Upstox, reached by URL and token, once its instrument master is in. */
-async function liveApp(sim: Simulator): Promise<LiveApp> {
-  const dataDir = makeTempDir('tickdesk-analysis-faults-');
-  const engine = createEngine(loadConfig({ TICKDESK_DATA_DIR: dataDir, ...liveEnv(sim) }, { validateEvents: true }), {
-    fetch: loopbackOnlyFetch().fetch,
-    logger: createMemoryLogger(),
-    startFeed: true,
-  });
-  cleanups.push(() => engine.shutdown());
-  const api = await startLocalApi({
-    router: engine.router,
-    events: engine.events,
-    logger: engine.logger.child('api'),
-    token: TEST_API_TOKEN,
-    port: 0,
-  });
-  cleanups.push(() => api.close());
-  const events: EventEnvelope[] = [];
-  engine.events.subscribe((e) => events.push(e));
-  const call = (route: string, init: RequestInit = {}) =>
-    fetch(api.origin + route, {
-      ...init,
-      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
-    });
-  const app: LiveApp = {
-    engine,
-    events,
-    async get(route) {
-      const response = await call(route);
-      expect(response.status, route).toBe(200);
-      return response.json();
-    },
-    async send(method, route, body) {
-      const response = await call(route, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: response.status, body: await response.json() };
-    },
-  };
-  engine.start();
-  await app.send('PUT', '/api/v1/schedules/ohlcv-daily-import', { enabled: false });
-  await waitFor(
-    async () => (await app.get('/api/v1/instruments/search?q=RELIANCE')).length > 0,
-    "the simulator's instrument master",
-    20_000,
-  );
-  return app;
-}
 
 const finished = (app: LiveApp, id: number) =>
   waitFor(
@@ -117,8 +46,8 @@ async function screenerExport(sim: Simulator): Promise<string> {
 
 describe('deep-dive reliability (live world, the simulator as Upstox)', () => {
   it('goes on with stored data when the refresh fails, and says how old it is; fundamentals come from an imported screener file', async () => {
-    const sim = await startUpstox(11);
-    const app = await liveApp(sim);
+    const sim = await startUpstox(11, cleanups);
+    const app = await liveApp(sim, cleanups, 'tickdesk-analysis-faults-');
     const imported = await app.send('POST', '/api/v1/fundamentals', { csv: await screenerExport(sim) });
     expect(imported).toMatchObject({ status: 200, body: { imported: expect.any(Number) } });
     expect(imported.body.imported).toBeGreaterThan(200);
@@ -151,9 +80,9 @@ describe('deep-dive reliability (live world, the simulator as Upstox)', () => {
   }, 120_000);
 
   it('ends FAILED with the error when there is nothing to analyse, and saves nothing', async () => {
-    const sim = await startUpstox(12);
+    const sim = await startUpstox(12, cleanups);
     sim.faults.restFaults({ shareMalformed: 1 });
-    const app = await liveApp(sim);
+    const app = await liveApp(sim, cleanups, 'tickdesk-analysis-faults-');
     const started = await app.send('POST', '/api/v1/deep-dive', { symbol: 'TCS' });
     const failed = await finished(app, started.body.analysisId);
     expect(failed).toMatchObject({ status: 'FAILED', symbol: 'TCS', errorCode: 'ANALYSIS_FAILED' });
@@ -166,7 +95,7 @@ describe('deep-dive reliability (live world, the simulator as Upstox)', () => {
   }, 60_000);
 
   it('kill -9 in the middle of the analysis step: the restart resumes at that step, without fetching again, and saves one report', async () => {
-    const sim = await startUpstox(13);
+    const sim = await startUpstox(13, cleanups);
     sim.faults.restFaults({});
     const dataDir = makeTempDir('tickdesk-deep-dive-crash-');
     const env = { ...liveEnv(sim), TICKDESK_DEEP_DIVE_SYMBOL: 'RELIANCE' };

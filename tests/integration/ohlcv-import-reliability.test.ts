@@ -3,25 +3,18 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { istDate } from '../../shared/time';
-import { createEngine, type Engine } from '../../electron/engine';
-import { startLocalApi, type LocalApi } from '../../electron/engine/api/server';
-import { createMemoryLogger } from '../../electron/engine/common/logger';
-import { loadConfig } from '../../electron/engine/config';
 import { lookbackStart, planRequests } from '../../electron/engine/imports/plan';
 import { UPSTOX_HISTORY_LIMITS } from '../../electron/engine/imports/providers/upstox';
-import { startUpstoxSimulator, type Simulator } from '../../electron/engine/sim';
+import type { Simulator } from '../../electron/engine/sim';
 import type { RestFaultKind, RestFaultReport } from '../../electron/engine/sim/faults';
 import { DB_FILE_NAME } from '../../electron/engine/store/open';
 import { killAllWorkers, spawnJobWorker } from '../fixtures/job-worker';
-import { loopbackOnlyFetch, OHLCV_IMPORT_WORKER } from '../fixtures/ohlcv-import-worker';
-import { TEST_API_TOKEN } from '../helpers/engine';
+import { OHLCV_IMPORT_WORKER } from '../fixtures/ohlcv-import-worker';
+import { LIVE_TOKEN, liveEnv, liveApp, RESOURCES, startUpstox, type Cleanups, type LiveApp } from '../helpers/live-app';
 import { makeTempDir, removeTempDirs } from '../helpers/temp-dir';
 import { waitFor } from '../helpers/wait';
 
-const RESOURCES = path.resolve(import.meta.dirname, '..', '..', 'resources');
-const LIVE_TOKEN = 'simulated-access-token-0123456789';
-
-const cleanups: (() => Promise<void> | void)[] = [];
+const cleanups: Cleanups = [];
 
 afterEach(async () => {
   await killAllWorkers();
@@ -32,78 +25,6 @@ afterEach(async () => {
 // Answers are compared whole below; read loosely here.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
-
-/** "Upstox": a simulator reached the way the real one is, by URL and token, so the test holds its fault controls. */
-async function startUpstox(seed: number): Promise<Simulator> {
-  const sim = await startUpstoxSimulator({ resourcesDir: RESOURCES, port: 0, seed });
-  cleanups.push(() => sim.close());
-  return sim;
-}
-
-const liveEnv = (sim: Simulator) => ({
-  UPSTOX_API_URL: sim.apiUrl,
-  UPSTOX_ASSETS_URL: sim.apiUrl,
-  UPSTOX_ACCESS_TOKEN: LIVE_TOKEN,
-});
-
-interface LiveApp {
-  engine: Engine;
-  dataDir: string;
-  /** Origins the engine tried to reach off loopback (Yahoo, the live world's last fallback). */
-  refused: string[];
-  get(route: string): Promise<Loose>;
-  send(method: string, route: string, body?: unknown): Promise<{ status: number; body: Loose }>;
-}
-
-/** The live engine on the simulator with the real Local API, once the simulator's instrument master is in. */
-async function liveApp(sim: Simulator): Promise<LiveApp> {
-  const dataDir = makeTempDir('tickdesk-import-faults-');
-  const network = loopbackOnlyFetch();
-  const engine = createEngine(loadConfig({ TICKDESK_DATA_DIR: dataDir, ...liveEnv(sim) }, { validateEvents: true }), {
-    fetch: network.fetch,
-    logger: createMemoryLogger(),
-    startFeed: true,
-  });
-  cleanups.push(() => engine.shutdown());
-  const api: LocalApi = await startLocalApi({
-    router: engine.router,
-    events: engine.events,
-    logger: engine.logger.child('api'),
-    token: TEST_API_TOKEN,
-    port: 0,
-  });
-  cleanups.push(() => api.close());
-  const call = (route: string, init: RequestInit = {}) =>
-    fetch(api.origin + route, {
-      ...init,
-      headers: { authorization: `Bearer ${TEST_API_TOKEN}`, 'content-type': 'application/json' },
-    });
-  const app: LiveApp = {
-    engine,
-    dataDir,
-    refused: network.refused,
-    async get(route) {
-      const response = await call(route);
-      expect(response.status, route).toBe(200);
-      return response.json();
-    },
-    async send(method, route, body) {
-      const response = await call(route, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-      return { status: response.status, body: await response.json() };
-    },
-  };
-  expect(engine.world).toBe('live');
-  engine.start();
-  // Only the test's runs: the daily import would add its own if the test ran across 16:30 IST.
-  const unscheduled = await app.send('PUT', '/api/v1/schedules/ohlcv-daily-import', { enabled: false });
-  expect(unscheduled).toMatchObject({ status: 200, body: { enabled: false } });
-  await waitFor(
-    async () => (await app.get('/api/v1/instruments/search?q=RELIANCE')).length > 0,
-    "the simulator's instrument master",
-    20_000,
-  );
-  return app;
-}
 
 const finished = (app: LiveApp, runId: number, ms: number) =>
   waitFor(
@@ -293,8 +214,8 @@ const outcomesOf = (report: RestFaultReport, key: string) =>
 
 describe('OHLCV import reliability (live world on a simulated Upstox, real processes and sockets)', () => {
   it('faults on a share of candle requests: each symbol ends succeeded, or failed with the code of the last fault it got; a retry with the faults gone completes the run with exactly the bars served', async () => {
-    const sim = await startUpstox(41);
-    const app = await liveApp(sim);
+    const sim = await startUpstox(41, cleanups);
+    const app = await liveApp(sim, cleanups, 'tickdesk-import-faults-');
     const keys = sim
       .instruments()
       .filter((i) => i.instrumentType === 'EQ')
@@ -367,7 +288,7 @@ describe('OHLCV import reliability (live world on a simulated Upstox, real proce
   }, 90_000);
 
   it('kill -9 three times mid-import: each restart resumes the same run, which completes with every bar Upstox serves for the range, each once', async () => {
-    const sim = await startUpstox(7);
+    const sim = await startUpstox(7, cleanups);
     sim.faults.restFaults({});
     const dataDir = makeTempDir('tickdesk-import-crash-');
     const file = path.join(dataDir, DB_FILE_NAME);
