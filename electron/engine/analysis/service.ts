@@ -21,6 +21,7 @@ import type { UniverseService } from '../imports/universes/service';
 import type { JobService } from '../jobs/service';
 import type { Stores } from '../store';
 import { istIso } from '../store/candles';
+import type { StoredScan } from '../store/analyses';
 import type { StoredReport } from '../store/reports';
 import { DEEP_DIVE_KIND, type DeepDivePayload } from './deep-dive.job';
 import { parseFundamentalsCsv } from './fundamentals/csv';
@@ -55,6 +56,29 @@ const summaryOf = (r: Omit<StoredReport, 'body'>): ReportSummary => ({
   riskGrade: r.riskGrade as ReportSummary['riskGrade'],
   direction: r.direction as ReportSummary['direction'],
 });
+
+/** A scan as lists show it: its request, its job's state, and how many passed once it is done. */
+function scanSummary(scan: Omit<StoredScan, 'results'>, job: Job): ScanSummary {
+  const done = scan.completedAt !== null;
+  return {
+    scanId: scan.jobId,
+    jobId: scan.jobId,
+    universe: scan.universe,
+    universeName: scan.universeName,
+    threshold: scan.threshold,
+    status: statusOf(job),
+    createdAt: istIso(scan.createdAt),
+    completedAt: done ? istIso(scan.completedAt!) : null,
+    progress: {
+      percentage: job.status === 'SUCCEEDED' ? 100 : job.progress.percentage,
+      completed: done ? (scan.total ?? 0) : 0,
+      total: scan.total ?? 0,
+    },
+    error: job.error?.message ?? null,
+    passed: scan.passed ?? 0,
+    total: scan.total ?? 0,
+  };
+}
 
 /** Scans, deep-dives and the report library, as the contract's commands see them. */
 export function createAnalysisService(deps: AnalysisServiceDeps) {
@@ -137,48 +161,12 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
 
     getScan(id: number): Scan {
       const { job, scan } = scanOf(id);
-      const results = scan.results ? (JSON.parse(scan.results) as ScanResult[]) : [];
-      return {
-        scanId: id,
-        jobId: id,
-        universe: scan.universe,
-        universeName: scan.universeName,
-        threshold: scan.threshold,
-        status: statusOf(job),
-        createdAt: istIso(scan.createdAt),
-        completedAt: scan.completedAt === null ? null : istIso(scan.completedAt),
-        progress: {
-          percentage: job.status === 'SUCCEEDED' ? 100 : job.progress.percentage,
-          completed: scan.results ? results.length : 0,
-          total: scan.total ?? 0,
-        },
-        results,
-        error: job.error?.message ?? null,
-      };
+      const { passed: _passed, total: _total, ...summary } = scanSummary(scan, job);
+      return { ...summary, results: scan.results ? (JSON.parse(scan.results) as ScanResult[]) : [] };
     },
 
-    listScans(limit: number): ScanSummary[] {
-      return stores.analyses.scans(limit).flatMap((scan) => {
-        const job = jobs.get(scan.jobId);
-        if (!job) return [];
-        return [
-          {
-            scanId: scan.jobId,
-            jobId: scan.jobId,
-            universe: scan.universe,
-            universeName: scan.universeName,
-            threshold: scan.threshold,
-            status: statusOf(job),
-            createdAt: istIso(scan.createdAt),
-            completedAt: scan.completedAt === null ? null : istIso(scan.completedAt),
-            progress: { percentage: job.progress.percentage, completed: scan.total ?? 0, total: scan.total ?? 0 },
-            error: job.error?.message ?? null,
-            passed: scan.passed ?? 0,
-            total: scan.total ?? 0,
-          },
-        ];
-      });
-    },
+    listScans: (limit: number): ScanSummary[] =>
+      stores.analyses.scans(limit).map((scan) => scanSummary(scan, jobs.get(scan.jobId))),
 
     startDeepDive(request: DeepDiveRequest) {
       const target = resolve(request.symbol);
