@@ -1,5 +1,6 @@
 /**
- * Binds the engine's router to Electron IPC: one channel for commands, one for pushed events (shared/contract.ts).
+ * Binds the engine's router to Electron IPC: one channel for commands, one for pushed events (shared/contract.ts),
+ * and one for printing a report to PDF, which only the desktop shell can do.
  * No business logic: the router validates inputs and answers; this file checks who is asking and shapes the reply.
  */
 import { ipcMain, type BrowserWindow } from 'electron';
@@ -9,6 +10,8 @@ import { WorkstationError, type ErrorBody, type Outcome } from '../../shared/err
 import type { Engine } from '../engine';
 import type { Logger } from '../engine/common/logger';
 import { zodDetails } from '../engine/common/parse';
+import { printReportToPdf, writeOwnerOnlyFile } from './pdf';
+import { choosePdfPath, renderPdfInHiddenWindow } from './pdf-window';
 import { isTrustedSender, type AppOrigin } from './security';
 
 /** What the preload sends on the invoke channel; the router then validates `input` against the command. */
@@ -54,6 +57,25 @@ export function registerIpc({ engine, getWindow, origin, logger }: Readonly<IpcD
     }
   });
 
+  ipcMain.handle(IPC_CHANNELS.printReport, async (event, reportId: unknown): Promise<Outcome<unknown>> => {
+    const window = getWindow();
+    if (!window || !isTrustedSender(event, window, origin)) {
+      logger.warn('refused a print from an untrusted sender', { url: event.senderFrame?.url });
+      return failure(new WorkstationError('FORBIDDEN', 'this page may not print reports'));
+    }
+    try {
+      const saved = await printReportToPdf(reportId, {
+        exportHtml: (id) => engine.router.call('reports.export', { id, format: 'html' }, { transport: 'ipc' }),
+        choosePath: (defaultName) => choosePdfPath(window, defaultName),
+        renderPdf: renderPdfInHiddenWindow,
+        writeFile: writeOwnerOnlyFile,
+      });
+      return { ok: true, data: saved };
+    } catch (error) {
+      return { ok: false, error: toErrorBody(error, 'printReportToPdf', logger) };
+    }
+  });
+
   const unsubscribe = engine.events.subscribe((envelope) => {
     const window = getWindow();
     if (!window || window.isDestroyed() || window.webContents.isDestroyed()) return;
@@ -64,6 +86,7 @@ export function registerIpc({ engine, getWindow, origin, logger }: Readonly<IpcD
 
   return () => {
     ipcMain.removeHandler(IPC_CHANNELS.invoke);
+    ipcMain.removeHandler(IPC_CHANNELS.printReport);
     unsubscribe();
   };
 }

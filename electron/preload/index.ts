@@ -3,7 +3,7 @@
  * no Node. Runs sandboxed, so it builds as CommonJS (electron.vite.config.ts).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CommandInput, CommandOutput, EventEnvelope, WorkstationApi } from '../../shared/contract';
+import type { CommandInput, CommandOutput, EventEnvelope, ReportPdfSaved, WorkstationApi } from '../../shared/contract';
 // Names only: the schemas (and zod) stay out of the preload; the engine's router validates every call.
 import {
   IPC_CHANNELS,
@@ -45,20 +45,36 @@ ipcRenderer.on(IPC_CHANNELS.event, (_event: IpcRendererEvent, envelope: EventEnv
   }
 });
 
+/** One round trip to main: its Outcome unwrapped, a failure (or no answer at all) rejected as a BridgedError. */
+async function request<T>(channel: string, message: unknown): Promise<T> {
+  let outcome: Outcome<T>;
+  try {
+    outcome = (await ipcRenderer.invoke(channel, message)) as Outcome<T>;
+  } catch (error) {
+    throw bridgedError({
+      code: 'UNAVAILABLE',
+      message: `the engine did not answer: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
+  if (outcome.ok) return outcome.data;
+  throw bridgedError(outcome.error);
+}
+
 const api = {
   async invoke<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>> {
     if (!isCommandName(name)) throw bridgedError({ code: 'NOT_FOUND', message: `unknown command: ${String(name)}` });
-    let outcome: Outcome<CommandOutput<K>>;
-    try {
-      outcome = (await ipcRenderer.invoke(IPC_CHANNELS.invoke, { name, input })) as Outcome<CommandOutput<K>>;
-    } catch (error) {
+    return request<CommandOutput<K>>(IPC_CHANNELS.invoke, { name, input });
+  },
+
+  async printReportToPdf(reportId: number): Promise<ReportPdfSaved> {
+    if (!Number.isInteger(reportId) || reportId <= 0) {
       throw bridgedError({
-        code: 'UNAVAILABLE',
-        message: `the engine did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        code: 'VALIDATION_FAILED',
+        message: 'reportId must be a positive integer',
+        details: [{ path: ['reportId'], message: 'must be a positive integer' }],
       });
     }
-    if (outcome.ok) return outcome.data;
-    throw bridgedError(outcome.error);
+    return request<ReportPdfSaved>(IPC_CHANNELS.printReport, reportId);
   },
 
   on<K extends EventName>(event: K, listener: (envelope: EventEnvelope<K>) => void): () => void {

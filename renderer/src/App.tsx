@@ -3,10 +3,13 @@ import { VIEWS, type ViewId } from '../../shared/constants';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
 import { useAppStore } from './stores/app';
+import { DeepDiveView } from './views/DeepDive';
 import { ImportsView } from './views/Imports';
 import { JobsView } from './views/Jobs';
 import { MarketView } from './views/Market';
 import { Placeholder } from './views/Placeholder';
+import { ReportsView } from './views/Reports';
+import { ScannerView } from './views/Scanner';
 import { SettingsView } from './views/Settings';
 import { Unauthorized } from './views/Unauthorized';
 
@@ -37,6 +40,12 @@ function CurrentView({ view }: { view: ViewId }) {
       return <MarketView />;
     case 'imports':
       return <ImportsView />;
+    case 'scanner':
+      return <ScannerView />;
+    case 'deep-dive':
+      return <DeepDiveView />;
+    case 'reports':
+      return <ReportsView />;
     default:
       return <Placeholder view={view} />;
   }

@@ -120,10 +120,21 @@ export const API_PATHS = {
   command: '/commands/:name',
 } as const;
 
+/** Where the desktop shell saved a report's PDF; `saved` is false, and `filePath` null, when the user cancelled. */
+export interface ReportPdfSaved {
+  saved: boolean;
+  filePath: string | null;
+}
+
 /** The renderer's only door to the engine, the same whether it is Electron IPC or the Local API. */
 export interface WorkstationApi {
   invoke<K extends CommandName>(name: K, input: CommandInput<K>): Promise<CommandOutput<K>>;
   on<K extends EventName>(event: K, listener: (envelope: EventEnvelope<K>) => void): () => void;
+  /**
+   * Desktop app only (absent in a browser): prints a saved report to PDF and asks the user where to save it.
+   * Rejects with an ErrorBody (`VALIDATION_FAILED` for an id that is not a positive integer, `NOT_FOUND`...).
+   */
+  printReportToPdf?(reportId: number): Promise<ReportPdfSaved>;
 }
 
 // Keeps `CommandSpec` honest: every merged entry is one.

@@ -87,8 +87,9 @@ export function isEventName(name: unknown): name is EventName {
   return typeof name === 'string' && eventNames.has(name);
 }
 
-/** Electron IPC channels: one for commands, one for pushed events. */
+/** Electron IPC channels: one for commands, one for pushed events, and the desktop shell's print of a report. */
 export const IPC_CHANNELS = {
   invoke: 'workstation:invoke',
   event: 'workstation:event',
+  printReport: 'workstation:print-report',
 } as const;

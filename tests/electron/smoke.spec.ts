@@ -53,6 +53,7 @@ test('the desktop shell boots sandboxed and serves the engine over IPC', async (
     expect(await page.evaluate(() => Object.keys((globalThis as unknown as PageGlobals).workstation!).sort())).toEqual([
       'invoke',
       'on',
+      'printReportToPdf',
     ]);
     expect(await page.evaluate(() => [typeof require, typeof process])).toEqual(['undefined', 'undefined']);
 

@@ -1,4 +1,5 @@
 import type { Bridge } from '../bridge';
+import { wireAnalysis } from './analysis';
 import { wireApp } from './app';
 import { wireImports } from './imports';
 import { wireJobs } from './jobs';
@@ -6,6 +7,6 @@ import { wireMarket } from './market';
 
 /** Wires every store to the bridge; each domain's store is fed by its own wire. Returns a function that unwires all. */
 export function wireStores(bridge: Bridge): () => void {
-  const offs = [wireApp(bridge), wireJobs(bridge), wireMarket(bridge), wireImports(bridge)];
+  const offs = [wireApp(bridge), wireJobs(bridge), wireMarket(bridge), wireImports(bridge), wireAnalysis(bridge)];
   return () => offs.forEach((off) => off());
 }

@@ -10,22 +10,9 @@ export interface ViewInfo {
 export const VIEW_INFO: Record<ViewId, ViewInfo> = {
   market: { id: 'market', label: 'Market' },
   imports: { id: 'imports', label: 'Imports' },
-  scanner: {
-    id: 'scanner',
-    label: 'Scanner',
-    upcoming: 'A Level-1 scan that ranks a universe by composite score, with PASS/FAIL verdicts and direction.',
-  },
-  'deep-dive': {
-    id: 'deep-dive',
-    label: 'Deep-dive',
-    upcoming:
-      'A Level-2 multi-factor analysis of one symbol, with a conviction score and risk grade, saved with its data.',
-  },
-  reports: {
-    id: 'reports',
-    label: 'Reports',
-    upcoming: 'The offline library of saved deep-dive reports: search, open, export to HTML or JSON.',
-  },
+  scanner: { id: 'scanner', label: 'Scanner' },
+  'deep-dive': { id: 'deep-dive', label: 'Deep-dive' },
+  reports: { id: 'reports', label: 'Reports' },
   orders: {
     id: 'orders',
     label: 'Orders',

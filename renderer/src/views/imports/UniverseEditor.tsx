@@ -4,7 +4,8 @@ import { useBridge } from '../../bridge-context';
 import { formatDateTime } from '../../lib/format';
 import { useCommand } from '../../lib/use-command';
 import { removeUniverse, upsertUniverse, useImportsStore } from '../../stores/imports';
-import { fieldErrorsOf, formatCount, keyLineErrorsOf, lineErrorsOf, type LineError } from './format';
+import { fieldErrorsOf, formatCount, keyLineErrorsOf, lineErrorsOf } from './format';
+import { LineErrors } from './LineErrors';
 
 type Source = 'file' | 'paste' | 'keys';
 const SOURCES: { id: Source; label: string }[] = [
@@ -25,32 +26,6 @@ function keysOf(text: string): { keys: string[]; lines: number[] } {
     }
   });
   return { keys, lines };
-}
-
-function LineErrors({ errors }: { errors: LineError[] }) {
-  if (errors.length === 0) return null;
-  return (
-    <table className="table line-errors" aria-label="Refused lines" data-testid="universe-line-errors">
-      <thead>
-        <tr>
-          <th className="num">Line</th>
-          <th>Value</th>
-          <th>Why</th>
-        </tr>
-      </thead>
-      <tbody>
-        {errors.map((e) => (
-          <tr key={`${e.line}:${e.value}`}>
-            <td className="num">{e.line}</td>
-            <td>
-              <code>{e.value}</code>
-            </td>
-            <td className="bad">{e.reason}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 function UniverseRow({ universe }: { universe: UniverseSummary }) {
@@ -244,7 +219,7 @@ export function UniverseEditor() {
             {formError}
           </p>
         ) : null}
-        <LineErrors errors={lineErrors} />
+        <LineErrors errors={lineErrors} testId="universe-line-errors" />
         {created ? (
           <p className="banner banner-ok" role="status" data-testid="universe-created">
             Created <b>{created.name}</b>: {formatCount(created.memberCount)} members
