@@ -22,8 +22,10 @@ export interface ServedApp {
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 /** Starts the headless engine the way `npm run serve` does (renderer already built), on a free port and a temp data folder. */
-export async function startServe(env: Record<string, string> = {}): Promise<ServedApp> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickdesk-e2e-'));
+export async function startServe(
+  env: Record<string, string> = {},
+  { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickdesk-e2e-')) }: { dataDir?: string } = {},
+): Promise<ServedApp> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'electron/serve.ts'], {
     cwd: ROOT,
     env: { ...process.env, TICKDESK_DATA_DIR: dataDir, TICKDESK_API_PORT: '0', UPSTOX_ACCESS_TOKEN: '', ...env },
@@ -52,13 +54,14 @@ export async function startServe(env: Record<string, string> = {}): Promise<Serv
   return { openUrl, origin: url.origin, token, dataDir, process: child };
 }
 
-export async function stopServe(app: ServedApp): Promise<void> {
+/** Stops the server; its data folder goes too unless `keepData` (a restart on the same folder follows). */
+export async function stopServe(app: ServedApp, { keepData = false }: { keepData?: boolean } = {}): Promise<void> {
   if (app.process.exitCode === null) {
     const exited = new Promise((resolve) => app.process.once('exit', resolve));
     app.process.kill('SIGTERM');
     await exited;
   }
-  fs.rmSync(app.dataDir, { recursive: true, force: true });
+  if (!keepData) fs.rmSync(app.dataDir, { recursive: true, force: true });
 }
 
 export interface Pages {

@@ -1,8 +1,24 @@
 import { expect, type Page } from '@playwright/test';
 import type { ServedApp } from '../fixtures';
 
-const VIEW_KEYS = { market: 'Alt+1', imports: 'Alt+2', jobs: 'Alt+7', settings: 'Alt+8' } as const;
-const VIEW_TITLES = { market: 'Market', imports: 'Imports', jobs: 'Jobs', settings: 'Settings' } as const;
+const VIEW_KEYS = {
+  market: 'Alt+1',
+  imports: 'Alt+2',
+  scanner: 'Alt+3',
+  'deep-dive': 'Alt+4',
+  reports: 'Alt+5',
+  jobs: 'Alt+7',
+  settings: 'Alt+8',
+} as const;
+const VIEW_TITLES = {
+  market: 'Market',
+  imports: 'Imports',
+  scanner: 'Scanner',
+  'deep-dive': 'Deep-dive',
+  reports: 'Reports',
+  jobs: 'Jobs',
+  settings: 'Settings',
+} as const;
 
 /** The app around the views: navigation, the status bar, the world badges. */
 export class Shell {
