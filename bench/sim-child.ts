@@ -13,7 +13,13 @@ import { RESOURCES_DIR } from './feed-frames';
 /** The simulator options that travel as JSON (no clock, logger or callbacks). */
 export type SimChildOptions = Pick<
   UpstoxSimulatorOptions,
-  'seed' | 'tickIntervalMs' | 'ticksPerInterval' | 'restLatencyMs' | 'rateLimits' | 'pastSessionCacheBars'
+  | 'seed'
+  | 'tickIntervalMs'
+  | 'ticksPerInterval'
+  | 'restLatencyMs'
+  | 'rateLimits'
+  | 'pastSessionCacheBars'
+  | 'optionStrikesEachSide'
 >;
 
 export type SimChildMessage =

@@ -82,16 +82,20 @@ function createConnectionTracker(initial: ConnectionState) {
   };
 }
 
+/** contextBridge drops the class of a thrown error; the preload rejects with its plain body, revived here. */
+export function reviveBridgedError(reason: Partial<ErrorBody> | undefined): WorkstationError {
+  return isErrorCode(reason?.code)
+    ? WorkstationError.fromBody(reason as ErrorBody)
+    : new WorkstationError('INTERNAL', String(reason?.message ?? reason));
+}
+
 function createIpcBridge(api: WorkstationApi): Bridge {
   const connection = createConnectionTracker('connected');
   return {
     transport: 'ipc',
-    // contextBridge drops the class of a thrown error; the preload rejects with its plain body instead.
     invoke: (name, input) =>
       api.invoke(name, input).catch((reason: Partial<ErrorBody> | undefined) => {
-        throw isErrorCode(reason?.code)
-          ? WorkstationError.fromBody(reason as ErrorBody)
-          : new WorkstationError('INTERNAL', String(reason?.message ?? reason));
+        throw reviveBridgedError(reason);
       }),
     on: (event, listener) => api.on(event, listener),
     connectionState: connection.get,

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Download } from '../../../../shared/domain/analysis';
-import { isErrorCode, WorkstationError, type ErrorBody } from '../../../../shared/errors';
+import type { ErrorBody } from '../../../../shared/errors';
+import { reviveBridgedError } from '../../bridge';
 import { useBridge } from '../../bridge-context';
 import { useCommand } from '../../lib/use-command';
 
@@ -13,9 +14,7 @@ function printReportToPdfOf(win: Window) {
   if (typeof print !== 'function') return null;
   return (reportId: number) =>
     print.call(win.workstation, reportId).catch((reason: Partial<ErrorBody> | undefined) => {
-      throw isErrorCode(reason?.code)
-        ? WorkstationError.fromBody(reason as ErrorBody)
-        : new WorkstationError('INTERNAL', String(reason?.message ?? reason));
+      throw reviveBridgedError(reason);
     });
 }
 
