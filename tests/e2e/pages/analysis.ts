@@ -67,12 +67,13 @@ export class AnalysisPages {
     return this.id(`deep-dive-step-${name}`);
   }
 
-  /** Starts a deep-dive of a typed symbol and waits for its report. */
+  /** Starts a deep-dive of a typed symbol and waits for its report (a new one, where one was showing). */
   async deepDive(symbol: string): Promise<string> {
+    const shown = (await this.report.count()) > 0 ? await this.report.getAttribute('data-report-id') : null;
     await this.id('deep-dive-symbol').fill(symbol);
     await this.id('deep-dive-symbol').press('Enter');
-    await expect(this.id('deep-dive-progress')).toBeVisible();
     await expect(this.report).toBeVisible({ timeout: 60_000 });
+    if (shown !== null) await expect(this.report).not.toHaveAttribute('data-report-id', shown, { timeout: 60_000 });
     return (await this.report.getAttribute('data-report-id'))!;
   }
 
