@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import {
   DEEP_DIVE_STEPS,
@@ -106,7 +107,8 @@ export function deepDiveKind(deps: DeepDiveDeps) {
           refreshData(ctx, marketData, target),
         );
         const report = await run('analyse', `Analysing ${payload.symbol}`, async () => {
-          const snapshot = marketData.snapshot(target, refresh.expiry, new Set(refresh.refreshed));
+          const snapshot = await marketData.snapshot(target, refresh.expiry, new Set(refresh.refreshed));
+          await nextTurn();
           try {
             return buildReport({
               analysisId: ctx.job.id,

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Fundamentals, OptionChain, Snapshot, SnapshotBar } from '../../../shared/domain/analysis';
 import type { Candle, OhlcvBar } from '../../../shared/domain/feed';
 import { DAY_MS, istDate } from '../../../shared/time';
@@ -14,6 +15,8 @@ export const BENCHMARK_INDEX_KEY = 'NSE_INDEX|Nifty 50';
 
 /** What a deep-dive reads of each timeframe: five years of daily candles, a year of hourly ones. */
 export const DEEP_DIVE_LOOKBACK: Readonly<Record<'1d' | '1h', number>> = { '1d': 5 * 365, '1h': 365 };
+/** Days of the benchmark's daily candles: beta is measured over the last 250 sessions. */
+const INDEX_LOOKBACK_DAYS = 400;
 /** Days of the future's daily candles read for its open interest. */
 const FUTURES_LOOKBACK_DAYS = 60;
 
@@ -109,21 +112,27 @@ export function createMarketData(deps: MarketDataDeps) {
      * completed by the live ones, so today's forming candle is in during the session), the benchmark index, the
      * near-month future, the option chain of `expiry` and the fundamentals, with when each was last brought in.
      */
-    snapshot(target: Target, expiry: string | null, refreshed: ReadonlySet<SnapshotPart>): Snapshot {
+    async snapshot(target: Target, expiry: string | null, refreshed: ReadonlySet<SnapshotPart>): Promise<Snapshot> {
       const now = clock.now();
-      const read = (instrumentKey: string, timeframe: '1d' | '1h', days: number) =>
-        merged
+      // Each read is a few milliseconds of synchronous SQLite: the event loop gets a turn between them.
+      const read = async (instrumentKey: string, timeframe: '1d' | '1h', days: number) => {
+        await nextTurn();
+        return merged
           .query({ instrumentKey, timeframe, from: istDate(now - days * DAY_MS), to: istDate(now), limit: 50_000 }, now)
           .map(toSnapshotBar);
-      const daily = read(target.instrumentKey, '1d', DEEP_DIVE_LOOKBACK['1d']);
-      const hourly = read(target.instrumentKey, '1h', DEEP_DIVE_LOOKBACK['1h']);
+      };
+      const daily = await read(target.instrumentKey, '1d', DEEP_DIVE_LOOKBACK['1d']);
+      const hourly = await read(target.instrumentKey, '1h', DEEP_DIVE_LOOKBACK['1h']);
       const index =
         target.instrumentKey === BENCHMARK_INDEX_KEY
           ? null
-          : { instrumentKey: BENCHMARK_INDEX_KEY, candles: read(BENCHMARK_INDEX_KEY, '1d', DEEP_DIVE_LOOKBACK['1d']) };
+          : { instrumentKey: BENCHMARK_INDEX_KEY, candles: await read(BENCHMARK_INDEX_KEY, '1d', INDEX_LOOKBACK_DAYS) };
       const future = nearestFuture(target.instrumentKey);
       const futures = future
-        ? { instrumentKey: future.instrumentKey, candles: read(future.instrumentKey, '1d', FUTURES_LOOKBACK_DAYS) }
+        ? {
+            instrumentKey: future.instrumentKey,
+            candles: await read(future.instrumentKey, '1d', FUTURES_LOOKBACK_DAYS),
+          }
         : null;
       const chain = expiry ? stores.marketSnapshots.chain(target.instrumentKey, expiry) : undefined;
       const stock = fundamentals(target.symbol);

@@ -66,11 +66,12 @@ function scanSummary(scan: Omit<StoredScan, 'results'>, job: Job): ScanSummary {
     universe: scan.universe,
     universeName: scan.universeName,
     threshold: scan.threshold,
-    status: statusOf(job),
+    // The results are stored, and announced, a moment before the runner marks the job done.
+    status: done ? 'COMPLETED' : statusOf(job),
     createdAt: istIso(scan.createdAt),
     completedAt: done ? istIso(scan.completedAt!) : null,
     progress: {
-      percentage: job.status === 'SUCCEEDED' ? 100 : job.progress.percentage,
+      percentage: done ? 100 : job.progress.percentage,
       completed: done ? (scan.total ?? 0) : 0,
       total: scan.total ?? 0,
     },
@@ -192,7 +193,8 @@ export function createAnalysisService(deps: AnalysisServiceDeps) {
       const analysis = stores.analyses.analysis(id);
       const job = analysis ? jobs.get(id) : undefined;
       if (!analysis || !job) throw new WorkstationError('NOT_FOUND', `no deep-dive ${id}`);
-      const status = statusOf(job);
+      // The report is saved, and announced, a moment before the runner marks the job done: it is what says done.
+      const status = analysis.reportId !== null ? 'COMPLETED' : statusOf(job);
       if (status === 'COMPLETED' && analysis.reportId !== null && stores.reports.get(analysis.reportId)) {
         const report = readReport(analysis.reportId);
         return {
