@@ -16,6 +16,8 @@ import type { Stores } from '../store';
 import {
   BENCHMARK_INDEX_KEY,
   DEEP_DIVE_LOOKBACK,
+  FUTURES_LOOKBACK_DAYS,
+  INDEX_LOOKBACK_DAYS,
   type MarketData,
   type SnapshotPart,
   type Target,
@@ -206,16 +208,16 @@ async function refreshData(ctx: JobContext<DeepDivePayload>, data: MarketData, t
   await candles('candles1d', target, '1d', DEEP_DIVE_LOOKBACK['1d']);
   await candles('candles1h', target, '1h', DEEP_DIVE_LOOKBACK['1h']);
   if (target.instrumentKey !== BENCHMARK_INDEX_KEY)
-    await candles(
-      'index1d',
-      { instrumentKey: BENCHMARK_INDEX_KEY, symbol: 'NIFTY 50' },
-      '1d',
-      DEEP_DIVE_LOOKBACK['1d'],
-    );
+    await candles('index1d', { instrumentKey: BENCHMARK_INDEX_KEY, symbol: 'NIFTY 50' }, '1d', INDEX_LOOKBACK_DAYS);
   const future = data.nearestFuture(target.instrumentKey);
   let expiry: string | null = ctx.payload.expiryDate ?? null;
   if (future) {
-    await candles('futures1d', { instrumentKey: future.instrumentKey, symbol: future.tradingSymbol }, '1d', 60);
+    await candles(
+      'futures1d',
+      { instrumentKey: future.instrumentKey, symbol: future.tradingSymbol },
+      '1d',
+      FUTURES_LOOKBACK_DAYS,
+    );
     await attempt('optionChain', async () => {
       expiry = await data.expiryFor(target.instrumentKey, ctx.payload.expiryDate, signal);
       if (!expiry) throw new Error('no option expiry is listed');

@@ -16,9 +16,9 @@ export const BENCHMARK_INDEX_KEY = 'NSE_INDEX|Nifty 50';
 /** What a deep-dive reads of each timeframe: five years of daily candles, a year of hourly ones. */
 export const DEEP_DIVE_LOOKBACK: Readonly<Record<'1d' | '1h', number>> = { '1d': 5 * 365, '1h': 365 };
 /** Days of the benchmark's daily candles: beta is measured over the last 250 sessions. */
-const INDEX_LOOKBACK_DAYS = 400;
+export const INDEX_LOOKBACK_DAYS = 400;
 /** Days of the future's daily candles read for its open interest. */
-const FUTURES_LOOKBACK_DAYS = 60;
+export const FUTURES_LOOKBACK_DAYS = 60;
 
 export interface Target {
   instrumentKey: string;

@@ -19,7 +19,8 @@ export const ScanPayloadSchema = z
 
 /** A member whose newest daily candle is older than this is brought up to date before it is scored. */
 const STALE_AFTER_MS = 5 * DAY_MS;
-const FUTURES_DAYS = 30;
+/** Days of a future's daily candles a scan reads for its open-interest build-up. */
+export const SCAN_FUTURES_DAYS = 30;
 /** Symbols scored between two turns of the event loop: a scan never holds it for long. */
 const SCORE_BATCH = 10;
 /** Fetches of missing candles at once (the shared rate limiter paces them). */
@@ -73,7 +74,7 @@ export function scanKind(deps: ScanDeps) {
           if (future && stale(future.instrumentKey, null))
             fetches.push({
               target: { instrumentKey: future.instrumentKey, symbol: future.tradingSymbol },
-              days: FUTURES_DAYS,
+              days: SCAN_FUTURES_DAYS,
             });
         }
         const failed = new Map<string, string>();
@@ -114,7 +115,7 @@ export function scanKind(deps: ScanDeps) {
             instrumentKey: m.instrumentKey,
             daily: stores.history.range(m.instrumentKey, '1d', from, now),
             futuresDaily: future
-              ? stores.history.range(future.instrumentKey, '1d', now - FUTURES_DAYS * DAY_MS, now)
+              ? stores.history.range(future.instrumentKey, '1d', now - SCAN_FUTURES_DAYS * DAY_MS, now)
               : null,
             threshold: payload.threshold,
           });
