@@ -40,7 +40,7 @@ import { SCAN_FUTURES_DAYS } from '../electron/engine/analysis/scan.job';
 import { loadConfig } from '../electron/engine/config';
 import { createEngine, type Engine } from '../electron/engine/index';
 import { DEFAULT_LIMITS } from '../electron/engine/upstox/rate-limit';
-import { createProblemLogger, int, intFromEnv, machineLine, median } from './feed-util';
+import { createProblemLogger, int, intFromEnv, machineLine, median, printChecks, type Check } from './feed-util';
 import { mergedPercentile, startFloorReader, type FloorRead, type Range } from './analysis-floors';
 import { startSimulator, subscribeAll, waitFor } from './feed-live';
 
@@ -64,13 +64,6 @@ interface Run {
   requests: number;
   loop: IntervalHistogram;
 }
-interface Check {
-  figure: string;
-  value: string;
-  bar: string;
-  pass: boolean;
-}
-
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 const seconds = (x: number) => `${(x / 1000).toFixed(1)} s`;
 const spread = (xs: readonly number[]) =>
@@ -393,13 +386,7 @@ async function main(): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  console.log('');
-  const widths = [38, 46, 14];
-  console.log(['figure', 'value', 'bar'].map((h, i) => h.padEnd(widths[i]!)).join('') + 'result');
-  for (const c of checks)
-    console.log(
-      [c.figure, c.value, c.bar].map((cell, i) => cell.padEnd(widths[i]!)).join('') + (c.pass ? 'PASS' : 'FAIL'),
-    );
+  printChecks(checks, [38, 46, 14]);
   if (offLoopback.length > 0) console.log(`fetches refused off loopback: ${offLoopback.length} (${offLoopback[0]})`);
   const problems = new Map<string, number>();
   for (const p of logger.problems) problems.set(p, (problems.get(p) ?? 0) + 1);

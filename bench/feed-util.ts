@@ -64,3 +64,21 @@ export function createProblemLogger(): Logger & { problems: string[] } {
   };
   return logger;
 }
+
+/** One line of a benchmark's verdict: a figure, its value, the bar it is judged against, and whether it met it. */
+export interface Check {
+  figure: string;
+  value: string;
+  bar: string;
+  pass: boolean;
+}
+
+/** Prints the verdict table, columns padded to `widths` (figure, value, bar), then PASS or FAIL. */
+export function printChecks(checks: readonly Check[], widths: readonly [number, number, number]): void {
+  console.log('');
+  console.log(['figure', 'value', 'bar'].map((h, i) => h.padEnd(widths[i]!)).join('') + 'result');
+  for (const c of checks)
+    console.log(
+      [c.figure, c.value, c.bar].map((cell, i) => cell.padEnd(widths[i]!)).join('') + (c.pass ? 'PASS' : 'FAIL'),
+    );
+}

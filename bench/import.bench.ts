@@ -38,7 +38,7 @@ import { createEngine, type Engine } from '../electron/engine/index';
 import { UPSTOX_RATE_LIMITS } from '../electron/engine/sim/rest';
 import { createRateLimiter, type BucketLimits } from '../electron/engine/upstox/rate-limit';
 import type { Logger } from '../electron/engine/common/logger';
-import { int, intFromEnv, machineLine } from './feed-util';
+import { int, intFromEnv, machineLine, printChecks, type Check } from './feed-util';
 import { BAR_ROWS_PER_SECOND, measureHistoryUpsert } from './history-upsert.bench';
 import { startSimulator } from './feed-live';
 
@@ -158,13 +158,6 @@ interface ProgressSample {
   at: number;
   percentage: number;
   estimatedCompletion: number | null;
-}
-
-interface Check {
-  figure: string;
-  value: string;
-  bar: string;
-  pass: boolean;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -390,13 +383,7 @@ async function main(): Promise<void> {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 
-  console.log('');
-  const widths = [38, 58, 18];
-  console.log(['figure', 'value', 'bar'].map((h, i) => h.padEnd(widths[i]!)).join('') + 'result');
-  for (const c of checks)
-    console.log(
-      [c.figure, c.value, c.bar].map((cell, i) => cell.padEnd(widths[i]!)).join('') + (c.pass ? 'PASS' : 'FAIL'),
-    );
+  printChecks(checks, [38, 58, 18]);
   if (offLoopback.length > 0) console.log(`fetches refused off loopback: ${offLoopback.length} (${offLoopback[0]})`);
   if (logger.problems.size > 0) console.log('the engine logged (seconds after it started):');
   for (const [key, { count, at, sample }] of logger.problems) {

@@ -1,25 +1,15 @@
-import type { KeyboardEvent } from 'react';
+import { SelectableRow } from '../../components/SelectableRow';
 import { formatDateTime } from '../../lib/format';
 import { selectAnalysis, useAnalysisStore, type AnalysisSummary } from '../../stores/analysis';
 import { ANALYSIS_STATUS_BADGE } from './ScanPanel';
 
 function AnalysisRow({ analysis, selected }: { analysis: AnalysisSummary; selected: boolean }) {
-  const pick = () => selectAnalysis(analysis.analysisId);
-  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      pick();
-    }
-  };
   return (
-    <tr
-      className={selected ? 'run-row selected' : 'run-row'}
-      tabIndex={0}
-      aria-selected={selected}
-      onClick={pick}
-      onKeyDown={onKeyDown}
-      data-testid={`deep-dive-history-${analysis.analysisId}`}
-      data-status={analysis.status}
+    <SelectableRow
+      selected={selected}
+      onPick={() => selectAnalysis(analysis.analysisId)}
+      testId={`deep-dive-history-${analysis.analysisId}`}
+      status={analysis.status}
     >
       <td className="num">{analysis.analysisId}</td>
       <td>{analysis.symbol}</td>
@@ -30,7 +20,7 @@ function AnalysisRow({ analysis, selected }: { analysis: AnalysisSummary; select
       <td className="error-cell muted" title={analysis.error ?? undefined}>
         {analysis.error ?? (analysis.reportId !== null ? `report #${analysis.reportId}` : '')}
       </td>
-    </tr>
+    </SelectableRow>
   );
 }
 

@@ -135,30 +135,23 @@ export function PriceLevelsChart({ report }: { report: Report }) {
               }}
             />
           ))}
-          <Line
-            name="Close"
-            dataKey="close"
-            stroke={colours.body}
-            dot={false}
-            strokeWidth={1.4}
-            isAnimationActive={false}
-          />
-          <Line
-            name="SMA 50"
-            dataKey="sma50"
-            stroke={colours.accent}
-            dot={false}
-            strokeWidth={1.2}
-            isAnimationActive={false}
-          />
-          <Line
-            name="SMA 200"
-            dataKey="sma200"
-            stroke={colours.warn}
-            dot={false}
-            strokeWidth={1.2}
-            isAnimationActive={false}
-          />
+          {(
+            [
+              ['Close', 'close', colours.body, 1.4],
+              ['SMA 50', 'sma50', colours.accent, 1.2],
+              ['SMA 200', 'sma200', colours.warn, 1.2],
+            ] as const
+          ).map(([name, key, stroke, width]) => (
+            <Line
+              key={key}
+              name={name}
+              dataKey={key}
+              stroke={stroke}
+              dot={false}
+              strokeWidth={width}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </ChartCard>

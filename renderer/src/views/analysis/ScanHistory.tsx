@@ -1,27 +1,17 @@
-import type { KeyboardEvent } from 'react';
 import type { ScanSummary } from '../../../../shared/domain/analysis';
+import { SelectableRow } from '../../components/SelectableRow';
 import { formatDateTime } from '../../lib/format';
 import { selectScan, useAnalysisStore } from '../../stores/analysis';
 import { formatCount } from '../imports/format';
 import { ANALYSIS_STATUS_BADGE } from './ScanPanel';
 
 function ScanRow({ scan, selected }: { scan: ScanSummary; selected: boolean }) {
-  const pick = () => selectScan(scan.scanId);
-  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      pick();
-    }
-  };
   return (
-    <tr
-      className={selected ? 'run-row selected' : 'run-row'}
-      tabIndex={0}
-      aria-selected={selected}
-      onClick={pick}
-      onKeyDown={onKeyDown}
-      data-testid={`scan-history-${scan.scanId}`}
-      data-status={scan.status}
+    <SelectableRow
+      selected={selected}
+      onPick={() => selectScan(scan.scanId)}
+      testId={`scan-history-${scan.scanId}`}
+      status={scan.status}
     >
       <td className="num">{scan.scanId}</td>
       <td>{formatDateTime(scan.createdAt)}</td>
@@ -43,7 +33,7 @@ function ScanRow({ scan, selected }: { scan: ScanSummary; selected: boolean }) {
           </span>
         )}
       </td>
-    </tr>
+    </SelectableRow>
   );
 }
 

@@ -1,5 +1,5 @@
-import type { KeyboardEvent } from 'react';
 import type { ImportRunSummary } from '../../../../shared/domain/imports';
+import { SelectableRow } from '../../components/SelectableRow';
 import { formatDateTime } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { isFinished, selectRun, useImportsStore } from '../../stores/imports';
@@ -8,22 +8,12 @@ import { formatCount, formatMs, runDurationMs, universeNames } from './format';
 function RunRow({ run, selected, now }: { run: ImportRunSummary; selected: boolean; now: number }) {
   const universes = useImportsStore((s) => s.universes);
   const p = run.progress;
-  const pick = () => selectRun(run.runId);
-  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      pick();
-    }
-  };
   return (
-    <tr
-      className={selected ? 'run-row selected' : 'run-row'}
-      tabIndex={0}
-      aria-selected={selected}
-      onClick={pick}
-      onKeyDown={onKeyDown}
-      data-testid={`import-run-${run.runId}`}
-      data-status={run.status}
+    <SelectableRow
+      selected={selected}
+      onPick={() => selectRun(run.runId)}
+      testId={`import-run-${run.runId}`}
+      status={run.status}
     >
       <td className="num">{run.runId}</td>
       <td>{formatDateTime(run.createdAt)}</td>
@@ -44,7 +34,7 @@ function RunRow({ run, selected, now }: { run: ImportRunSummary; selected: boole
       <td className="num" data-testid="run-retries">
         {run.retryCount}
       </td>
-    </tr>
+    </SelectableRow>
   );
 }
 
