@@ -12,6 +12,11 @@ export const JOB_KINDS = {
   ohlcvImport: 'ohlcv.import',
   analysisScan: 'analysis.scan',
   analysisDeepDive: 'analysis.deep-dive',
+  tradingOrder: 'trading.order',
+  tradingSquareOff: 'trading.square-off',
+  tradingSettleExpiries: 'trading.settle-expiries',
+  tradingReconcileLedger: 'trading.reconcile-ledger',
+  tradingArchiveOrders: 'trading.archive-orders',
 } as const;
 
 export type JobKindName = (typeof JOB_KINDS)[keyof typeof JOB_KINDS];

@@ -15,6 +15,7 @@ import { jobsCommands, jobsEvents } from './jobs';
 import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from './names';
 import { settingsCommands, settingsEvents } from './settings';
 import { systemCommands, systemEvents } from './system';
+import { tradingCommands, tradingEvents } from './trading';
 
 export type { CommandSpec, EventDelivery, EventSpec, HttpMethod, HttpRoute } from './define';
 export {
@@ -56,6 +57,7 @@ export const commands = mergeDomains('command', [
   instrumentsCommands,
   importsCommands,
   analysisCommands,
+  tradingCommands,
 ]);
 export const events = mergeDomains('event', [
   systemEvents,
@@ -66,6 +68,7 @@ export const events = mergeDomains('event', [
   instrumentsEvents,
   importsEvents,
   analysisEvents,
+  tradingEvents,
 ]);
 
 export type Commands = typeof commands;

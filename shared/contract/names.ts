@@ -55,6 +55,14 @@ export const COMMAND_NAMES = [
   'reports.delete',
   'fundamentals.import',
   'fundamentals.get',
+  'orders.place',
+  'orders.preview',
+  'orders.list',
+  'orders.get',
+  'orders.cancel',
+  'positions.list',
+  'wallet.get',
+  'ledger.list',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -71,6 +79,8 @@ export const EVENT_NAMES = [
   'data_import_completed',
   'analysis_progress',
   'analysis_completed',
+  'order_update',
+  'portfolio_changed',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

@@ -15,6 +15,8 @@ export const InstrumentSchema = z.object({
   expiry: z.string().nullable(),
   strike: z.number().nullable(),
   underlyingKey: z.string().nullable(),
+  /** The largest quantity the exchange takes in one order; above it an order is sliced. */
+  freezeQuantity: z.number().nullable(),
 });
 export type Instrument = z.infer<typeof InstrumentSchema>;
 

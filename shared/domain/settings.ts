@@ -14,6 +14,18 @@ const SettingsFields = {
   upstoxOrdersPerSecond: z.number().int().min(1).max(50),
   /** Confirm every order ticket before it is queued. */
   confirmOrders: z.boolean(),
+  /** Where new orders go: the paper broker, or Upstox (refused while no Upstox token is set). */
+  tradingMode: z.enum(['paper', 'live']),
+  /** Fat-finger guard: the largest order value (rupees) a ticket may have. */
+  maxOrderValue: z.number().positive().max(1e10),
+  /** Fat-finger guard: the largest quantity (units, not lots) a ticket may have. */
+  maxOrderQuantity: z.number().int().positive().max(10_000_000),
+  /** Wait before an order is sent again, after a reconcile found the broker never received it. */
+  orderRetryDelaySeconds: z.number().int().min(1).max(600),
+  /** The paper wallet's starting cash (rupees), booked when the wallet is first opened. */
+  paperStartingCash: z.number().positive().max(1e10),
+  /** Paper market fills pay this much worse than the live price, in basis points. */
+  paperSlippageBps: z.number().min(0).max(500),
 };
 
 /** User preferences kept in the settings table. */
@@ -29,6 +41,12 @@ export const SETTINGS_DEFAULTS: Readonly<Settings> = {
   upstoxRequestsPerSecond: 50,
   upstoxOrdersPerSecond: 10,
   confirmOrders: true,
+  tradingMode: 'paper',
+  maxOrderValue: 1_000_000,
+  maxOrderQuantity: 10_000,
+  orderRetryDelaySeconds: 30,
+  paperStartingCash: 1_000_000,
+  paperSlippageBps: 5,
 };
 
 /**

@@ -296,13 +296,18 @@ describe('job runner: failures', () => {
     const kind = defineJobKind({
       kind: 'test.outcome',
       description: 'test',
-      payload: z.object({ mode: z.enum(['flaky', 'permanent', 'down']), failures: z.number().int().default(0) }),
+      payload: z.object({
+        mode: z.enum(['flaky', 'permanent', 'down', 'later']),
+        failures: z.number().int().default(0),
+      }),
       backoff: { baseMs: 1, maxMs: 5 },
       async handler(ctx) {
         const n = (calls.get(ctx.job.id) ?? 0) + 1;
         calls.set(ctx.job.id, n);
         if (ctx.payload.mode === 'permanent')
           throw new PermanentJobError('UNKNOWN_SYMBOL', 'no such symbol: NSE_EQ|FOO');
+        if (ctx.payload.mode === 'later')
+          throw new TransientJobError('BROKER_UNCLEAR', 'not received; sending again later', { retryInMs: 60_000 });
         if (ctx.payload.mode === 'down' || n <= ctx.payload.failures)
           throw new TransientJobError('RATE_LIMITED', `rate limited on try ${n}`);
         return { tries: n };
@@ -329,6 +334,23 @@ describe('job runner: failures', () => {
       ]);
       for (const e of eventsOf(h, 'job_failed', id)) expect(Number.isNaN(Date.parse(e.nextRunAt ?? ''))).toBe(false);
       expect(eventsOf(h, 'job_completed', id)).toHaveLength(1);
+    });
+
+    it('waits as long as the handler says before a retry, instead of the kind backoff', async () => {
+      const h = makeEngine({ kinds: [kind] });
+      h.engine.start();
+      const before = Date.now();
+      const id = h.engine.jobs.enqueue('test.outcome', { mode: 'later' }).job.id;
+      const failed = await vi.waitFor(() => {
+        const [event] = eventsOf(h, 'job_failed', id);
+        if (!event) throw new Error('no job_failed yet');
+        return event;
+      });
+      expect(h.engine.jobs.get(id)).toMatchObject({ status: 'QUEUED', attempts: 1, error: { code: 'BROKER_UNCLEAR' } });
+      expect(failed).toMatchObject({ willRetry: true });
+      const runAt = Date.parse(failed.nextRunAt!);
+      expect(runAt).toBeGreaterThanOrEqual(before + 60_000);
+      expect(runAt).toBeLessThanOrEqual(Date.now() + 60_000);
     });
 
     it('fails a permanent error at once, keeping its code and message', async () => {

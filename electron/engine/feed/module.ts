@@ -158,6 +158,8 @@ export function createFeedModule(deps: FeedModuleDeps) {
         payload: {},
       },
     ],
+    /** Whether an instrument is on the watchlist (subscribed). */
+    isSubscribed: (key: string): boolean => subscriptions.has(key),
     /** The market source open now (REST client, assets host), or null while none is. */
     source: (): OpenedSource | null => source,
     /** Called each time a source opens (at start, and after every token change). */

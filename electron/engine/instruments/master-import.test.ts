@@ -143,7 +143,8 @@ describe('importInstruments', () => {
       expiry: '2024-01-25',
       strike: null,
       lotSize: 50,
-      tickSize: 10,
+      // Upstox's 10.0 is paise: ₹0.10.
+      tickSize: 0.1,
       underlyingKey: NIFTY_50,
     });
     expect(call).toMatchObject({
@@ -151,7 +152,7 @@ describe('importInstruments', () => {
       expiry: '2024-01-25',
       strike: 21300,
       lotSize: 75,
-      tickSize: 5,
+      tickSize: 0.05,
     });
     expect(put).toMatchObject({ expiry: '2024-01-18' });
     expect(index).toMatchObject({ tradingSymbol: 'NIFTY 50', expiry: null, strike: null });

@@ -68,6 +68,15 @@ const MasterRowSchema = z.object({
 });
 type MasterRow = z.infer<typeof MasterRowSchema>;
 
+/**
+ * Upstox writes tick sizes in paise in every sample of its master (5.0 for ₹0.05, 10.0 for ₹0.10; the unit is not
+ * stated): the engine keeps rupees, like every price, converted here once.
+ */
+export function tickSizeInRupees(paise: number | null | undefined): number | null {
+  if (paise === null || paise === undefined) return null;
+  return Math.round(paise * 10_000) / 1_000_000;
+}
+
 export function toInstrumentRecord(row: MasterRow): InstrumentRecord {
   return {
     instrumentKey: row.instrument_key,
@@ -77,7 +86,7 @@ export function toInstrumentRecord(row: MasterRow): InstrumentRecord {
     exchange: row.exchange,
     instrumentType: row.instrument_type,
     lotSize: row.lot_size ?? null,
-    tickSize: row.tick_size ?? null,
+    tickSize: tickSizeInRupees(row.tick_size),
     expiry:
       row.expiry === null || row.expiry === undefined
         ? null

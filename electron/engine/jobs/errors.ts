@@ -4,10 +4,13 @@ import type { Clock } from '../common/clock';
 /** A failure worth trying again later (rate limit, timeout, network): retried with backoff up to maxAttempts. */
 export class TransientJobError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** When the handler knows how long to wait (a user's setting), instead of the kind's backoff. */
+  readonly retryInMs: number | undefined;
+  constructor(code: string, message: string, options: { retryInMs?: number } = {}) {
     super(message);
     this.name = 'TransientJobError';
     this.code = code;
+    this.retryInMs = options.retryInMs;
   }
 }
 
@@ -37,6 +40,7 @@ export interface ClassifiedError {
   code: string;
   message: string;
   transient: boolean;
+  retryInMs?: number;
 }
 
 /**
@@ -57,7 +61,11 @@ function isSelfClassifying(error: unknown): error is SelfClassifyingError {
 }
 
 export function classifyError(error: unknown, retryUnknown: boolean): ClassifiedError {
-  if (error instanceof TransientJobError) return { code: error.code, message: error.message, transient: true };
+  if (error instanceof TransientJobError) {
+    const classified: ClassifiedError = { code: error.code, message: error.message, transient: true };
+    if (error.retryInMs !== undefined) classified.retryInMs = error.retryInMs;
+    return classified;
+  }
   if (error instanceof PermanentJobError) return { code: error.code, message: error.message, transient: false };
   if (isSelfClassifying(error)) return { code: error.jobCode, message: error.message, transient: error.retryable };
   const message = error instanceof Error ? error.message : String(error);

@@ -287,7 +287,8 @@ export class JobExecution implements ContextHost {
       host.logger.error('job handler threw', { jobId: record.id, kind: record.kind, error });
     const backoff = kind.backoff ?? DEFAULT_BACKOFF;
     if (failure.transient && record.attempts < record.maxAttempts) {
-      const runAt = clock.now() + backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, host.random);
+      const runAt =
+        clock.now() + (failure.retryInMs ?? backoffDelay(record.attempts, backoff.baseMs, backoff.maxMs, host.random));
       tracker.update({ phase: 'retrying', message: `${failure.message}; retrying` });
       const requeued = this.finishWithItems(
         { status: 'QUEUED', runAt, errorCode: failure.code, errorMessage: failure.message },

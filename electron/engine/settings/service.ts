@@ -6,6 +6,7 @@ import {
   type SettingsView,
   type UpstoxTokenStatus,
 } from '../../../shared/domain/settings';
+import { WorkstationError } from '../../../shared/errors';
 import type { Clock } from '../common/clock';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
@@ -109,6 +110,12 @@ export function createSettingsService({
       return () => tokenListeners.delete(listener);
     },
     update(patch: SettingsPatch): SettingsView {
+      if (patch.tradingMode === 'live' && !upstoxToken())
+        throw new WorkstationError(
+          'LIVE_TRADING_UNAVAILABLE',
+          'live trading needs an Upstox login: set the Upstox token first, then switch tradingMode to live',
+          [{ path: ['tradingMode'], message: 'needs an Upstox token' }],
+        );
       const next = SettingsSchema.parse({ ...values, ...patch });
       store.writeMany(patch, clock.now());
       values = next;

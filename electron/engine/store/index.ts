@@ -7,6 +7,9 @@ import { createInstrumentStore } from './instruments';
 import { createJobStore } from './jobs';
 import { createMarketKeys } from './market-keys';
 import { createMarketSnapshotStore } from './market-snapshots';
+import { createOrderStore } from './orders';
+import { createPaperOrderStore } from './paper-orders';
+import { createPortfolioStore } from './portfolio';
 import { createReportStore } from './reports';
 import { createScheduleStore } from './schedules';
 import { createSettingsStore } from './settings';
@@ -35,6 +38,9 @@ export function createStores(db: Db) {
     analyses: createAnalysisStore(db),
     reports: createReportStore(db),
     marketSnapshots: createMarketSnapshotStore(db),
+    orders: createOrderStore(db),
+    portfolio: createPortfolioStore(db),
+    paperOrders: createPaperOrderStore(db),
   };
 }
 export type Stores = ReturnType<typeof createStores>;

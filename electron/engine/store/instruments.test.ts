@@ -25,7 +25,7 @@ const base: InstrumentRecord = {
   exchange: 'NSE',
   instrumentType: 'EQ',
   lotSize: 1,
-  tickSize: 5,
+  tickSize: 0.05,
   expiry: null,
   strikePrice: null,
   underlyingKey: null,
@@ -154,10 +154,11 @@ describe('instrument store', () => {
       exchange: 'NSE',
       instrumentType: 'EQ',
       lotSize: 1,
-      tickSize: 5,
+      tickSize: 0.05,
       expiry: null,
       strike: null,
       underlyingKey: null,
+      freezeQuantity: null,
     });
     // An index has no lot or tick in the master.
     expect(nifty).toMatchObject({ instrumentKey: NIFTY_50, instrumentType: 'INDEX', lotSize: 1, tickSize: 0 });

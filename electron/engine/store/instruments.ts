@@ -141,6 +141,7 @@ function toDto(row: DbInstrument): Instrument {
     expiry: row.expiry,
     strike: row.strike_price,
     underlyingKey: row.underlying_key,
+    freezeQuantity: row.freeze_quantity,
   };
 }
 

@@ -121,6 +121,28 @@ describe('createUpstoxRest request', () => {
     expect(hits).toHaveLength(1);
   });
 
+  it('never resends an order placement, modification or cancel by itself, whatever the failure', async () => {
+    const { rest, hits } = await setup((_hit, _n, res) =>
+      json(res, 500, failure('UDAPI100500', 'Something went wrong')),
+    );
+    for (const [method, path] of [
+      ['POST', '/v3/order/place'],
+      ['PUT', '/v3/order/modify'],
+      ['DELETE', '/v3/order/cancel'],
+    ] as const) {
+      const error = await failureOf(rest.request({ method, path, body: method === 'DELETE' ? undefined : {} }));
+      expect(error).toMatchObject({ kind: 'transient', status: 500, retryable: true });
+    }
+    expect(hits.map((h) => `${h.host} ${h.method} ${h.url}`)).toEqual([
+      'order POST /v3/order/place',
+      'order PUT /v3/order/modify',
+      'order DELETE /v3/order/cancel',
+    ]);
+    // A read of the order book is safe to repeat, and is.
+    await failureOf(rest.request({ method: 'GET', path: '/v2/order/history' }));
+    expect(hits.filter((h) => h.url === '/v2/order/history')).toHaveLength(5);
+  });
+
   it('counts failed calls, retries included, against the shared rate budget', async () => {
     const clock = createSystemClock();
     const limiter = createRateLimiter({

@@ -52,7 +52,11 @@ export interface UpstoxRestDeps {
    * bounds real network I/O, and a fake clock that nobody advances must not leave a request hanging forever.
    */
   timeoutMs?: number;
-  /** Retries after the first attempt, for rate-limited and transient failures only. */
+  /**
+   * Retries after the first attempt, for rate-limited and transient failures only. Never for an order's place,
+   * modify or cancel: a resend after an unclear answer may make a second order, so that is the order job's decision,
+   * after it has asked the broker what it received.
+   */
   maxRetries?: number;
   /** Exponential backoff with equal jitter between retries. */
   backoff?: { baseMs: number; maxMs: number };
@@ -174,6 +178,7 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
     const family = req.family ?? (req.method !== 'GET' && req.path.includes('/order/') ? 'order' : 'standard');
     const url = urlFor(req);
     const what = `${req.method} ${req.path}`;
+    const retries = ORDER_HOST_PATH.test(req.path) ? 0 : maxRetries;
     for (let attemptNo = 1; ; attemptNo++) {
       const sentAt = await limiter.acquire(family, req.signal);
       let error: UpstoxApiError;
@@ -185,7 +190,7 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
       } finally {
         limiter.answered(family, sentAt);
       }
-      const retry = error.retryable && attemptNo <= maxRetries;
+      const retry = error.retryable && attemptNo <= retries;
       const waitMs = retry ? backoffDelay(attemptNo, backoff.baseMs, backoff.maxMs, random) : undefined;
       logger.warn('upstox request failed', {
         method: req.method,

@@ -21,6 +21,7 @@ import { createStores, type Stores } from '../store';
 import { openDatabase, worldDatabaseFile } from '../store/open';
 import type { Db } from '../store/types';
 import { createDatabaseMaintenanceModule } from '../system/maintenance';
+import { createTradingModule } from '../trading/module';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import type { RateLimiter } from '../upstox/rate-limit';
 
@@ -105,9 +106,11 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     market: feed,
   });
   const analysis = createAnalysisModule({ stores, clock, emit, jobs: jobs.service, imports, market: feed });
+  const trading = createTradingModule({ stores, clock, logger, emit, jobs: jobs.service, settings, market: feed });
   const maintenance = createDatabaseMaintenanceModule({ db });
 
-  const modules: readonly EngineModule[] = [maintenance, jobs, instruments, imports, analysis, feed];
+  // Trading starts before the runner: its reconcile of orders a crash left SUBMITTING is under way before any job runs.
+  const modules: readonly EngineModule[] = [maintenance, trading, jobs, instruments, imports, analysis, feed];
   for (const module of modules) jobs.register(module);
   jobs.register({ jobKinds: deps.extraJobKinds ?? [] });
 
@@ -121,11 +124,13 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     instruments,
     imports,
     analysis,
+    trading,
     handlers: {
       ...jobs.handlers,
       ...instruments.handlers,
       ...imports.handlers,
       ...analysis.handlers,
+      ...trading.handlers,
       ...feed.handlers,
     },
     start(): void {

@@ -10,6 +10,7 @@ import legacyMarketData from './0008-legacy-market-data';
 import candles from './0009-candles';
 import universesImports from './0010-universes-imports';
 import analysis from './0011-analysis';
+import trading from './0012-trading';
 
 /** Every migration, in order. Landed migrations are never edited: add a new one instead. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'candles', up: candles },
   { version: 10, name: 'universes-imports', up: universesImports },
   { version: 11, name: 'analysis', up: analysis },
+  { version: 12, name: 'trading', up: trading },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
