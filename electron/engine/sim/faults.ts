@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FeedHub } from './hub';
+import type { UpstoxOrderRow } from './order-wire';
+import type { OrderLogEntry } from './orders';
 import { hashString, unitHash } from './rng';
 
 /** Fault injection for the feed's reliability tests. Counted faults apply to the next N matching events. */
@@ -28,8 +30,47 @@ export interface SimulatorFaults {
   restFaults(options: RestFaultOptions): void;
   /** What the candle requests got since the first `restFaults`; a copy, which later requests do not change. */
   restReport(): RestFaultReport;
-  /** Clears every pending counted fault, delay, REST fault rule and record, and ends a stall. */
+  /**
+   * The next `times` valid place requests (a bad one still gets its 400 and uses none) meet `kind`; faults asked for
+   * one after another apply in that order.
+   */
+  orderFaults(kind: OrderFaultKind, times?: number): void;
+  /** A copy of every place request received, in order, with what it got. */
+  orderLog(): OrderLogEntry[];
+  /** Today's orders created with `tag`, as `GET /v2/order/details` shows them. */
+  ordersByTag(tag: string): UpstoxOrderRow[];
+  /**
+   * Clears every pending counted fault (order faults too), delay, REST fault rule and record, and ends a stall. The
+   * orders and the order log stay.
+   */
   reset(): void;
+}
+
+/**
+ * What a place request meets:
+ * - `accept-then-hang`: the order is created (and trades as usual), the answer never comes;
+ * - `accept-then-500`: the order is created, the answer is 500 UDAPI100500;
+ * - `accept-then-reject`: the order is created and answered, then the risk check rejects it for want of margin;
+ * - `500-before-accept`: no order, 500 UDAPI100500;
+ * - `reject`: no order, 400 UDAPI1026 naming the margin required and available;
+ * - `429`: no order, 429 UDAPI10005.
+ */
+export type OrderFaultKind =
+  'accept-then-hang' | 'accept-then-500' | 'accept-then-reject' | '500-before-accept' | 'reject' | '429';
+
+const ORDER_FAULT_KINDS: readonly OrderFaultKind[] = [
+  'accept-then-hang',
+  'accept-then-500',
+  'accept-then-reject',
+  '500-before-accept',
+  'reject',
+  '429',
+];
+
+/** The order book's records the fault controls read. */
+export interface OrderRecords {
+  log(): OrderLogEntry[];
+  byTag(tag: string): UpstoxOrderRow[];
 }
 
 /** What a REST fault answers: 429 UDAPI10005, 500 with an error envelope, no answer at all, or an unusable 200. */
@@ -198,11 +239,20 @@ export class FaultState {
   private injected = { ...NO_INJECTIONS };
   private served = 0;
   private servedCandles = new Map<string, Map<string, ServedTally>>();
+  private orderFaultQueue: { kind: OrderFaultKind; left: number }[] = [];
 
   takeRateLimit(): boolean {
     if (this.rateLimited <= 0) return false;
     this.rateLimited--;
     return true;
+  }
+
+  /** The fault the next valid place request meets, or null. */
+  takeOrderFault(): OrderFaultKind | null {
+    const next = this.orderFaultQueue[0];
+    if (!next) return null;
+    if (--next.left <= 0) this.orderFaultQueue.shift();
+    return next.kind;
   }
 
   /** The status the next authorize call must fail with, or null. */
@@ -296,7 +346,7 @@ export class FaultState {
     this.servedCandles = new Map();
   }
 
-  controls(hub: FeedHub): SimulatorFaults {
+  controls(hub: FeedHub, orders: OrderRecords): SimulatorFaults {
     const count = (n: number) => Math.max(0, Math.floor(n));
     return {
       dropConnections: () => hub.dropAll(),
@@ -312,8 +362,15 @@ export class FaultState {
         this.recording = true;
       },
       restReport: () => this.report(),
+      orderFaults: (kind, times = 1) => {
+        if (!ORDER_FAULT_KINDS.includes(kind)) throw new RangeError(`unknown order fault ${String(kind)}`);
+        if (count(times) > 0) this.orderFaultQueue.push({ kind, left: count(times) });
+      },
+      orderLog: () => orders.log(),
+      ordersByTag: (tag) => orders.byTag(tag),
       reset: () => {
         this.resetRest();
+        this.orderFaultQueue = [];
         this.authorizeFailures = { times: 0, status: 401 };
         this.upgradeRejections = { times: 0, status: 403 };
         this.handshakeDelay = { ms: 0, times: 0 };

@@ -18,8 +18,12 @@ import { fundamentalsCsv } from './fundamentals';
 import { createOptionDesk } from './option-chain';
 import { roundToTick } from './pricing';
 import { previousTradingDay } from './time';
+import { orderRow, tradeRow, type UpstoxOrderRow, type UpstoxTradeRow } from './order-wire';
+import { SimOrderBook, type OrderLogEntry } from './orders';
 
-export type { SimulatorFaults } from './faults';
+export type { OrderFaultKind, SimulatorFaults } from './faults';
+export type { UpstoxOrderRow, UpstoxTradeRow } from './order-wire';
+export type { OrderLogEntry } from './orders';
 export type { DemoInstrument, DemoInstrumentType } from './universe';
 export type { SubscriptionLimits, TicksSentHook } from './hub';
 export { FUNDAMENTALS_COLUMNS, FUNDAMENTALS_PATH } from './fundamentals';
@@ -93,12 +97,26 @@ export interface SimulatorStats {
   rateLimited: number;
 }
 
+/** The simulator's order book as tests and the demo see it, in Upstox's row formats. */
+export interface SimulatorOrders {
+  /** Today's orders, oldest first, as `/v2/order/retrieve-all` lists them. */
+  all(): UpstoxOrderRow[];
+  byTag(tag: string): UpstoxOrderRow[];
+  trades(): UpstoxTradeRow[];
+  /** The price orders on the instrument match against now, or null for an unknown key. */
+  lastPrice(instrumentKey: string): number | null;
+  /** A copy of every place request received, in order. */
+  log(): OrderLogEntry[];
+}
+
 export interface UpstoxSimulator {
   /** `http://127.0.0.1:PORT`: the REST base, the feed authorize host and the assets host in one. */
   apiUrl: string;
   port: number;
   instruments(): DemoInstrument[];
   faults: SimulatorFaults;
+  /** Orders live in memory: they outlast any client, not the simulator. */
+  orders: SimulatorOrders;
   stats(): SimulatorStats;
   close(): Promise<void>;
 }
@@ -153,6 +171,15 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
   let fundamentals: string | undefined;
   const previousClose = (index: number) => model.history.spotClose(index, previousTradingDay(model.day));
   const acceptToken = options.acceptToken ?? ((token: string) => token.length > 0);
+  const book = new SimOrderBook(
+    {
+      indexOf: (key) => model.indexOf(key),
+      instrument: (i) => model.instrument(i),
+      lastPrice: (i) => model.state(i).ltp,
+    },
+    () => clock.now(),
+  );
+  const orders = simulatorOrders(book);
 
   const server = await startSimulatorServer(
     {
@@ -181,6 +208,7 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
             model.universe.filter((e) => e.instrument.instrumentType === 'EQ'),
             (e) => roundToTick(previousClose(model.indexOf(e.instrument.instrumentKey)!), e.instrument.tickSize),
           )),
+        orders: book,
         logger,
       },
     },
@@ -192,7 +220,8 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
     apiUrl: `http://127.0.0.1:${server.port}`,
     port: server.port,
     instruments: () => model.universe.map((e) => ({ ...e.instrument })),
-    faults: faultState.controls(hub),
+    faults: faultState.controls(hub, { log: orders.log, byTag: orders.byTag }),
+    orders,
     stats: () => ({
       ...restCounters,
       ...upgradeCounters,
@@ -201,5 +230,18 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
       subscriptions: hub.subscriptions(),
     }),
     close: () => server.close(),
+  };
+}
+
+function simulatorOrders(book: SimOrderBook): SimulatorOrders {
+  return {
+    all: () => book.all().map((o) => orderRow(o)),
+    byTag: (tag) => book.byTag(tag).map((o) => orderRow(o)),
+    trades: () => book.trades().map(tradeRow),
+    lastPrice: (key) => {
+      const index = book.market.indexOf(key);
+      return index === undefined ? null : book.market.lastPrice(index);
+    },
+    log: () => book.log(),
   };
 }

@@ -8,6 +8,20 @@ import { FUNDAMENTALS_PATH } from './fundamentals';
 import { aggregate, minuteBucket, type Bar } from './history';
 import type { MarketModel } from './market';
 import type { OptionDesk } from './option-chain';
+import {
+  answerPlacement,
+  errorEnvelope,
+  logRefusedPlacement,
+  orderNotFound,
+  ORDER_FINAL,
+  orderRow,
+  PLACE_PATH,
+  SERVER_ERROR,
+  tradeRow,
+  type OrderAnswer,
+  type WireError,
+} from './order-wire';
+import type { SimOrderBook } from './orders';
 import type { Rng } from './rng';
 import { dateToDay, dayStartMs, isTradingDay, istDayIndex, istIso, weekdayOf } from './time';
 
@@ -38,6 +52,8 @@ export interface RestContext {
   now(): number;
   /** The screener export the simulator serves at FUNDAMENTALS_PATH. */
   fundamentalsCsv(): string;
+  /** Today's orders, which the order routes place into, cancel and read. */
+  orders: SimOrderBook;
   logger: Logger;
 }
 
@@ -118,10 +134,18 @@ export function bearerToken(header: string | undefined): string | null {
 
 export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerResponse): void {
   ctx.counters.restCalls++;
-  if (ctx.latencyMs) answerDue.set(res, performance.now() + ctx.latencyMs());
+  const arrived = performance.now();
+  if (ctx.latencyMs) answerDue.set(res, arrived + ctx.latencyMs());
   const path = (req.url ?? '/').split('?')[0]!;
-  if (ctx.faults.takeRateLimit()) return fail(res, 429, 'UDAPI10005', 'Too Many Request Sent');
-  if (req.method !== 'GET') return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
+  const placing = req.method === 'POST' && path === PLACE_PATH;
+  /** A place request refused here never reaches the book, but its log still shows it. */
+  const refuse = (status: number, code: string, message: string) => {
+    if (placing) logRefusedPlacement(ctx.orders, req).catch(() => {});
+    fail(res, status, code, message);
+  };
+  if (ctx.faults.takeRateLimit()) return refuse(429, 'UDAPI10005', 'Too Many Request Sent');
+  if (req.method !== 'GET' && !isOrderPath(path))
+    return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
   if (INSTRUMENT_FILES.has(path)) {
     const file = ctx.instrumentsFile();
     res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': file.length });
@@ -129,11 +153,24 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
     return;
   }
   const token = bearerToken(req.headers.authorization);
-  if (token === null || !ctx.acceptToken(token))
-    return fail(res, 401, 'UDAPI100050', 'Invalid token used to access API');
+  if (token === null || !ctx.acceptToken(token)) return refuse(401, 'UDAPI100050', 'Invalid token used to access API');
   if (ctx.rateLimits && !ctx.rateLimits.admit(token)) {
     ctx.counters.rateLimited++;
-    return fail(res, 429, 'UDAPI10005', 'Too Many Request Sent');
+    return refuse(429, 'UDAPI10005', 'Too Many Request Sent');
+  }
+  if (isOrderPath(path)) {
+    const out: OrderAnswer = {
+      reply: (status, body) => send(res, status, body),
+      latencyMs: () => Math.max(0, Math.round((answerDue.get(res) ?? performance.now()) - arrived)),
+    };
+    return void answerOrderRoute(ctx, req, path, new URL(req.url ?? '/', 'http://127.0.0.1').searchParams, out).catch(
+      (error: unknown) => {
+        ctx.logger.error('simulator order route failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        if (!res.headersSent) fail(res, 500, 'UDAPI100500', SERVER_ERROR);
+      },
+    );
   }
 
   if (path === AUTHORIZE_PATH) {
@@ -165,6 +202,52 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
       return candles(ctx, res, parts[2]!, parts[3]!, parts[4]!, parts[5]!, parts[6] ?? null);
   }
   return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
+}
+
+const ORDER_ROUTES: Readonly<Record<string, string>> = {
+  [PLACE_PATH]: 'POST',
+  '/v3/order/cancel': 'DELETE',
+  '/v2/order/details': 'GET',
+  '/v2/order/retrieve-all': 'GET',
+  '/v2/order/history': 'GET',
+  '/v2/order/trades/get-trades-for-day': 'GET',
+};
+const isOrderPath = (path: string) => Object.hasOwn(ORDER_ROUTES, path);
+
+/** Upstox's order routes over the simulator's book; reads answer `{status, data}`, writes add `metadata.latency`. */
+async function answerOrderRoute(
+  ctx: RestContext,
+  req: IncomingMessage,
+  path: string,
+  query: URLSearchParams,
+  out: OrderAnswer,
+): Promise<void> {
+  if (req.method !== ORDER_ROUTES[path])
+    return out.reply(404, errorBody('UDAPI10000', 'This request is not supported by Upstox API'));
+  const book = ctx.orders;
+  if (path === PLACE_PATH) return answerPlacement(book, () => ctx.faults.takeOrderFault(), req, out);
+  const read = (data: unknown) => out.reply(200, { status: 'success', data });
+  const refused = (error: WireError) => out.reply(error.status, errorEnvelope(error));
+  const orderId = query.get('order_id') || null;
+  const order = orderId === null ? undefined : book.get(orderId);
+  if (path === '/v2/order/retrieve-all') return read(book.all().map((o) => orderRow(o)));
+  if (path === '/v2/order/trades/get-trades-for-day') return read(book.trades().map(tradeRow));
+  if (path === '/v2/order/details') return order ? read(orderRow(order)) : refused(orderNotFound(orderId));
+  if (path === '/v2/order/history') {
+    const tag = query.get('tag');
+    const ids = order ? [order.orderId] : orderId === null && tag ? book.byTag(tag).map((o) => o.orderId) : null;
+    if (ids === null)
+      return refused(
+        orderId ? orderNotFound(orderId) : { ...orderNotFound(null), message: 'order_id or tag is required' },
+      );
+    return read(ids.flatMap((id) => book.history(id).map((step) => orderRow(step.order, step.at))));
+  }
+  if (!order) return refused(orderNotFound(orderId));
+  if (book.cancel(order.orderId) === 'final') {
+    const message = `Order is already ${order.status}`;
+    return refused({ status: 400, code: ORDER_FINAL, message, property: 'order_id', value: order.orderId });
+  }
+  out.reply(200, { status: 'success', data: { order_id: order.orderId }, metadata: { latency: out.latencyMs() } });
 }
 
 const INVALID_KEY = 'Invalid Instrument key';
