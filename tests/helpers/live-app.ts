@@ -31,6 +31,7 @@ export async function startUpstox(seed: number, cleanups: Cleanups): Promise<Sim
 
 export const liveEnv = (sim: Simulator) => ({
   UPSTOX_API_URL: sim.apiUrl,
+  UPSTOX_ORDER_URL: sim.apiUrl,
   UPSTOX_ASSETS_URL: sim.apiUrl,
   UPSTOX_ACCESS_TOKEN: LIVE_TOKEN,
 });
