@@ -18,6 +18,9 @@ import { createOrderLog } from './order-log';
 import { createTradingService, estimateCharges } from './service';
 import { createOrderTracker } from './tracker';
 
+/** How old the latest tick may be for a new paper order to fill against it at once. */
+const FRESH_TICK_MS = 60_000;
+
 export interface TradingModuleDeps {
   stores: Pick<Stores, 'db' | 'orders' | 'portfolio' | 'paperOrders' | 'instruments'>;
   clock: Clock;
@@ -58,7 +61,11 @@ export function createTradingModule(deps: TradingModuleDeps) {
     db: stores.db,
     clock,
     market: {
-      latest: (key) => deps.market.pipeline.latest([key]).get(key) ?? null,
+      // A tick from before a pause (the close, a dropped feed) is no price to fill at: the order waits for a fresh one.
+      latest(key) {
+        const tick = deps.market.pipeline.latest([key]).get(key);
+        return tick && clock.now() - tick.receivedAt <= FRESH_TICK_MS ? tick : null;
+      },
       onTicks: (handler) => deps.market.pipeline.onTicks(handler),
     },
     instrument(key) {
