@@ -185,3 +185,39 @@ describe('fields a trader never types', () => {
     expect(error.details.map((d: Loose) => d.path.join('.'))).toContain('limit');
   });
 });
+
+describe('order tickets', () => {
+  const base = { instrumentKey: 'NSE_EQ|INE002A01018', side: 'BUY', quantity: 1, orderType: 'MARKET', product: 'I' };
+  it.each([
+    ['an unknown field', { ...base, account: 'someone-else' }, []],
+    ['a quantity as text', { ...base, quantity: '10' }, ['quantity']],
+    ['a quantity past what any exchange takes', { ...base, quantity: 1e12 }, ['quantity']],
+    ['a price of a fraction of a paisa', { ...base, orderType: 'LIMIT', price: 100.001 }, ['price']],
+    ['a price of 1e308', { ...base, orderType: 'LIMIT', price: 1e308 }, ['price']],
+    ['a negative trigger', { ...base, orderType: 'SL-M', triggerPrice: -5 }, ['triggerPrice']],
+    ['a clientOrderId with a path in it', { ...base, clientOrderId: '../../etc/passwd' }, ['clientOrderId']],
+    ['a clientOrderId with a line break', { ...base, clientOrderId: 'a\nb' }, ['clientOrderId']],
+    ['a clientOrderId of 65 characters', { ...base, clientOrderId: 'x'.repeat(65) }, ['clientOrderId']],
+    [
+      'an instrument key with SQL in it',
+      { ...base, instrumentKey: "NSE_EQ|x'); DROP TABLE orders;--" },
+      ['instrumentKey'],
+    ],
+    ['a product that does not exist', { ...base, product: 'MTF' }, ['product']],
+  ])('refuses %s with 400 naming the field, and stores no order and no job', async (_name, body, path) => {
+    const before = await jobCount();
+    const error = await refused(await app.call('/api/v1/orders', json('POST', body)));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    if (path.length > 0) expect(error.details.map((d: Loose) => d.path)).toContainEqual(path);
+    expect(await (await app.call('/api/v1/orders')).json()).toEqual([]);
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('refuses a __proto__ key in a ticket instead of taking it as a field', async () => {
+    const error = await refused(
+      await app.call('/api/v1/orders', json('POST', `{"__proto__":{"quantity":5},${JSON.stringify(base).slice(1)}`)),
+    );
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(await (await app.call('/api/v1/orders')).json()).toEqual([]);
+  });
+});
