@@ -2,12 +2,14 @@ import { useEffect } from 'react';
 import { VIEWS, type ViewId } from '../../shared/constants';
 import { Nav } from './components/Nav';
 import { StatusBar } from './components/StatusBar';
+import { Toasts } from './components/Toasts';
 import { useAppStore } from './stores/app';
 import { DeepDiveView } from './views/DeepDive';
 import { ImportsView } from './views/Imports';
 import { JobsView } from './views/Jobs';
 import { MarketView } from './views/Market';
-import { Placeholder } from './views/Placeholder';
+import { OrdersView } from './views/Orders';
+import { OrderTicketHost } from './views/orders/OrderTicket';
 import { ReportsView } from './views/Reports';
 import { ScannerView } from './views/Scanner';
 import { SettingsView } from './views/Settings';
@@ -46,8 +48,8 @@ function CurrentView({ view }: { view: ViewId }) {
       return <DeepDiveView />;
     case 'reports':
       return <ReportsView />;
-    default:
-      return <Placeholder view={view} />;
+    case 'orders':
+      return <OrdersView />;
   }
 }
 
@@ -67,6 +69,8 @@ export function App() {
         {connection === 'unauthorized' ? <Unauthorized /> : <CurrentView view={view} />}
       </main>
       <StatusBar />
+      {connection === 'unauthorized' ? null : <OrderTicketHost />}
+      <Toasts />
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { EngineApi } from './pages/api';
 import { ImportsPage } from './pages/imports';
 import { JobsPage } from './pages/jobs';
 import { MarketPage } from './pages/market';
+import { OrdersPage } from './pages/orders';
 import { SettingsPage } from './pages/settings';
 import { Shell } from './pages/shell';
 
@@ -70,6 +71,7 @@ export interface Pages {
   market: MarketPage;
   imports: ImportsPage;
   jobs: JobsPage;
+  orders: OrdersPage;
   settings: SettingsPage;
 }
 
@@ -89,6 +91,7 @@ export const test = base.extend<Pages, { app: ServedApp }>({
   market: async ({ shell }, use) => use(new MarketPage(shell)),
   imports: async ({ shell }, use) => use(new ImportsPage(shell)),
   jobs: async ({ shell }, use) => use(new JobsPage(shell)),
+  orders: async ({ shell }, use) => use(new OrdersPage(shell)),
   settings: async ({ shell }, use) => use(new SettingsPage(shell)),
 });
 

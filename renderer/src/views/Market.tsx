@@ -7,6 +7,8 @@ import { InstrumentPicker } from './market/InstrumentPicker';
 import { PriceChart } from './market/PriceChart';
 import { useWatchlistActions } from './market/use-watchlist-actions';
 import { Watchlist } from './market/Watchlist';
+import { TradeButtons } from './orders/TradeButtons';
+import { useTradeKeys } from './orders/use-trade-keys';
 
 /** `/` jumps to the instrument search, unless the user is typing somewhere already. */
 function useSlashToSearch(input: RefObject<HTMLInputElement | null>) {
@@ -47,6 +49,7 @@ export function MarketView() {
   const { remove } = actions;
   const onRemove = useCallback((key: string) => void remove(key), [remove]);
   useSlashToSearch(searchRef);
+  useTradeKeys();
 
   return (
     <section className="view market-view" aria-labelledby="view-title">
@@ -54,6 +57,7 @@ export function MarketView() {
         <h1 id="view-title">Market</h1>
         <WorldBadge />
         <InstrumentPicker inputRef={searchRef} onAdd={actions.add} />
+        {loaded && count > 0 ? <TradeButtons /> : null}
       </div>
       <FeedStatusBar />
       {actions.removed ? (

@@ -4,8 +4,23 @@ import { WorkstationError } from '../../../shared/errors';
 import { useBridge } from '../bridge-context';
 import { useCommand } from '../lib/use-command';
 import { useAppStore } from '../stores/app';
+import { TradingSettings } from './orders/TradingSettings';
 
 type FieldErrors = Partial<Record<keyof Settings | 'token' | 'form', string>>;
+
+/** The settings this form saves; the trading ones have their own form, so neither overwrites the other's. */
+const PREFERENCE_KEYS = [
+  'theme',
+  'tickRetentionDays',
+  'jobRetentionDays',
+  'feedSubscribeBatchSize',
+  'upstoxRequestsPerSecond',
+  'upstoxOrdersPerSecond',
+] as const;
+type Preferences = Pick<Settings, (typeof PREFERENCE_KEYS)[number]>;
+
+const pickPreferences = (values: Settings): Preferences =>
+  Object.fromEntries(PREFERENCE_KEYS.map((key) => [key, values[key]])) as Preferences;
 
 function errorsOf(error: unknown): FieldErrors {
   if (error instanceof WorkstationError || (error && typeof error === 'object' && 'code' in error)) {
@@ -136,6 +151,7 @@ export function SettingsView() {
       {view ? (
         <>
           <UpstoxTokenForm />
+          <TradingSettings values={view.values} />
           <PreferencesForm initial={view.values} dataDir={view.dataDir} />
         </>
       ) : (
@@ -147,11 +163,11 @@ export function SettingsView() {
 
 function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: string }) {
   const bridge = useBridge();
-  const [draft, setDraft] = useState<Settings>(initial);
+  const [draft, setDraft] = useState<Preferences>(() => pickPreferences(initial));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saved, setSaved] = useState(false);
 
-  const change = <K extends keyof Settings>(key: K, value: Settings[K]) => {
+  const change = <K extends keyof Preferences>(key: K, value: Preferences[K]) => {
     setDraft({ ...draft, [key]: value });
     setSaved(false);
   };
@@ -161,7 +177,7 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
     try {
       const next = await bridge.invoke('settings.update', draft);
       useAppStore.setState({ settings: next });
-      setDraft(next.values);
+      setDraft(pickPreferences(next.values));
       setSaved(true);
     } catch (error) {
       setErrors(errorsOf(error));
@@ -218,15 +234,6 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
         onChange={(v) => change('upstoxOrdersPerSecond', v)}
         error={errors.upstoxOrdersPerSecond}
       />
-      <label className="field checkbox">
-        <input
-          name="confirmOrders"
-          type="checkbox"
-          checked={draft.confirmOrders}
-          onChange={(e) => change('confirmOrders', e.target.checked)}
-        />
-        <span className="field-label">Confirm every order before it is queued</span>
-      </label>
       {errors.form ? (
         <p className="field-error" role="alert">
           {errors.form}

@@ -3,8 +3,6 @@ import type { ViewId } from '../../../shared/constants';
 export interface ViewInfo {
   id: ViewId;
   label: string;
-  /** What the view will show, for views whose capability has not landed yet. */
-  upcoming?: string;
 }
 
 export const VIEW_INFO: Record<ViewId, ViewInfo> = {
@@ -13,12 +11,7 @@ export const VIEW_INFO: Record<ViewId, ViewInfo> = {
   scanner: { id: 'scanner', label: 'Scanner' },
   'deep-dive': { id: 'deep-dive', label: 'Deep-dive' },
   reports: { id: 'reports', label: 'Reports' },
-  orders: {
-    id: 'orders',
-    label: 'Orders',
-    upcoming:
-      'The order ticket, blotter, positions with MTM and the wallet; paper broker by default, Upstox when enabled.',
-  },
+  orders: { id: 'orders', label: 'Orders' },
   jobs: { id: 'jobs', label: 'Jobs' },
   settings: { id: 'settings', label: 'Settings' },
 };

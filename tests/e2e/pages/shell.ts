@@ -7,6 +7,7 @@ const VIEW_KEYS = {
   scanner: 'Alt+3',
   'deep-dive': 'Alt+4',
   reports: 'Alt+5',
+  orders: 'Alt+6',
   jobs: 'Alt+7',
   settings: 'Alt+8',
 } as const;
@@ -16,6 +17,7 @@ const VIEW_TITLES = {
   scanner: 'Scanner',
   'deep-dive': 'Deep-dive',
   reports: 'Reports',
+  orders: 'Orders',
   jobs: 'Jobs',
   settings: 'Settings',
 } as const;

@@ -1,5 +1,7 @@
 import type { Report, RiskGrade } from '../../../../shared/domain/analysis';
 import { formatDateTime } from '../../lib/format';
+import { openTicket } from '../../stores/orders';
+import { sideForDirection } from '../orders/ticket';
 import { directionTone, formatScore, riskGradeLabel } from './format';
 
 /** The conviction score as a half-dial: the arc fills to the score out of 100. */
@@ -50,6 +52,22 @@ function Level1Agreement({ report }: { report: Report }) {
   );
 }
 
+/** Opens an order ticket on the report's instrument, on the side its direction points to. */
+function TradeButton({ report }: { report: Report }) {
+  const side = sideForDirection(report.direction);
+  return (
+    <button
+      type="button"
+      className={`report-trade side-${side.toLowerCase()}`}
+      data-testid="report-trade"
+      title={`Open an order ticket: ${side} ${report.symbol}`}
+      onClick={() => openTicket({ instrumentKey: report.instrumentKey, side })}
+    >
+      Trade
+    </button>
+  );
+}
+
 /** Who the report is about, how convinced it is, in which direction and at what risk. */
 export function ReportHeader({ report }: { report: Report }) {
   return (
@@ -69,6 +87,7 @@ export function ReportHeader({ report }: { report: Report }) {
           made {formatDateTime(report.createdAt)} · report #{report.id}
         </div>
       </div>
+      <TradeButton report={report} />
     </header>
   );
 }
