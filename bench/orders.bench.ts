@@ -7,11 +7,11 @@
  *
  * The real path: `createEngine` in the demo world (the built-in simulator and the paper broker, the feed started) on a
  * file database in a temp folder, and the real Local API (`startLocalApi`) on 127.0.0.1 with a bearer token. Requests
- * go out with Node's fetch (undici) over one keep-alive connection, one in flight at a time: latency, not throughput.
+ * go out with Node's fetch (undici) over one keep-alive connection, one in flight at a time (latency, not
+ * throughput), from a client in its own process (`orders-client.ts`), as a user's script or browser is.
  * A handful of liquid instruments stream in full mode, so the paper broker fills what is placed while the measurement
  * goes on: order jobs, fills, positions and the ledger keep the engine busy in the background, as they would for a
- * user. The client shares the engine's process, so its own cost is in both figures; health, which also reads the
- * database, is the floor the place figure is read against.
+ * user. Health, which also reads the database, is the floor the place figure is read against.
  *
  * Each round: BENCH_ORDERS place requests (small MARKET and marketable LIMIT tickets, BUY and SELL in pairs so the
  * positions stay near flat, unique clientOrderIds) interleaved one for one with as many health requests, each timed
@@ -22,6 +22,7 @@
  *
  * Knobs (environment): BENCH_ORDERS (default 1000), BENCH_ROUNDS (default 3), BENCH_WARMUP (default 50).
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,15 +30,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { Instrument } from '../shared/domain/instruments';
-import type { LatestTicks } from '../shared/domain/feed';
 import type { SettingsView } from '../shared/domain/settings';
-import {
-  isFinalOrderStatus,
-  type OrderPlaced,
-  type OrderStatus,
-  type OrderTicket,
-  type OrderUpdateEvent,
-} from '../shared/domain/trading';
+import { isFinalOrderStatus, type OrderStatus, type OrderUpdateEvent } from '../shared/domain/trading';
 import { startLocalApi, type LocalApi } from '../electron/engine/api/server';
 import { loadConfig } from '../electron/engine/config';
 import { createEngine, type Engine } from '../electron/engine/index';
@@ -52,6 +46,39 @@ import {
   type Check,
 } from './feed-util';
 import { waitFor } from './feed-live';
+import {
+  createClient,
+  latestPrices,
+  LIMIT_BAND,
+  MAX_TICKET_QUANTITY,
+  type Client,
+  type ClientJob,
+  type ClientResult,
+} from './orders-client';
+
+const CLIENT = path.join(import.meta.dirname, 'orders-client.ts');
+
+/** One timed block in the client process: `count` health and place requests, interleaved, one in flight at a time. */
+function interleaved(job: ClientJob, seen: Set<number>): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLIENT], {
+      env: { ...process.env, BENCH_CLIENT_JOB: JSON.stringify(job) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the client process exited with ${code}`));
+      const result = JSON.parse(output.trim().split('\n').at(-1)!) as ClientResult;
+      for (const id of result.ids) {
+        if (seen.has(id)) return reject(new Error(`order ${id} was answered twice`));
+        seen.add(id);
+      }
+      resolve(result);
+    });
+  });
+}
 
 const ORDERS = intFromEnv('BENCH_ORDERS', 1_000);
 const ROUNDS = intFromEnv('BENCH_ROUNDS', 3);
@@ -60,11 +87,6 @@ const BAR_PLACE_P99_MS = 10;
 const SEED_PLACE_P99_MS = 100;
 const RELIANCE = 'NSE_EQ|INE002A01018';
 const OTHER_SYMBOLS = ['TCS', 'INFY', 'HDFCBANK', 'SBIN', 'ICICIBANK'];
-/** The live prices marketable LIMIT tickets are priced from are read again every this many orders. */
-const PRICE_BLOCK = 50;
-/** A BUY LIMIT this far above the last price (a SELL this far below) still fills at once if the market moves. */
-const LIMIT_BAND = 0.02;
-const MAX_TICKET_QUANTITY = 5;
 const DRAIN_TIMEOUT_MS = 120_000;
 
 type Stats = Record<'p50' | 'p90' | 'p99' | 'max', number>;
@@ -89,28 +111,6 @@ const statsOf = (times: readonly number[]): Stats => {
 const statsLine = (s: Stats) => `p50 ${fixed(s.p50)}, p90 ${fixed(s.p90)}, p99 ${fixed(s.p99)}, max ${fixed(s.max)} ms`;
 const countsLine = (counts: Map<OrderStatus, number>) =>
   [...counts].map(([status, n]) => `${int(n)} ${status}`).join(', ');
-
-/** The Local API as a user's script sees it: JSON over keep-alive with the bearer token. */
-function createClient(origin: string, token: string) {
-  const authorization = `Bearer ${token}`;
-  async function request<T>(method: string, route: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(origin + route, {
-      method,
-      headers:
-        body === undefined ? { authorization } : { authorization, 'content-type': 'application/json; charset=utf-8' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as T };
-  }
-  async function ok<T>(method: string, route: string, body?: unknown): Promise<T> {
-    const answer = await request<T>(method, route, body);
-    if (answer.status !== 200)
-      throw new Error(`${method} ${route} answered ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`);
-    return answer.body;
-  }
-  return { request, get: <T>(route: string) => ok<T>('GET', route), send: ok };
-}
-type Client = ReturnType<typeof createClient>;
 
 async function until<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -138,18 +138,6 @@ async function findInstruments(client: Client): Promise<Instrument[]> {
   }
   if (others.length < 2) throw new Error(`the demo master has too few of ${OTHER_SYMBOLS.join(', ')}`);
   return [reliance, ...others];
-}
-
-async function latestPrices(client: Client, keys: readonly string[]): Promise<Map<string, number>> {
-  const ticks = await client.get<LatestTicks>(
-    `/api/v1/feed/latest-ticks?keys=${keys.map((k) => encodeURIComponent(k)).join(',')}`,
-  );
-  const prices = new Map<string, number>();
-  for (const key of keys) {
-    const ltp = ticks[key]?.ltp;
-    if (typeof ltp === 'number' && ltp > 0) prices.set(key, ltp);
-  }
-  return prices;
 }
 
 /** Subscribes the instruments in full mode, waits for a price of each, and makes room under the fat-finger limits. */
@@ -180,28 +168,6 @@ async function prepareMarket(client: Client, instruments: readonly Instrument[])
   );
 }
 
-/**
- * The n-th ticket: BUY then SELL of the same quantity of one instrument (so positions stay near flat), every fourth
- * pair a LIMIT priced to fill at once, the rest MARKET.
- */
-function ticketFor(
-  n: number,
-  run: string,
-  instruments: readonly Instrument[],
-  prices: ReadonlyMap<string, number>,
-): OrderTicket {
-  const pair = Math.floor(n / 2);
-  const instrument = instruments[pair % instruments.length]!;
-  const side = n % 2 === 0 ? 'BUY' : 'SELL';
-  const quantity = 1 + (pair % MAX_TICKET_QUANTITY);
-  const base = { instrumentKey: instrument.instrumentKey, side, quantity, product: 'I', clientOrderId: `${run}-${n}` };
-  const ltp = prices.get(instrument.instrumentKey);
-  if (pair % 4 !== 3 || ltp === undefined) return { ...base, orderType: 'MARKET' } as OrderTicket;
-  const tickPaise = Math.max(1, Math.round(instrument.tickSize * 100));
-  const target = ltp * 100 * (side === 'BUY' ? 1 + LIMIT_BAND : 1 - LIMIT_BAND);
-  return { ...base, orderType: 'LIMIT', price: (Math.round(target / tickPaise) * tickPaise) / 100 } as OrderTicket;
-}
-
 /** Every order's latest status from its `order_update` events, and a wait until a set of orders is final. */
 function trackOrders(engine: Engine) {
   const latest = new Map<number, OrderStatus>();
@@ -229,55 +195,15 @@ function trackOrders(engine: Engine) {
   };
 }
 
-/** Sequential, interleaved: a health request, then a place request, `count` times; each timed to its full body. */
-async function interleaved(
-  client: Client,
-  count: number,
-  run: string,
-  instruments: readonly Instrument[],
-  seen: Set<number>,
-): Promise<{ place: number[]; health: number[]; ids: number[] }> {
-  const keys = instruments.map((i) => i.instrumentKey);
-  const place: number[] = [];
-  const health: number[] = [];
-  const ids: number[] = [];
-  let prices = new Map<string, number>();
-  for (let n = 0; n < count; n++) {
-    if (n % PRICE_BLOCK === 0) prices = await latestPrices(client, keys);
-    const ticket = ticketFor(n, run, instruments, prices);
-
-    let started = performance.now();
-    const healthy = await client.request<{ status: string }>('GET', '/api/v1/health');
-    health.push(performance.now() - started);
-    if (healthy.status !== 200 || healthy.body.status !== 'ok')
-      throw new Error(`health answered ${healthy.status}: ${JSON.stringify(healthy.body)}`);
-
-    started = performance.now();
-    const placed = await client.request<OrderPlaced>('POST', '/api/v1/orders', ticket);
-    place.push(performance.now() - started);
-    const body = placed.body;
-    if (placed.status !== 202 || body.status !== 'QUEUED' || body.duplicate || seen.has(body.orderId))
-      throw new Error(`order ${ticket.clientOrderId} answered ${placed.status}: ${JSON.stringify(body).slice(0, 300)}`);
-    seen.add(body.orderId);
-    ids.push(body.orderId);
-  }
-  return { place, health, ids };
-}
-
-async function measure(
-  client: Client,
-  engine: Engine,
-  instruments: readonly Instrument[],
-  seen: Set<number>,
-): Promise<Round[]> {
+async function measure(base: Omit<ClientJob, 'count' | 'run'>, engine: Engine, seen: Set<number>): Promise<Round[]> {
   const tracker = trackOrders(engine);
   try {
-    const warm = await interleaved(client, WARMUP, 'warmup', instruments, seen);
+    const warm = await interleaved({ ...base, count: WARMUP, run: 'warmup' }, seen);
     const warmStatuses = await tracker.drained(warm.ids);
     console.log(`warm-up: ${WARMUP} of each, not counted (${countsLine(warmStatuses)})`);
     const rounds: Round[] = [];
     for (let r = 1; r <= ROUNDS; r++) {
-      const timed = await interleaved(client, ORDERS, `round${r}`, instruments, seen);
+      const timed = await interleaved({ ...base, count: ORDERS, run: `round${r}` }, seen);
       const drainFrom = performance.now();
       const statuses = await tracker.drained(timed.ids);
       const round: Round = {
@@ -378,7 +304,15 @@ async function main(): Promise<void> {
         `on a file database in ${os.tmpdir()}, Local API on ${api.origin}`,
     );
     console.log(`market (setup ${fixed(performance.now() - setupStart)} ms): ${market}`);
-    rounds = await measure(client, engine, instruments, seen);
+    rounds = await measure(
+      {
+        origin: api.origin,
+        token,
+        instruments: instruments.map((i) => ({ instrumentKey: i.instrumentKey, tickSize: i.tickSize })),
+      },
+      engine,
+      seen,
+    );
   } finally {
     await api?.close();
     await engine?.shutdown();

@@ -45,32 +45,48 @@ export function tradingMaintenance(deps: TradingMaintenanceDeps) {
     async handler(ctx) {
       const service = deps.service();
       const today = istDate(ctx.clock.now());
+      const ownPrefix = `squareoff-${today}-`;
       let cancelled = 0;
       for (const order of orders.inStatus(['QUEUED', 'OPEN', 'PARTIALLY_FILLED'])) {
-        if (order.broker !== 'paper' || order.product !== 'I') continue;
+        // Today's own square-off orders stay: a run again (a retry, a "run now") must not undo them.
+        if (order.broker !== 'paper' || order.product !== 'I' || order.clientOrderId.startsWith(ownPrefix)) continue;
         await service.cancel(order.id).then(
           () => cancelled++,
           () => undefined,
         );
       }
       const placed: number[] = [];
+      const failed: { instrumentKey: string; error: string }[] = [];
       for (const position of portfolio.positions('paper')) {
         if (position.product !== 'I' || position.netQuantity === 0) continue;
-        const order = service.place(
-          {
+        try {
+          const order = service.place(
+            {
+              instrumentKey: position.instrumentKey,
+              side: position.netQuantity > 0 ? 'SELL' : 'BUY',
+              quantity: Math.abs(position.netQuantity),
+              orderType: 'MARKET',
+              product: 'I',
+              // One square-off per position and day, however often the job runs.
+              clientOrderId: `${ownPrefix}${tagFor(`${position.instrumentKey}:${position.netQuantity}`)}`,
+            },
+            { guards: false, broker: 'paper' },
+          );
+          placed.push(order.orderId);
+        } catch (error) {
+          // One position that cannot be ordered (gone from the master) leaves the others to be squared off.
+          failed.push({
             instrumentKey: position.instrumentKey,
-            side: position.netQuantity > 0 ? 'SELL' : 'BUY',
-            quantity: Math.abs(position.netQuantity),
-            orderType: 'MARKET',
-            product: 'I',
-            // One square-off per position and day, however often the job runs.
-            clientOrderId: `squareoff-${today}-${tagFor(`${position.instrumentKey}:${position.netQuantity}`)}`,
-          },
-          { guards: false, broker: 'paper' },
-        );
-        placed.push(order.orderId);
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
       }
-      return { cancelled, squareOffOrders: placed };
+      if (failed.length > 0 && placed.length === 0)
+        throw new PermanentJobError(
+          'SQUARE_OFF_FAILED',
+          failed.map((f) => `${f.instrumentKey}: ${f.error}`).join('; '),
+        );
+      return { cancelled, squareOffOrders: placed, failed };
     },
   });
 

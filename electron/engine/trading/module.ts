@@ -1,6 +1,6 @@
 import type { tradingCommands } from '../../../shared/contract/trading';
 import type { BrokerId } from '../../../shared/domain/trading';
-import type { Clock } from '../common/clock';
+import type { Clock, TimerHandle } from '../common/clock';
 import type { DomainHandlers } from '../common/commands';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
@@ -9,6 +9,7 @@ import type { JobService } from '../jobs/service';
 import type { SettingsService } from '../settings/service';
 import type { Stores } from '../store';
 import { createBook } from './book';
+import { createInstrumentCache } from './instrument-cache';
 import type { Broker } from './brokers/broker';
 import { createPaperBroker } from './brokers/paper';
 import { createUpstoxBroker } from './brokers/upstox';
@@ -20,6 +21,8 @@ import { createOrderTracker } from './tracker';
 
 /** How old the latest tick may be for a new paper order to fill against it at once. */
 const FRESH_TICK_MS = 60_000;
+/** At most one `portfolio_changed` per broker this often. */
+const PORTFOLIO_EVENT_MS = 200;
 
 export interface TradingModuleDeps {
   stores: Pick<Stores, 'db' | 'orders' | 'portfolio' | 'paperOrders' | 'instruments'>;
@@ -41,19 +44,29 @@ export interface TradingModuleDeps {
 export function createTradingModule(deps: TradingModuleDeps) {
   const { stores, clock, emit } = deps;
   const logger = deps.logger.child('trading');
+  const instruments = createInstrumentCache(stores.instruments, clock);
   const ltp = (key: string): number | null => deps.market.pipeline.latest([key]).get(key)?.ltp ?? null;
   const book = createBook({
     db: stores.db,
     portfolio: stores.portfolio,
-    instruments: stores.instruments,
+    instruments,
     clock,
     ltp,
     startingCash: () => deps.settings.values().paperStartingCash,
   });
   const log = createOrderLog({ db: stores.db, orders: stores.orders, clock, emit });
 
+  // A snapshot event: the fills of one burst are announced once, a moment after the first.
+  const pendingPortfolio = new Map<BrokerId, TimerHandle>();
   function portfolioChanged(broker: BrokerId): void {
-    emit('portfolio_changed', { broker, positions: book.positions(broker, true), wallet: book.wallet(broker) });
+    if (pendingPortfolio.has(broker)) return;
+    pendingPortfolio.set(
+      broker,
+      clock.setTimeout(() => {
+        pendingPortfolio.delete(broker);
+        emit('portfolio_changed', { broker, positions: book.positions(broker, true), wallet: book.wallet(broker) });
+      }, PORTFOLIO_EVENT_MS),
+    );
   }
 
   const paper = createPaperBroker({
@@ -69,7 +82,7 @@ export function createTradingModule(deps: TradingModuleDeps) {
       onTicks: (handler) => deps.market.pipeline.onTicks(handler),
     },
     instrument(key) {
-      const instrument = stores.instruments.get([key])[0];
+      const instrument = instruments.get([key])[0];
       return instrument ? { tickSize: instrument.tickSize, freezeQuantity: instrument.freezeQuantity } : null;
     },
     slippageBps: () => deps.settings.values().paperSlippageBps,
@@ -90,14 +103,14 @@ export function createTradingModule(deps: TradingModuleDeps) {
     broker,
     clock,
     logger,
-    chargesOf: (order, value) => estimateCharges(stores.instruments, order, value)?.total ?? 0,
+    chargesOf: (order, value) => estimateCharges(instruments, order, value)?.total ?? 0,
     portfolioChanged,
     pollMs: deps.pollMs,
   });
   const service = createTradingService({
     db: stores.db,
     orders: stores.orders,
-    instruments: stores.instruments,
+    instruments,
     jobs: deps.jobs,
     log,
     tracker,
@@ -141,7 +154,7 @@ export function createTradingModule(deps: TradingModuleDeps) {
     db: stores.db,
     orders: stores.orders,
     portfolio: stores.portfolio,
-    instruments: stores.instruments,
+    instruments,
     book,
     service: () => service,
     ltp,
@@ -185,6 +198,8 @@ export function createTradingModule(deps: TradingModuleDeps) {
     },
     async stop(): Promise<void> {
       paper.stop();
+      for (const timer of pendingPortfolio.values()) clock.clearTimeout(timer);
+      pendingPortfolio.clear();
       await tracker.stop();
     },
   };

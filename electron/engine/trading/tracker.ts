@@ -91,14 +91,16 @@ export function createOrderTracker(deps: TrackerDeps) {
           'rejected',
           message ?? 'rejected',
         );
-      else if (status === 'CANCELLED')
+      else if (status === 'CANCELLED') {
+        // Slices the broker rejected keep its reason on the order, not only in the timeline.
+        const rejected = states.find((s) => s.status === 'REJECTED' && s.message)?.message ?? null;
         log.transition(
           orderId,
-          { status },
+          { status, error: rejected },
           'cancelled',
           message ?? `cancelled with ${filled} of ${order.quantity} filled`,
         );
-      else log.transition(orderId, { status }, 'status', `the broker reports ${status}`);
+      } else log.transition(orderId, { status }, 'status', `the broker reports ${status}`);
     })();
     if (filledBroker) deps.portfolioChanged(filledBroker);
   }
