@@ -59,6 +59,7 @@ export const COMMAND_NAMES = [
   'orders.preview',
   'orders.list',
   'orders.get',
+  'orders.modify',
   'orders.cancel',
   'positions.list',
   'wallet.get',

@@ -111,6 +111,7 @@ export const ORDER_EVENT_KINDS = [
   'fill',
   'status',
   'rejected',
+  'modified',
   'cancel-requested',
   'cancelled',
   'failed',
@@ -159,6 +160,25 @@ export const OrderSchema = z.object({
 export type Order = z.infer<typeof OrderSchema>;
 
 export const OrderIdSchema = z.object({ id: z.coerce.number().int().positive() }).strict();
+
+/**
+ * A change to a working order at its broker: what is left out stays as it is. The result is checked like a new
+ * ticket (lot, tick, trigger side, the fat-finger limits), and the quantity must stay above what has filled.
+ */
+export const OrderModifySchema = z
+  .object({
+    id: z.coerce.number().int().positive(),
+    quantity: z.number().int('must be a whole number').positive('must be above zero').max(10_000_000).optional(),
+    orderType: OrderTypeSchema.optional(),
+    price: RupeesSchema.nullable().optional(),
+    triggerPrice: RupeesSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((m) => Object.keys(m).some((key) => key !== 'id'), {
+    message: 'name what to change: quantity, orderType, price or triggerPrice',
+    path: ['quantity'],
+  });
+export type OrderModify = z.infer<typeof OrderModifySchema>;
 export const OrderListQuerySchema = z
   .object({
     status: OrderStatusSchema.optional(),

@@ -127,6 +127,26 @@ describe('live orders on Upstox (the simulator), when answers are unclear', () =
   }, 60_000);
 });
 
+describe('live orders modified and cancelled at Upstox (the simulator)', () => {
+  it('modifies an open order there, and cancels it there', async () => {
+    const { sim, app } = await liveTrading(28);
+    const placed = await app.send('POST', '/api/v1/orders', limitBuy('modify-live'));
+    const order = await settledOrder(app, placed.body.orderId);
+    expect(order.status).toBe('OPEN');
+    const modified = await app.send('POST', `/api/v1/orders/${order.orderId}/modify`, { quantity: 3, price: 11 });
+    expect(modified.status).toBe(200);
+    expect(modified.body).toMatchObject({ status: 'OPEN', quantity: 3, price: 11 });
+    const [atBroker] = sim.faults.ordersByTag(order.tag);
+    expect(atBroker).toMatchObject({ quantity: 3, price: 11, status: 'open' });
+
+    const cancelled = await app.send('POST', `/api/v1/orders/${order.orderId}/cancel`);
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED' });
+    expect(sim.faults.ordersByTag(order.tag)[0]!.status).toBe('cancelled');
+    const again = await app.send('POST', `/api/v1/orders/${order.orderId}/modify`, { quantity: 4 });
+    expect(again.status).toBe(409);
+  }, 60_000);
+});
+
 describe('live orders across a crash', () => {
   it('kill -9 between send and acknowledgement, three times: after each restart exactly one broker order', async () => {
     const sim = await startUpstox(27, cleanups);

@@ -179,6 +179,38 @@ describe('orders on the paper broker (demo market)', () => {
     expect(again.status).toBe(409);
   });
 
+  it('modifies a working limit order at the broker, checked like a new ticket, until it fills', async () => {
+    const app = await demoApp();
+    const ltp = (await get(app, `/api/v1/feed/latest-ticks?keys=${encodeURIComponent(RELIANCE)}`))[RELIANCE].ltp;
+    const far = Math.round(ltp * 0.5 * 10) / 10;
+    const placed = await send(app, 'POST', '/api/v1/orders', ticket({ orderType: 'LIMIT', price: far }));
+    const id = placed.body.orderId;
+    await orderSettled(app, id, ['OPEN']);
+
+    const offTick = await send(app, 'POST', `/api/v1/orders/${id}/modify`, { price: far + 0.03 });
+    expect(offTick.status).toBe(400);
+    expect(offTick.body.error.details[0].path).toEqual(['price']);
+    const tooBig = await send(app, 'POST', `/api/v1/orders/${id}/modify`, { quantity: 20_000 });
+    expect(tooBig.body.error.code).toBe('ORDER_LIMIT_EXCEEDED');
+    const nothing = await send(app, 'POST', `/api/v1/orders/${id}/modify`, {});
+    expect(nothing.status).toBe(400);
+    expect((await get(app, `/api/v1/orders/${id}`)).price).toBe(far);
+
+    const cheaper = await send(app, 'POST', `/api/v1/orders/${id}/modify`, { quantity: 20, price: far - 1 });
+    expect(cheaper.status).toBe(200);
+    expect(cheaper.body).toMatchObject({ status: 'OPEN', quantity: 20, price: far - 1 });
+    expect(cheaper.body.events.at(-1)).toMatchObject({ kind: 'modified' });
+    expect(cheaper.body.events.at(-1).message).toContain('quantity 10 → 20');
+
+    // Marketable now: it fills, at the new quantity.
+    const marketable = await send(app, 'POST', `/api/v1/orders/${id}/modify`, { orderType: 'MARKET' });
+    expect(marketable.status).toBe(200);
+    const filled = await orderSettled(app, id);
+    expect(filled).toMatchObject({ status: 'FILLED', filledQuantity: 20, orderType: 'MARKET', price: null });
+    const final = await send(app, 'POST', `/api/v1/orders/${id}/modify`, { quantity: 30 });
+    expect(final.status).toBe(409);
+  });
+
   it('refuses live trading while no Upstox token is set', async () => {
     const app = await demoApp();
     const answer = await send(app, 'PUT', '/api/v1/settings', { tradingMode: 'live' });

@@ -294,6 +294,31 @@ export interface OrderAnswer {
 
 const MAX_BODY_BYTES = 64 * 1024;
 
+/** `PUT /v3/order/modify`: new terms for a working order, checked as a placement's are. */
+export async function answerModification(book: SimOrderBook, req: IncomingMessage, out: OrderAnswer): Promise<void> {
+  const body = await readJson(req);
+  const refused = (error: WireError) => out.reply(error.status, errorEnvelope(error));
+  let orderId: string;
+  let outcome: ReturnType<SimOrderBook['modify']>;
+  try {
+    const b = objectBody(body);
+    const id = present(b, 'order_id');
+    if (typeof id !== 'string') refuse('order_id', id, 'order_id must be a string');
+    orderId = id;
+    const order = book.get(orderId);
+    if (!order) return refused(orderNotFound(orderId));
+    outcome = book.modify(orderId, terms(b, order.instrument, order.side));
+  } catch (error) {
+    if (error instanceof Refusal) return refused(error.error);
+    throw error;
+  }
+  if (outcome === 'final' || outcome === 'below-filled') {
+    const message = outcome === 'final' ? 'Order is already final' : 'quantity must stay above the filled quantity';
+    return refused({ status: 400, code: ORDER_FINAL, message, property: 'order_id', value: orderId });
+  }
+  out.reply(200, { status: 'success', data: { order_id: orderId }, metadata: { latency: out.latencyMs() } });
+}
+
 /** The JSON body, or undefined when it is not JSON (or too big to be an order). */
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];

@@ -207,6 +207,24 @@ export class SimOrderBook {
     return this.dayTrades;
   }
 
+  /** New terms for a working order (`PUT /v3/order/modify`); it is matched again at once. */
+  modify(
+    orderId: string,
+    terms: Pick<OrderSpec, 'quantity' | 'orderType' | 'price' | 'triggerPrice' | 'validity' | 'disclosedQuantity'>,
+  ): 'modified' | 'not-found' | 'final' | 'below-filled' {
+    this.sweep();
+    const order = this.byId.get(orderId);
+    if (!order) return 'not-found';
+    if (!isWorking(order.status)) return 'final';
+    if (terms.quantity <= order.filledQuantity) return 'below-filled';
+    Object.assign(order, terms);
+    const at = this.now();
+    const waiting = order.orderType === 'SL' || order.orderType === 'SL-M' ? 'trigger pending' : 'open';
+    this.moveTo(order, waiting, at);
+    this.match(order, at);
+    return 'modified';
+  }
+
   cancel(orderId: string): 'cancelled' | 'not-found' | 'final' {
     this.sweep();
     const order = this.byId.get(orderId);

@@ -9,6 +9,7 @@ import { aggregate, minuteBucket, type Bar } from './history';
 import type { MarketModel } from './market';
 import type { OptionDesk } from './option-chain';
 import {
+  answerModification,
   answerPlacement,
   errorEnvelope,
   logRefusedPlacement,
@@ -206,6 +207,7 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
 
 const ORDER_ROUTES: Readonly<Record<string, string>> = {
   [PLACE_PATH]: 'POST',
+  '/v3/order/modify': 'PUT',
   '/v3/order/cancel': 'DELETE',
   '/v2/order/details': 'GET',
   '/v2/order/retrieve-all': 'GET',
@@ -226,6 +228,7 @@ async function answerOrderRoute(
     return out.reply(404, errorBody('UDAPI10000', 'This request is not supported by Upstox API'));
   const book = ctx.orders;
   if (path === PLACE_PATH) return answerPlacement(book, () => ctx.faults.takeOrderFault(), req, out);
+  if (path === '/v3/order/modify') return answerModification(book, req, out);
   const read = (data: unknown) => out.reply(200, { status: 'success', data });
   const refused = (error: WireError) => out.reply(error.status, errorEnvelope(error));
   const orderId = query.get('order_id') || null;

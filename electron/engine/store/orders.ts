@@ -51,6 +51,11 @@ export type OrderChanges = Partial<
     | 'attempts'
     | 'error'
     | 'jobId'
+    // A modification at the broker changes these.
+    | 'quantity'
+    | 'orderType'
+    | 'pricePaise'
+    | 'triggerPricePaise'
   >
 >;
 
@@ -156,9 +161,27 @@ export function createOrderStore(db: Db) {
     inStatus: db.prepare<[string], OrderRow>(
       `SELECT ${COLUMNS} FROM orders WHERE status IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
-    update: db.prepare<[string, string, number, number, number, number, string | null, number | null, number, number]>(
+    update: db.prepare<
+      [
+        string,
+        string,
+        number,
+        number,
+        number,
+        number,
+        string | null,
+        number | null,
+        number,
+        string,
+        number | null,
+        number | null,
+        number,
+        number,
+      ]
+    >(
       `UPDATE orders SET status = ?, broker_order_ids = ?, filled_quantity = ?, filled_value_paise = ?,
-         charges_paise = ?, attempts = ?, error = ?, job_id = ?, updated_at = ? WHERE id = ?`,
+         charges_paise = ?, attempts = ?, error = ?, job_id = ?, quantity = ?, order_type = ?, price_paise = ?,
+         trigger_price_paise = ?, updated_at = ? WHERE id = ?`,
     ),
     addEvent: db.prepare<[number, number, string, string, string]>(
       'INSERT INTO order_events (order_id, at, kind, status, message) VALUES (?, ?, ?, ?, ?)',
@@ -229,6 +252,10 @@ export function createOrderStore(db: Db) {
         next.attempts,
         next.error,
         next.jobId,
+        next.quantity,
+        next.orderType,
+        next.pricePaise,
+        next.triggerPricePaise,
         at,
         id,
       );
@@ -245,16 +272,14 @@ export function createOrderStore(db: Db) {
       return { id, orderId, at, kind, status, message };
     },
     events(orderId: number): OrderEventRecord[] {
-      return s.events
-        .all(orderId)
-        .map((row) => ({
-          id: row.id,
-          orderId: row.order_id,
-          at: row.at,
-          kind: row.kind,
-          status: row.status,
-          message: row.message,
-        }));
+      return s.events.all(orderId).map((row) => ({
+        id: row.id,
+        orderId: row.order_id,
+        at: row.at,
+        kind: row.kind,
+        status: row.status,
+        message: row.message,
+      }));
     },
     /** Takes finished orders that never filled, last changed before `before`, out of the blotter; returns how many. */
     archiveUnfilledBefore(before: number, at: number): number {

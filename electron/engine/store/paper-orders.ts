@@ -77,6 +77,11 @@ export function createPaperOrderStore(db: Db) {
     workingOf: db.prepare<[string], PaperOrderRow>(
       `SELECT ${COLUMNS} FROM paper_orders WHERE instrument_key = ? AND ${WORKING} ORDER BY rowid`,
     ),
+    modify: db.prepare<Record<string, unknown>>(
+      `UPDATE paper_orders SET quantity = @quantity, order_type = @orderType, price_paise = @pricePaise,
+         trigger_price_paise = @triggerPricePaise, triggered = 0, updated_at = @updatedAt
+       WHERE broker_order_id = @brokerOrderId`,
+    ),
     update: db.prepare<Record<string, unknown>>(
       `UPDATE paper_orders SET status = @status, triggered = @triggered, filled_quantity = @filledQuantity,
          filled_value_paise = @filledValuePaise, message = @message, updated_at = @updatedAt
@@ -100,6 +105,13 @@ export function createPaperOrderStore(db: Db) {
     /** OPEN and PARTIALLY_FILLED orders, of one instrument or of all, oldest first: the matching queue. */
     working: (instrumentKey?: string): PaperOrder[] =>
       (instrumentKey === undefined ? s.working.all() : s.workingOf.all(instrumentKey)).map(fromRow),
+    /** A new quantity, type or price for a working order; its trigger is armed again. */
+    modify(
+      brokerOrderId: string,
+      change: Pick<PaperOrder, 'quantity' | 'orderType' | 'pricePaise' | 'triggerPricePaise' | 'updatedAt'>,
+    ): boolean {
+      return s.modify.run({ brokerOrderId, ...change }).changes > 0;
+    },
     update(brokerOrderId: string, change: PaperOrderChange): boolean {
       const { status, triggered, filledQuantity, filledValuePaise, message, updatedAt } = change;
       const row = {

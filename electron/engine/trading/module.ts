@@ -168,6 +168,7 @@ export function createTradingModule(deps: TradingModuleDeps) {
     'orders.preview': (ticket) => service.preview(ticket),
     'orders.list': (query) => service.list(query),
     'orders.get': ({ id }) => service.get(id),
+    'orders.modify': (input) => service.modify(input),
     'orders.cancel': ({ id }) => service.cancel(id),
     'positions.list': ({ broker: which, includeClosed }) => book.positions(which ?? 'paper', includeClosed),
     'wallet.get': () => book.wallet('paper'),

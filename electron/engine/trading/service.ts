@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Settings } from '../../../shared/domain/settings';
 import {
   isFinalOrderStatus,
+  OrderTicketSchema,
   type BrokerId,
   type Order,
   type OrderListQuery,
+  type OrderModify,
   type OrderPlaced,
   type OrderPreview,
   type OrderTicket,
@@ -12,6 +14,7 @@ import {
 import { WorkstationError } from '../../../shared/errors';
 import { LOCAL_API_PREFIX } from '../../../shared/constants';
 import type { Clock } from '../common/clock';
+import { parseOrThrow } from '../common/parse';
 import type { Logger } from '../common/logger';
 import type { JobService } from '../jobs/service';
 import type { InstrumentStore } from '../store/instruments';
@@ -41,6 +44,22 @@ export interface TradingServiceDeps {
   ltp(instrumentKey: string): number | null;
   /** Paper orders fill from live ticks: the instrument of a paper order is subscribed. */
   watch(instrumentKey: string): void;
+}
+
+const money = (paise: number | null) => (paise === null ? '—' : `₹${rupees(paise)}`);
+
+function describeChange(
+  before: OrderRecord,
+  after: Pick<OrderRecord, 'quantity' | 'orderType' | 'pricePaise' | 'triggerPricePaise'>,
+): string {
+  const parts: string[] = [];
+  if (before.quantity !== after.quantity) parts.push(`quantity ${before.quantity} → ${after.quantity}`);
+  if (before.orderType !== after.orderType) parts.push(`${before.orderType} → ${after.orderType}`);
+  if (before.pricePaise !== after.pricePaise)
+    parts.push(`price ${money(before.pricePaise)} → ${money(after.pricePaise)}`);
+  if (before.triggerPricePaise !== after.triggerPricePaise)
+    parts.push(`trigger ${money(before.triggerPricePaise)} → ${money(after.triggerPricePaise)}`);
+  return parts.length > 0 ? `modified: ${parts.join(', ')}` : 'modified with the same terms';
 }
 
 /** What a ticket must repeat to be the same order as the one a clientOrderId already names. */
@@ -192,6 +211,77 @@ export function createTradingService(deps: TradingServiceDeps) {
       const order = log.view(id);
       if (!order) throw new WorkstationError('NOT_FOUND', `order ${id} does not exist`);
       return order;
+    },
+
+    /**
+     * A working order changed at its broker: the new terms are checked as a new ticket would be, sent once (the
+     * transport never resends), and recorded only when the broker took them; what the broker then says of the
+     * order comes through the tracker as always.
+     */
+    async modify(input: OrderModify): Promise<Order> {
+      const order = orders.get(input.id);
+      if (!order) throw new WorkstationError('NOT_FOUND', `order ${input.id} does not exist`);
+      if (order.status !== 'OPEN' && order.status !== 'PARTIALLY_FILLED')
+        throw new WorkstationError(
+          'CONFLICT',
+          `order ${input.id} is ${order.status}: only a working order can be modified`,
+        );
+      if (order.brokerOrderIds.length !== 1)
+        throw new WorkstationError(
+          'CONFLICT',
+          `order ${input.id} was sliced into ${order.brokerOrderIds.length} broker orders: cancel it and place a new one`,
+        );
+      const orderType = input.orderType ?? order.orderType;
+      const keep = (given: number | null | undefined, stored: number | null) =>
+        given === undefined ? (stored === null ? undefined : rupees(stored)) : (given ?? undefined);
+      const wantsPrice = orderType === 'LIMIT' || orderType === 'SL';
+      const wantsTrigger = orderType === 'SL' || orderType === 'SL-M';
+      const price = keep(input.price, order.pricePaise);
+      const triggerPrice = keep(input.triggerPrice, order.triggerPricePaise);
+      const ticket = parseOrThrow(
+        OrderTicketSchema,
+        {
+          instrumentKey: order.instrumentKey,
+          side: order.side,
+          quantity: input.quantity ?? order.quantity,
+          orderType,
+          product: order.product,
+          ...(wantsPrice && price !== undefined ? { price } : {}),
+          ...(wantsTrigger && triggerPrice !== undefined ? { triggerPrice } : {}),
+        },
+        `invalid modification of order ${input.id}`,
+      );
+      const checked = checkTicket(
+        ticket,
+        instrumentOf(order.instrumentKey),
+        deps.settings(),
+        deps.ltp(order.instrumentKey),
+      );
+      if (ticket.quantity <= order.filledQuantity)
+        throw new WorkstationError('VALIDATION_FAILED', `order ${input.id} has ${order.filledQuantity} filled`, [
+          { path: ['quantity'], message: `must stay above the ${order.filledQuantity} already filled` },
+        ]);
+      if (checked.slices > 1)
+        throw new WorkstationError('VALIDATION_FAILED', `a modification cannot slice order ${input.id}`, [
+          { path: ['quantity'], message: `must stay within the freeze quantity ${checked.instrument.freezeQuantity}` },
+        ]);
+      const change = {
+        quantity: ticket.quantity,
+        orderType: ticket.orderType,
+        pricePaise: checked.pricePaise,
+        triggerPricePaise: checked.triggerPricePaise,
+      };
+      const broker = deps.broker(order.broker);
+      try {
+        await broker.modify(order.brokerOrderIds[0]!, change, AbortSignal.timeout(15_000));
+      } catch (error) {
+        if (!(error instanceof WorkstationError && error.code === 'CONFLICT'))
+          log.transition(order.id, {}, 'unclear', `no clear answer to a modification: ${(error as Error).message}`);
+        throw error;
+      }
+      log.transition(order.id, change, 'modified', describeChange(order, change));
+      await deps.tracker.refresh(order.id);
+      return this.get(order.id);
     },
 
     /**

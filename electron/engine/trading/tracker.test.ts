@@ -77,6 +77,7 @@ function scriptedBroker() {
     id: 'paper',
     place: refuse,
     ordersByTag: refuse,
+    modify: refuse,
     cancel: refuse,
     async order(brokerOrderId) {
       calls++;

@@ -3,6 +3,7 @@ import type { Settings } from '../../../shared/domain/settings';
 import { WorkstationError } from '../../../shared/errors';
 import { useBridge } from '../bridge-context';
 import { useCommand } from '../lib/use-command';
+import { NumberField, type NumberFieldSpec } from '../components/NumberField';
 import { useAppStore } from '../stores/app';
 import { TradingSettings } from './orders/TradingSettings';
 
@@ -19,6 +20,30 @@ const PREFERENCE_KEYS = [
 ] as const;
 type Preferences = Pick<Settings, (typeof PREFERENCE_KEYS)[number]>;
 
+const PREFERENCE_FIELDS: readonly NumberFieldSpec<Exclude<keyof Preferences, 'theme'>>[] = [
+  { name: 'tickRetentionDays', label: 'Keep raw ticks for (days)', hint: '1-minute candles are kept for good.' },
+  {
+    name: 'jobRetentionDays',
+    label: 'Keep finished jobs for (days)',
+    hint: 'Older finished jobs are removed by the cleanup schedule.',
+  },
+  {
+    name: 'feedSubscribeBatchSize',
+    label: 'Instruments per subscribe frame',
+    hint: 'How many keys go into one feed subscription message.',
+  },
+  {
+    name: 'upstoxRequestsPerSecond',
+    label: 'Upstox requests per second',
+    hint: 'Quotes, candles and other REST calls; Upstox allows 50.',
+  },
+  {
+    name: 'upstoxOrdersPerSecond',
+    label: 'Upstox orders per second',
+    hint: '10, or 50 for a SEBI-registered algo account.',
+  },
+];
+
 const pickPreferences = (values: Settings): Preferences =>
   Object.fromEntries(PREFERENCE_KEYS.map((key) => [key, values[key]])) as Preferences;
 
@@ -34,34 +59,6 @@ function errorsOf(error: unknown): FieldErrors {
     return out;
   }
   return { form: String(error) };
-}
-
-function NumberField(props: {
-  name: keyof Settings;
-  label: string;
-  hint: string;
-  value: number;
-  onChange: (v: number) => void;
-  error?: string | undefined;
-}) {
-  return (
-    <label className="field">
-      <span className="field-label">{props.label}</span>
-      <input
-        name={props.name}
-        type="number"
-        value={Number.isNaN(props.value) ? '' : props.value}
-        onChange={(e) => props.onChange(e.target.valueAsNumber)}
-        aria-invalid={props.error ? true : undefined}
-      />
-      <span className="field-hint">{props.hint}</span>
-      {props.error ? (
-        <span className="field-error" role="alert">
-          {props.error}
-        </span>
-      ) : null}
-    </label>
-  );
 }
 
 function UpstoxTokenForm() {
@@ -194,46 +191,15 @@ function PreferencesForm({ initial, dataDir }: { initial: Settings; dataDir: str
           <option value="light">Light</option>
         </select>
       </label>
-      <NumberField
-        name="tickRetentionDays"
-        label="Keep raw ticks for (days)"
-        hint="1-minute candles are kept for good."
-        value={draft.tickRetentionDays}
-        onChange={(v) => change('tickRetentionDays', v)}
-        error={errors.tickRetentionDays}
-      />
-      <NumberField
-        name="jobRetentionDays"
-        label="Keep finished jobs for (days)"
-        hint="Older finished jobs are removed by the cleanup schedule."
-        value={draft.jobRetentionDays}
-        onChange={(v) => change('jobRetentionDays', v)}
-        error={errors.jobRetentionDays}
-      />
-      <NumberField
-        name="feedSubscribeBatchSize"
-        label="Instruments per subscribe frame"
-        hint="How many keys go into one feed subscription message."
-        value={draft.feedSubscribeBatchSize}
-        onChange={(v) => change('feedSubscribeBatchSize', v)}
-        error={errors.feedSubscribeBatchSize}
-      />
-      <NumberField
-        name="upstoxRequestsPerSecond"
-        label="Upstox requests per second"
-        hint="Quotes, candles and other REST calls; Upstox allows 50."
-        value={draft.upstoxRequestsPerSecond}
-        onChange={(v) => change('upstoxRequestsPerSecond', v)}
-        error={errors.upstoxRequestsPerSecond}
-      />
-      <NumberField
-        name="upstoxOrdersPerSecond"
-        label="Upstox orders per second"
-        hint="10, or 50 for a SEBI-registered algo account."
-        value={draft.upstoxOrdersPerSecond}
-        onChange={(v) => change('upstoxOrdersPerSecond', v)}
-        error={errors.upstoxOrdersPerSecond}
-      />
+      {PREFERENCE_FIELDS.map((field) => (
+        <NumberField
+          key={field.name}
+          {...field}
+          value={draft[field.name]}
+          onChange={(v) => change(field.name, v)}
+          error={errors[field.name]}
+        />
+      ))}
       {errors.form ? (
         <p className="field-error" role="alert">
           {errors.form}

@@ -23,6 +23,14 @@ export interface BrokerOrderState {
   message: string | null;
 }
 
+/** What a modification of a working order sets; the rest of the order stays as it is. */
+export interface BrokerOrderChange {
+  quantity: number;
+  orderType: BrokerOrderRequest['orderType'];
+  pricePaise: number | null;
+  triggerPricePaise: number | null;
+}
+
 /** A clear answer to a placement. An unclear one (timeout, network error, 5xx, 429) is thrown instead. */
 export type PlaceOutcome = { kind: 'accepted'; brokerOrderIds: string[] } | { kind: 'rejected'; message: string };
 
@@ -36,5 +44,7 @@ export interface Broker {
   /** Every order of today carrying `tag`: how an order job finds out whether an unclear placement went through. */
   ordersByTag(tag: string, signal: AbortSignal): Promise<BrokerOrderState[]>;
   order(brokerOrderId: string, signal: AbortSignal): Promise<BrokerOrderState>;
+  /** Changes a working order; a refusal is thrown (CONFLICT with the broker's reason), like an unclear answer. */
+  modify(brokerOrderId: string, change: BrokerOrderChange, signal: AbortSignal): Promise<void>;
   cancel(brokerOrderId: string, signal: AbortSignal): Promise<void>;
 }

@@ -3,7 +3,7 @@ import { WorkstationError } from '../../../../shared/errors';
 import type { Clock, TimerHandle } from '../../common/clock';
 import type { PaperOrder, PaperOrderStore } from '../../store/paper-orders';
 import type { Db } from '../../store/types';
-import type { Broker, BrokerOrderRequest, BrokerOrderState, PlaceOutcome } from './broker';
+import type { Broker, BrokerOrderChange, BrokerOrderRequest, BrokerOrderState, PlaceOutcome } from './broker';
 import { matchTick, toPaise, type MatchRules, type TakenDepth } from './paper-fills';
 
 /** Upstox's `slice: true` splits an order into at most this many children; a larger one is refused. */
@@ -218,6 +218,31 @@ export function createPaperBroker(deps: PaperBrokerDeps): PaperBroker {
     async order(brokerOrderId: string, signal: AbortSignal): Promise<BrokerOrderState> {
       signal.throwIfAborted();
       return stateOf(findOrder(brokerOrderId));
+    },
+
+    async modify(brokerOrderId: string, change: BrokerOrderChange, signal: AbortSignal): Promise<void> {
+      signal.throwIfAborted();
+      const order = findOrder(brokerOrderId);
+      if (!isWorking(order))
+        throw new WorkstationError(
+          'CONFLICT',
+          `paper order ${brokerOrderId} is ${order.status} and cannot be modified`,
+        );
+      if (change.quantity <= order.filledQuantity)
+        throw new WorkstationError(
+          'CONFLICT',
+          `paper order ${brokerOrderId} has ${order.filledQuantity} filled: the quantity must stay above that`,
+        );
+      const instrument = deps.instrument(order.instrumentKey);
+      const refusal = instrument ? refusalOf({ ...order, ...change }, instrument) : 'unknown instrument';
+      if (refusal) throw new WorkstationError('CONFLICT', `paper order ${brokerOrderId} not modified: ${refusal}`);
+      deps.book.modify(brokerOrderId, { ...change, updatedAt: deps.clock.now() });
+      deps.onChange(brokerOrderId);
+      const timer = deps.clock.setTimeout(() => {
+        pending.delete(timer);
+        matchPlaced(order.instrumentKey, [brokerOrderId]);
+      }, 0);
+      pending.add(timer);
     },
 
     async cancel(brokerOrderId: string, signal: AbortSignal): Promise<void> {

@@ -125,6 +125,29 @@ export function createUpstoxBroker(rest: () => UpstoxRest | null): Broker {
       return toState(parsed(OrderSchema, data, 'GET /v2/order/details'));
     },
 
+    async modify(brokerOrderId, change, signal) {
+      try {
+        await client().request({
+          method: 'PUT',
+          path: '/v3/order/modify',
+          body: {
+            order_id: brokerOrderId,
+            quantity: change.quantity,
+            validity: 'DAY',
+            price: change.pricePaise === null ? 0 : change.pricePaise / 100,
+            order_type: change.orderType,
+            disclosed_quantity: 0,
+            trigger_price: change.triggerPricePaise === null ? 0 : change.triggerPricePaise / 100,
+          },
+          signal,
+        });
+      } catch (error) {
+        if (error instanceof UpstoxApiError && (error.kind === 'invalid_request' || error.kind === 'not_found'))
+          throw new WorkstationError('CONFLICT', `Upstox refused to modify order ${brokerOrderId}: ${error.message}`);
+        throw error;
+      }
+    },
+
     async cancel(brokerOrderId, signal) {
       try {
         await client().request({

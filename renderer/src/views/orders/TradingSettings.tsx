@@ -1,7 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { Settings } from '../../../../shared/domain/settings';
 import { useBridge } from '../../bridge-context';
 import { useCommand } from '../../lib/use-command';
+import { NumberField, type NumberFieldSpec } from '../../components/NumberField';
 import { useAppStore } from '../../stores/app';
 import { fieldErrorsOf, fieldSentence, sentence, type FieldErrors } from './field-errors';
 
@@ -20,46 +21,40 @@ type Limits = Pick<Settings, LimitKey>;
 const pickLimits = (values: Settings): Limits =>
   Object.fromEntries(LIMIT_KEYS.map((key) => [key, values[key]])) as Limits;
 
+const LIMIT_FIELDS: readonly NumberFieldSpec<Exclude<LimitKey, 'confirmOrders'>>[] = [
+  {
+    name: 'maxOrderValue',
+    label: 'Largest order value (₹)',
+    hint: 'A ticket worth more is refused: a guard against a slipped finger.',
+    step: '0.01',
+  },
+  {
+    name: 'maxOrderQuantity',
+    label: 'Largest order quantity (units)',
+    hint: 'Counted in units, not lots: 2 lots of 75 are 150.',
+  },
+  {
+    name: 'orderRetryDelaySeconds',
+    label: 'Wait before sending an order again (seconds)',
+    hint: 'Only after a check found that the broker never received it.',
+  },
+  {
+    name: 'paperStartingCash',
+    label: 'Paper starting cash (₹)',
+    hint: 'Booked when the paper wallet first opens.',
+    step: '0.01',
+  },
+  {
+    name: 'paperSlippageBps',
+    label: 'Paper slippage (basis points)',
+    hint: 'Paper market orders fill this much worse than the live price (100 bps = 1 %).',
+    step: '0.1',
+  },
+];
+
 const STATIC_IP_NOTE =
   'Upstox accepts orders only from the static IP registered on your Upstox app (Settings → Static IP in the Upstox ' +
   'developer console); from any other address every order is rejected (UDAPI1221).';
-
-function LimitField(props: {
-  name: Exclude<LimitKey, 'confirmOrders'>;
-  label: string;
-  hint: string;
-  value: number;
-  step?: string;
-  onChange(value: number): void;
-  error: string | undefined;
-}) {
-  const id = useId();
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {props.label}
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type="number"
-        step={props.step ?? '1'}
-        value={Number.isNaN(props.value) ? '' : props.value}
-        onChange={(e) => props.onChange(e.target.valueAsNumber)}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
-      />
-      <span className="field-hint" id={`${id}-hint`}>
-        {props.hint}
-      </span>
-      {props.error ? (
-        <span className="field-error" id={`${id}-error`}>
-          {fieldSentence(props.label.replace(/\s*\(.*\)$/, ''), props.error)}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 /** Paper or live: switching is one `settings.update`, refused (LIVE_TRADING_UNAVAILABLE) while no token is set. */
 function TradingModeField({ mode }: { mode: Settings['tradingMode'] }) {
@@ -147,49 +142,15 @@ export function TradingSettings({ values }: { values: Settings }) {
         <span className="field-label">Confirm every order before it is queued</span>
       </label>
       <p className="field-hint trading-confirm-hint">Live orders are always confirmed, whatever this says.</p>
-      <LimitField
-        name="maxOrderValue"
-        label="Largest order value (₹)"
-        hint="A ticket worth more is refused: a guard against a slipped finger."
-        step="0.01"
-        value={draft.maxOrderValue}
-        onChange={(v) => change('maxOrderValue', v)}
-        error={errors.maxOrderValue}
-      />
-      <LimitField
-        name="maxOrderQuantity"
-        label="Largest order quantity (units)"
-        hint="Counted in units, not lots: 2 lots of 75 are 150."
-        value={draft.maxOrderQuantity}
-        onChange={(v) => change('maxOrderQuantity', v)}
-        error={errors.maxOrderQuantity}
-      />
-      <LimitField
-        name="orderRetryDelaySeconds"
-        label="Wait before sending an order again (seconds)"
-        hint="Only after a check found that the broker never received it."
-        value={draft.orderRetryDelaySeconds}
-        onChange={(v) => change('orderRetryDelaySeconds', v)}
-        error={errors.orderRetryDelaySeconds}
-      />
-      <LimitField
-        name="paperStartingCash"
-        label="Paper starting cash (₹)"
-        hint="Booked when the paper wallet first opens."
-        step="0.01"
-        value={draft.paperStartingCash}
-        onChange={(v) => change('paperStartingCash', v)}
-        error={errors.paperStartingCash}
-      />
-      <LimitField
-        name="paperSlippageBps"
-        label="Paper slippage (basis points)"
-        hint="Paper market orders fill this much worse than the live price (100 bps = 1 %)."
-        step="0.1"
-        value={draft.paperSlippageBps}
-        onChange={(v) => change('paperSlippageBps', v)}
-        error={errors.paperSlippageBps}
-      />
+      {LIMIT_FIELDS.map((field) => (
+        <NumberField
+          key={field.name}
+          {...field}
+          value={draft[field.name]}
+          onChange={(v) => change(field.name, v)}
+          error={errors[field.name] && fieldSentence(field.label.replace(/\s*\(.*\)$/, ''), errors[field.name]!)}
+        />
+      ))}
       {errors.form || errors.confirmOrders ? (
         <p className="field-error">{sentence(errors.form ?? errors.confirmOrders ?? '')}</p>
       ) : null}
