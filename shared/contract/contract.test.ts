@@ -22,11 +22,13 @@ describe('the contract', () => {
     expect([...SNAPSHOT_EVENTS].sort()).toEqual([
       'feed_status',
       'job_progress_update',
+      // The whole of the positions and wallet each time.
+      'portfolio_changed',
       'settings_changed',
       'world_changed',
     ]);
     // Coalesced ticks hold only what changed since the previous batch, and outcomes happen once: never skipped.
-    for (const name of ['market_ticks', 'job_completed', 'job_failed', 'critical_error'] as const)
+    for (const name of ['market_ticks', 'job_completed', 'job_failed', 'critical_error', 'order_update'] as const)
       expect(deliveryOf(name)).toBe('stream');
   });
 });
