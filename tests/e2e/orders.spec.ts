@@ -73,3 +73,47 @@ test.describe('Orders', () => {
     expect((await api.get<unknown[]>('/orders')).length).toBe(before);
   });
 });
+
+test.describe('Modify an order', () => {
+  test('changes the price and quantity of a working limit order from its detail, with the keyboard', async ({
+    page,
+    shell,
+    orders,
+    api,
+  }) => {
+    await shell.open();
+    await api.subscribe([RELIANCE], 'full');
+    const ltp = async () =>
+      (await api.get<Record<string, { ltp: number }>>(`/feed/latest-ticks?keys=${RELIANCE}`))[RELIANCE]?.ltp ?? 0;
+    await expect.poll(ltp, { timeout: 20_000 }).toBeGreaterThan(0);
+    const far = Math.round((await ltp()) * 0.5 * 10) / 10;
+    const placed = await api.send('POST', '/orders', {
+      instrumentKey: RELIANCE,
+      side: 'BUY',
+      quantity: 5,
+      orderType: 'LIMIT',
+      price: far,
+      product: 'D',
+    });
+    expect(placed.status()).toBe(202);
+    const { orderId } = (await placed.json()) as { orderId: number };
+
+    await orders.open();
+    const row = orders.rows.filter({ hasText: `#${orderId}` });
+    await expect(row.getByTestId('order-status')).toHaveAttribute('data-status', 'OPEN');
+    await row.click();
+    await page.keyboard.press('m');
+    const form = page.getByTestId('modify-order');
+    await expect(form).toBeVisible();
+    await form.getByLabel(/^Quantity/).fill('7');
+    await form.getByLabel('Price (₹)').fill(String(far - 1));
+    await page.keyboard.press('Enter');
+    await expect(form).toHaveCount(0);
+    await expect(page.getByText(/modified: quantity 5 → 7/)).toBeVisible();
+    await expect(row.getByTestId('order-filled')).toHaveText('0/7');
+    const stored = await api.get<{ quantity: number; price: number }>(`/orders/${orderId}`);
+    expect(stored).toMatchObject({ quantity: 7, price: far - 1 });
+    await page.screenshot({ path: shot('order-modified') });
+    expect((await api.send('POST', `/orders/${orderId}/cancel`)).ok()).toBe(true);
+  });
+});

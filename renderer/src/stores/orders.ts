@@ -150,6 +150,27 @@ export function applyOrderUpdate(update: OrderUpdateEvent): PreviousOrder | unde
   return before ? { status: before.status, filledQuantity: before.filledQuantity } : undefined;
 }
 
+/**
+ * Merges an order a command answered with (a modify) into the blotter: its row takes it unless the row is newer
+ * already, and it leaves the list when it is no longer in the filtered status.
+ */
+export function mergeOrder(list: readonly Order[], order: Order, filter: OrderStatus | null): Order[] {
+  const index = list.findIndex((o) => o.orderId === order.orderId);
+  const merged = index < 0 ? order : fresher(order, list[index]!);
+  const shown = filter === null || merged.status === filter;
+  if (index < 0) return shown ? [merged, ...list].sort(byNewest) : [...list];
+  if (!shown) return list.filter((_, i) => i !== index);
+  return list.map((o, i) => (i === index ? merged : o));
+}
+
+/** An order a command answered with, everywhere it shows: an `order_update` may bring the same state later, or never. */
+export function applyOrder(order: Order): void {
+  set((s) => ({
+    orders: mergeOrder(s.orders, order, s.statusFilter),
+    selected: s.selected?.orderId === order.orderId ? fresher(order, s.selected) : s.selected,
+  }));
+}
+
 export function selectOrder(orderId: number | null): void {
   set((s) => ({
     selectedOrderId: orderId,

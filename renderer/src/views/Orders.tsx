@@ -54,7 +54,7 @@ export function OrdersView() {
         <Positions />
         <WalletPanel />
       </div>
-      <div className="orders-top">
+      <div className="orders-top orders-orders">
         <Blotter />
         <OrderDetail />
       </div>
