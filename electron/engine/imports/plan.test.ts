@@ -59,6 +59,19 @@ describe('import request planning (upstox-v3.md §4.2)', () => {
     ]);
   });
 
+  it('a lookback that starts on a weekend before the first bar asks nothing for that weekend, run after run', () => {
+    // 1 November 2025 is a Saturday: the first daily bar is Monday the 3rd.
+    const stored = { first: ist('2025-11-03'), last: ist('2026-12-04'), count: 270 };
+    expect(planRequests(U['1d'], '2025-11-01', '2026-12-05', stored)).toEqual([
+      { from: '2026-12-04', to: '2026-12-05' },
+    ]);
+    // A Friday before the first bar is still fetched.
+    expect(planRequests(U['1d'], '2025-10-31', '2026-12-05', stored)[0]).toEqual({
+      from: '2025-10-31',
+      to: '2025-11-02',
+    });
+  });
+
   it('counts lookback days including today', () => {
     expect(lookbackStart('2026-12-03', 1)).toBe('2026-12-03');
     expect(lookbackStart('2026-03-01', 2)).toBe('2026-02-28');

@@ -30,6 +30,15 @@ function addMonths(date: string, months: number): string {
   return dateOf(d.getTime());
 }
 
+/** True when every day of [from, to] is a Saturday or a Sunday. */
+function onlyWeekend(from: string, to: string): boolean {
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const weekday = new Date(dayOf(day)).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) return false;
+  }
+  return true;
+}
+
 /** Cuts [from, to] into requests of the span the unit allows, oldest first. */
 export function cutIntoSpans(range: DateRange, { spanMonths }: SpanLimits): DateRange[] {
   if (range.from > range.to) return [];
@@ -60,7 +69,9 @@ export function planRequests(
   if (!stored) return cutIntoSpans({ from, to: today }, limits);
   const firstDay = istDate(stored.first);
   const lastDay = istDate(stored.last);
-  const older = from < firstDay ? cutIntoSpans({ from, to: addDays(firstDay, -1) }, limits) : [];
+  const olderTo = addDays(firstDay, -1);
+  // A weekend before the first bar holds no bar to fetch: asking for it again would make every run one request longer.
+  const older = from < firstDay && !onlyWeekend(from, olderTo) ? cutIntoSpans({ from, to: olderTo }, limits) : [];
   const newer = cutIntoSpans({ from: lastDay > from ? lastDay : from, to: today }, limits);
   return [...older, ...newer];
 }
