@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     port: config.apiPort,
     staticDir: rendererDir,
   });
+  engine.localApiListening(api.origin);
   const mode = (await engine.router.call('system.status', {})).mode;
 
   // The URL carries the token in its fragment: browsers never send a fragment to a server, so it stays out of

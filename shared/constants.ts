@@ -12,3 +12,6 @@ export const APP_NAME = 'Tickdesk';
 /** Navigation of the app shell, in order; the index is the keyboard shortcut (Alt+1 ... Alt+8). */
 export const VIEWS = ['market', 'imports', 'scanner', 'deep-dive', 'reports', 'orders', 'jobs', 'settings'] as const;
 export type ViewId = (typeof VIEWS)[number];
+
+/** Where Upstox's login redirect lands on the Local API: its only unauthenticated route besides the static app. */
+export const UPSTOX_CALLBACK_PATH = '/oauth/upstox/callback';

@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { UPSTOX_CALLBACK_PATH } from '../../shared/constants';
 import type { WorldName } from '../../shared/domain/system';
 import type { CommandHandlers } from './common/commands';
 import { createSystemClock, type Clock } from './common/clock';
 import { createEventHub, type EventHub } from './common/events';
 import { createLogger, type Logger } from './common/logger';
 import { makeOwnerOnly } from './common/owner-only';
-import type { EngineConfig } from './config';
+import { DEFAULT_API_PORT, type EngineConfig } from './config';
 import { createCalendarModule } from './calendar/module';
 import type { FeedService } from './feed/service';
 import type { EngineModule } from './jobs/engine-module';
@@ -13,6 +14,7 @@ import type { AnyJobKind } from './jobs/registry';
 import type { RunnerOptions } from './jobs/runner';
 import type { JobService } from './jobs/service';
 import { createRouter, type Router } from './router';
+import { createLoginModule } from './login/module';
 import { createSettingsModule } from './settings/module';
 import { createFileVault, type SecretVault } from './settings/vault';
 import { createStores } from './store';
@@ -55,6 +57,8 @@ export interface Engine {
   readonly feed: FeedService;
   /** Resolves once the active world follows the token (a switch in progress is over). */
   settled(): Promise<void>;
+  /** The Local API listens here: the default redirect URI of the Upstox login is its callback. */
+  localApiListening(origin: string): void;
   /** Starts background work: the job runner (resuming what a crash interrupted), the scheduler and the feed. */
   start(): void;
   /** Closes everything in order: stop taking work, let running work reach a safe point, then the store. */
@@ -99,6 +103,20 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
   settings.service.onChange((values) => applyRateSettings(limiter, values));
 
   const calendar = createCalendarModule({ stores, resourcesDir: config.resourcesDir });
+  // Headless, the Local API's own address once it listens; the desktop app intercepts the redirect, wherever it points.
+  let localApiOrigin = `http://127.0.0.1:${config.apiPort || DEFAULT_API_PORT}`;
+  const login = createLoginModule({
+    credentials: settings.credentials,
+    tokenChanged: () => settings.service.tokenChanged(),
+    rerunWaitingOnLogin: () => world.rerunWaitingOnLogin(clock.now()),
+    calendar: calendar.calendar,
+    clock,
+    logger,
+    emit,
+    http,
+    apiUrl: config.upstoxApiUrl,
+    defaultRedirectUri: () => `${localApiOrigin}${UPSTOX_CALLBACK_PATH}`,
+  });
   const world = createActiveWorld({
     dataDir: config.dataDir,
     resourcesDir: config.resourcesDir,
@@ -109,6 +127,11 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     settings: settings.service,
     calendar: calendar.calendar,
     upstox: { apiUrl: config.upstoxApiUrl, orderUrl: config.upstoxOrderUrl, assetsUrl: config.upstoxAssetsUrl },
+    auth: {
+      token: (call) => login.service.tokenFor(call),
+      noTokenReason: () => login.service.noTokenReason(),
+      onAnalyticsRefused: (call) => login.service.analyticsRefused(call),
+    },
     homeDb,
     extraJobKinds: deps.extraJobKinds,
     runner: deps.runner,
@@ -125,12 +148,14 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
     system,
     settings,
     calendar,
+    login,
     { name: 'world', handlers: {}, start: world.start, stop: world.stop },
   ];
   const handlers: CommandHandlers = {
     ...system.handlers,
     ...settings.handlers,
     ...calendar.handlers,
+    ...login.handlers,
     ...world.handlers,
   };
   const router = createRouter(handlers, logger.child('router'));
@@ -166,6 +191,9 @@ export function createEngine(config: EngineConfig, deps: EngineDeps = {}): Engin
       return world.current().feed.service;
     },
     settled: () => world.follow(),
+    localApiListening(origin) {
+      localApiOrigin = origin;
+    },
     start: () => {
       for (const module of modules) module.start?.();
     },

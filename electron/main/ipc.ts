@@ -11,6 +11,7 @@ import type { Engine } from '../engine';
 import type { Logger } from '../engine/common/logger';
 import { zodDetails } from '../engine/common/parse';
 import { printReportToPdf, writeOwnerOnlyFile } from './pdf';
+import { runLoginWindow } from './login-window';
 import { choosePdfPath, renderPdfInHiddenWindow } from './pdf-window';
 import { isTrustedSender, type AppOrigin } from './security';
 
@@ -76,6 +77,27 @@ export function registerIpc({ engine, getWindow, origin, logger }: Readonly<IpcD
     }
   });
 
+  ipcMain.handle(IPC_CHANNELS.openLogin, async (event): Promise<Outcome<unknown>> => {
+    const window = getWindow();
+    if (!window || !isTrustedSender(event, window, origin)) {
+      logger.warn('refused a login from an untrusted sender', { url: event.senderFrame?.url });
+      return failure(new WorkstationError('FORBIDDEN', 'this page may not open the login'));
+    }
+    try {
+      const status = await engine.router.call('login.status', {}, { transport: 'ipc' });
+      await runLoginWindow({
+        parent: window,
+        start: () => engine.router.call('login.start', {}, { transport: 'ipc' }),
+        complete: (callback) => engine.router.call('login.complete', callback, { transport: 'ipc' }),
+        redirectUri: status.app.redirectUri,
+        logger: logger.child('login-window'),
+      });
+      return { ok: true, data: null };
+    } catch (error) {
+      return { ok: false, error: toErrorBody(error, 'openUpstoxLogin', logger) };
+    }
+  });
+
   const unsubscribe = engine.events.subscribe((envelope) => {
     const window = getWindow();
     if (!window || window.isDestroyed() || window.webContents.isDestroyed()) return;
@@ -87,6 +109,7 @@ export function registerIpc({ engine, getWindow, origin, logger }: Readonly<IpcD
   return () => {
     ipcMain.removeHandler(IPC_CHANNELS.invoke);
     ipcMain.removeHandler(IPC_CHANNELS.printReport);
+    ipcMain.removeHandler(IPC_CHANNELS.openLogin);
     unsubscribe();
   };
 }

@@ -77,6 +77,10 @@ const api = {
     return request<ReportPdfSaved>(IPC_CHANNELS.printReport, reportId);
   },
 
+  async openUpstoxLogin(): Promise<void> {
+    await request<void>(IPC_CHANNELS.openLogin, null);
+  },
+
   on<K extends EventName>(event: K, listener: (envelope: EventEnvelope<K>) => void): () => void {
     if (!isEventName(event)) throw new Error(`unknown event: ${String(event)}`);
     let set = listeners.get(event);

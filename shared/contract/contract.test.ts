@@ -22,6 +22,8 @@ describe('the contract', () => {
     expect([...SNAPSHOT_EVENTS].sort()).toEqual([
       'feed_status',
       'job_progress_update',
+      // The whole login status each time.
+      'login_changed',
       // The whole of the positions and wallet each time.
       'portfolio_changed',
       'settings_changed',

@@ -12,6 +12,7 @@ import { feedCommands, feedEvents } from './feed';
 import { importsCommands, importsEvents } from './imports';
 import { instrumentsCommands, instrumentsEvents } from './instruments';
 import { jobsCommands, jobsEvents } from './jobs';
+import { loginCommands, loginEvents } from './login';
 import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from './names';
 import { settingsCommands, settingsEvents } from './settings';
 import { systemCommands, systemEvents } from './system';
@@ -58,6 +59,7 @@ export const commands = mergeDomains('command', [
   importsCommands,
   analysisCommands,
   tradingCommands,
+  loginCommands,
 ]);
 export const events = mergeDomains('event', [
   systemEvents,
@@ -69,6 +71,7 @@ export const events = mergeDomains('event', [
   importsEvents,
   analysisEvents,
   tradingEvents,
+  loginEvents,
 ]);
 
 export type Commands = typeof commands;
@@ -138,6 +141,12 @@ export interface WorkstationApi {
    * Rejects with an ErrorBody (`VALIDATION_FAILED` for an id that is not a positive integer, `NOT_FOUND`...).
    */
   printReportToPdf?(reportId: number): Promise<ReportPdfSaved>;
+  /**
+   * Desktop app only: runs the Upstox login in a window of its own (`login.start`, Upstox's dialog, then
+   * `login.complete` with what the redirect carried) and resolves once the window is closed; the outcome arrives as
+   * `login_changed`. The page never chooses the URL the window opens.
+   */
+  openUpstoxLogin?(): Promise<void>;
 }
 
 // Keeps `CommandSpec` honest: every merged entry is one.

@@ -64,6 +64,13 @@ export const COMMAND_NAMES = [
   'positions.list',
   'wallet.get',
   'ledger.list',
+  'login.status',
+  'login.setApp',
+  'login.start',
+  'login.complete',
+  'login.logout',
+  'login.setAnalyticsToken',
+  'login.clearAnalyticsToken',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -82,6 +89,7 @@ export const EVENT_NAMES = [
   'analysis_completed',
   'order_update',
   'portfolio_changed',
+  'login_changed',
 ] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -103,4 +111,5 @@ export const IPC_CHANNELS = {
   invoke: 'workstation:invoke',
   event: 'workstation:event',
   printReport: 'workstation:print-report',
+  openLogin: 'workstation:open-login',
 } as const;

@@ -2,12 +2,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { API_PATHS, isCommandName } from '../../../shared/contract';
-import { LOCAL_API_PREFIX } from '../../../shared/constants';
+import { LOCAL_API_PREFIX, UPSTOX_CALLBACK_PATH } from '../../../shared/constants';
 import { WorkstationError } from '../../../shared/errors';
 import type { EventHub } from '../common/events';
 import type { Logger } from '../common/logger';
 import type { Router } from '../router';
 import { createEventSocket } from './event-socket';
+import { answerLoginCallback } from './login-callback';
 import type { Download } from '../../../shared/domain/analysis';
 import { DEFAULT_BODY_LIMIT_BYTES, queryOf, readJsonBody, sendDownload, sendError, sendJson } from './http';
 import { compileRoutes, decodePathSegment, matchRoute } from './routes';
@@ -130,6 +131,8 @@ export async function startLocalApi(options: LocalApiOptions): Promise<LocalApi>
         throw new WorkstationError('FORBIDDEN', 'the Local API answers only to loopback host names');
       if (url.pathname === LOCAL_API_PREFIX || url.pathname.startsWith(LOCAL_API_PREFIX + '/')) {
         await handleApi(req, res, url, url.pathname.slice(LOCAL_API_PREFIX.length) || '/');
+      } else if (url.pathname === UPSTOX_CALLBACK_PATH && req.method === 'GET') {
+        await answerLoginCallback(router, url, res);
       } else if (staticDir && (req.method === 'GET' || req.method === 'HEAD')) {
         serveStatic(staticDir, req, res, url.pathname);
       } else {

@@ -12,6 +12,7 @@ import { createFeedDecoder } from '../upstox/feed-decode';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import { loadFeedSchema } from '../upstox/proto';
 import type { RateLimiter } from '../upstox/rate-limit';
+import type { UpstoxAuth } from './sources';
 import {
   backfillRequest,
   FEED_BACKFILL_KIND,
@@ -40,6 +41,8 @@ export interface FeedModuleDeps {
   jobs: JobService;
   settings: SettingsService;
   upstox: { apiUrl: string; orderUrl: string; assetsUrl: string };
+  /** Which token each Upstox call uses, and what to say when there is none (live world only). */
+  auth: UpstoxAuth;
   resourcesDir: string;
   /** Whether `start()` starts the market socket (tests about other things leave it off). */
   connect?: boolean;
@@ -76,7 +79,7 @@ export function createFeedModule(deps: FeedModuleDeps) {
   async function openSource(): Promise<OpenedSource> {
     const opened =
       deps.world === 'live'
-        ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, token: () => settings.upstoxToken() ?? undefined })
+        ? openUpstoxSource({ ...sourceDeps, ...deps.upstox, auth: deps.auth })
         : await openDemoSource({ ...sourceDeps, resourcesDir: deps.resourcesDir });
     source = opened;
     // A new user with no Upstox account sees a live market at once.

@@ -41,7 +41,7 @@ describe('market sources', () => {
       apiUrl: 'https://api.upstox.com',
       orderUrl: 'https://api-hft.upstox.com',
       assetsUrl: 'https://assets.upstox.com',
-      token: () => undefined,
+      auth: { token: () => undefined, noTokenReason: () => 'not logged in', onAnalyticsRefused: () => false },
     });
     expect(upstox.fundamentalsCsv).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import { errorFromResponse, UpstoxApiError } from '../upstox/errors';
-import { createUpstoxRest, type UpstoxRest } from '../upstox/rest';
+import { createUpstoxRest, type UpstoxCall, type UpstoxRest, type UpstoxRestDeps } from '../upstox/rest';
 import type { RateLimiter } from '../upstox/rate-limit';
 import { FUNDAMENTALS_PATH, startUpstoxSimulator } from '../sim';
 import type { StarterInstrument } from './demo-seed';
@@ -28,11 +28,23 @@ export interface SourceDeps {
   limiter: RateLimiter;
 }
 
-function restFor(deps: SourceDeps, apiUrl: string, orderUrl: string, token: () => string | undefined): UpstoxRest {
+/** How the live source authenticates: the login's choice of token per call. */
+export interface UpstoxAuth {
+  token: UpstoxRestDeps['token'];
+  noTokenReason: () => string;
+  onAnalyticsRefused: (call: UpstoxCall) => boolean;
+}
+
+function restFor(
+  deps: SourceDeps,
+  apiUrl: string,
+  orderUrl: string,
+  auth: Pick<UpstoxAuth, 'token'> & Partial<UpstoxAuth>,
+): UpstoxRest {
   return createUpstoxRest({
     apiUrl,
     orderUrl,
-    token,
+    ...auth,
     fetch: deps.fetch,
     clock: deps.clock,
     logger: deps.logger.child('rest'),
@@ -40,11 +52,11 @@ function restFor(deps: SourceDeps, apiUrl: string, orderUrl: string, token: () =
   });
 }
 
-/** The real Upstox, with the user's token read at each request (a new login applies at once). */
+/** The real Upstox, with the user's token chosen at each request (a new login applies at once). */
 export function openUpstoxSource(
-  deps: SourceDeps & { apiUrl: string; orderUrl: string; assetsUrl: string; token: () => string | undefined },
+  deps: SourceDeps & { apiUrl: string; orderUrl: string; assetsUrl: string; auth: UpstoxAuth },
 ): OpenedSource {
-  const rest = restFor(deps, deps.apiUrl, deps.orderUrl, deps.token);
+  const rest = restFor(deps, deps.apiUrl, deps.orderUrl, deps.auth);
   return {
     kind: 'upstox',
     rest,
@@ -97,7 +109,7 @@ export async function openDemoSource(
     clock: deps.clock,
     logger: deps.logger.child('simulator'),
   });
-  const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, () => DEMO_TOKEN);
+  const rest = restFor(deps, simulator.apiUrl, simulator.apiUrl, { token: () => DEMO_TOKEN });
   return {
     kind: 'demo',
     rest,

@@ -4,6 +4,7 @@ import type { DomainHandlers } from '../common/commands';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
 import type { Stores } from '../store';
+import { createUpstoxCredentials } from './credentials';
 import { createSettingsService } from './service';
 import type { SecretVault } from './vault';
 
@@ -14,14 +15,16 @@ export interface SettingsModuleDeps {
   logger: Logger;
   emit: Emit;
   dataDir: string;
-  /** `UPSTOX_ACCESS_TOKEN` from the environment wins over a stored token. */
+  /** `UPSTOX_ACCESS_TOKEN`: used unless a token from the Login flow is stored. */
   environmentToken: string | undefined;
 }
 
 /** The user's settings and the Upstox token; a new token (or none) is announced to whoever depends on it. */
 export function createSettingsModule(deps: SettingsModuleDeps) {
+  const credentials = createUpstoxCredentials(deps);
   const service = createSettingsService({
     ...deps,
+    credentials,
     store: deps.stores.settings,
     logger: deps.logger.child('settings'),
   });
@@ -31,5 +34,5 @@ export function createSettingsModule(deps: SettingsModuleDeps) {
     'settings.setUpstoxToken': ({ token }) => service.setUpstoxToken(token),
     'settings.clearUpstoxToken': () => service.clearUpstoxToken(),
   };
-  return { name: 'settings', handlers, service };
+  return { name: 'settings', handlers, service, credentials };
 }

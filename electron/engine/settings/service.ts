@@ -11,36 +11,21 @@ import type { Clock } from '../common/clock';
 import type { Emit } from '../common/events';
 import type { Logger } from '../common/logger';
 import type { SettingsStore } from '../store/settings';
-import type { SecretVault } from './vault';
-
-const UPSTOX_TOKEN = 'upstox-access-token';
+import { hintOf } from '../common/hint';
+import type { UpstoxCredentials } from './credentials';
 
 export interface SettingsServiceDeps {
   store: SettingsStore;
-  vault: SecretVault;
+  credentials: UpstoxCredentials;
   clock: Clock;
   logger: Logger;
   emit: Emit;
   dataDir: string;
-  /** `UPSTOX_ACCESS_TOKEN` from the environment wins over a stored token. */
-  environmentToken?: string | undefined;
-}
-
-function hintOf(token: string): string {
-  return `…${token.slice(-4)}`;
 }
 
 export type TokenChangeListener = () => void | Promise<void>;
 
-export function createSettingsService({
-  store,
-  vault,
-  clock,
-  logger,
-  emit,
-  dataDir,
-  environmentToken,
-}: SettingsServiceDeps) {
+export function createSettingsService({ store, credentials, clock, logger, emit, dataDir }: SettingsServiceDeps) {
   let values: Settings = load();
   const changeListeners = new Set<(values: Settings) => void>();
   const tokenListeners = new Set<TokenChangeListener>();
@@ -62,33 +47,22 @@ export function createSettingsService({
     return SettingsSchema.parse(merged);
   }
 
-  function upstoxToken(): string | null {
-    if (environmentToken) return environmentToken;
-    return vault.read(UPSTOX_TOKEN)?.value ?? null;
-  }
+  /** The daily token while it is alive: null once it has lapsed at 03:30 IST. */
+  const upstoxToken = (): string | null => credentials.usableDaily();
 
   function tokenStatus(): UpstoxTokenStatus {
-    if (environmentToken) {
-      return {
-        present: true,
-        hint: hintOf(environmentToken),
-        source: 'environment',
-        storage: 'environment',
-        updatedAt: null,
-      };
-    }
-    const stored = vault.read(UPSTOX_TOKEN);
-    if (!stored) return { present: false, hint: null, source: 'none', storage: 'none', updatedAt: null };
+    const token = credentials.daily();
+    if (!token) return { present: false, hint: null, source: 'none', storage: 'none', updatedAt: null };
     return {
       present: true,
-      hint: hintOf(stored.value),
-      source: 'settings',
-      storage: vault.storage,
-      updatedAt: new Date(stored.updatedAt).toISOString(),
+      hint: hintOf(token.value),
+      source: token.source === 'environment' ? 'environment' : 'settings',
+      storage: token.storage,
+      updatedAt: token.issuedAt === null ? null : new Date(token.issuedAt).toISOString(),
     };
   }
 
-  const mode = (): 'demo' | 'live' => (upstoxToken() ? 'live' : 'demo');
+  const mode = (): 'demo' | 'live' => (credentials.hasAny() ? 'live' : 'demo');
 
   function view(): SettingsView {
     return { values, upstoxToken: tokenStatus(), mode: mode(), dataDir };
@@ -109,12 +83,14 @@ export function createSettingsService({
       tokenListeners.add(listener);
       return () => tokenListeners.delete(listener);
     },
+    /** For the login, which stores tokens itself: the world and the feed act on them before this returns. */
+    tokenChanged,
     update(patch: SettingsPatch): SettingsView {
       if (patch.tradingMode === 'live' && !upstoxToken())
         throw new WorkstationError(
           'LIVE_TRADING_UNAVAILABLE',
-          'live trading needs an Upstox login: set the Upstox token first, then switch tradingMode to live',
-          [{ path: ['tradingMode'], message: 'needs an Upstox token' }],
+          'live trading needs an Upstox login: log in to Upstox first, then switch tradingMode to live',
+          [{ path: ['tradingMode'], message: 'needs a live Upstox login' }],
         );
       const next = SettingsSchema.parse({ ...values, ...patch });
       store.writeMany(patch, clock.now());
@@ -125,13 +101,13 @@ export function createSettingsService({
       return view();
     },
     async setUpstoxToken(token: string): Promise<SettingsView> {
-      vault.write(UPSTOX_TOKEN, token, clock.now());
-      logger.info('upstox token stored', { storage: vault.storage });
+      credentials.setDaily(token, { source: 'settings' });
+      logger.info('upstox token stored', { storage: credentials.storage });
       await tokenChanged();
       return view();
     },
     async clearUpstoxToken(): Promise<SettingsView> {
-      vault.remove(UPSTOX_TOKEN);
+      credentials.clearDaily();
       logger.info('upstox token removed');
       await tokenChanged();
       return view();

@@ -39,9 +39,13 @@ export interface SimulatorFaults {
   orderLog(): OrderLogEntry[];
   /** Today's orders created with `tag`, as `GET /v2/order/details` shows them. */
   ordersByTag(tag: string): UpstoxOrderRow[];
+  /** The next `times` token exchanges with a valid code fail as `kind` says (the code is spent all the same). */
+  failLogin(kind: LoginFaultKind, times?: number): void;
+  /** Analytics and extended tokens are refused (403 UDAPI100067) on paths starting with `pathPrefix`. */
+  refuseAnalyticsOn(pathPrefix: string): void;
   /**
-   * Clears every pending counted fault (order faults too), delay, REST fault rule and record, and ends a stall. The
-   * orders and the order log stay.
+   * Clears every pending counted fault (order and login faults too), delay, REST fault rule and record, and the
+   * paths refused to Analytics tokens, and ends a stall. The orders and the order log stay.
    */
   reset(): void;
 }
@@ -66,6 +70,9 @@ const ORDER_FAULT_KINDS: readonly OrderFaultKind[] = [
   'reject',
   '429',
 ];
+
+/** `no-segments`: Upstox's answer for an account with no active segment ("No segments for these users are active"). */
+export type LoginFaultKind = 'no-segments';
 
 /** The order book's records the fault controls read. */
 export interface OrderRecords {
@@ -240,6 +247,8 @@ export class FaultState {
   private served = 0;
   private servedCandles = new Map<string, Map<string, ServedTally>>();
   private orderFaultQueue: { kind: OrderFaultKind; left: number }[] = [];
+  private loginFailures = 0;
+  private analyticsRefusedPaths: string[] = [];
 
   takeRateLimit(): boolean {
     if (this.rateLimited <= 0) return false;
@@ -253,6 +262,17 @@ export class FaultState {
     if (!next) return null;
     if (--next.left <= 0) this.orderFaultQueue.shift();
     return next.kind;
+  }
+
+  /** The fault the next token exchange with a valid code meets, or null. */
+  takeLoginFailure(): LoginFaultKind | null {
+    if (this.loginFailures <= 0) return null;
+    this.loginFailures--;
+    return 'no-segments';
+  }
+
+  refusesAnalyticsOn(path: string): boolean {
+    return this.analyticsRefusedPaths.some((prefix) => path.startsWith(prefix));
   }
 
   /** The status the next authorize call must fail with, or null. */
@@ -368,8 +388,15 @@ export class FaultState {
       },
       orderLog: () => orders.log(),
       ordersByTag: (tag) => orders.byTag(tag),
+      failLogin: (kind, times = 1) => {
+        if (kind !== 'no-segments') throw new RangeError(`unknown login fault ${String(kind)}`);
+        this.loginFailures += count(times);
+      },
+      refuseAnalyticsOn: (pathPrefix) => void this.analyticsRefusedPaths.push(pathPrefix),
       reset: () => {
         this.resetRest();
+        this.loginFailures = 0;
+        this.analyticsRefusedPaths = [];
         this.orderFaultQueue = [];
         this.authorizeFailures = { times: 0, status: 401 };
         this.upgradeRejections = { times: 0, status: 403 };

@@ -20,8 +20,10 @@ import { roundToTick } from './pricing';
 import { previousTradingDay } from './time';
 import { orderRow, tradeRow, type UpstoxOrderRow, type UpstoxTradeRow } from './order-wire';
 import { SimOrderBook, type OrderLogEntry } from './orders';
+import { createSimulatorLogin, type LoginApp, type SimulatorLogin } from './login';
 
-export type { OrderFaultKind, SimulatorFaults } from './faults';
+export type { LoginFaultKind, OrderFaultKind, SimulatorFaults } from './faults';
+export type { LoginApp, SimulatorLogin } from './login';
 export type { UpstoxOrderRow, UpstoxTradeRow } from './order-wire';
 export type { OrderLogEntry } from './orders';
 export type { DemoInstrument, DemoInstrumentType } from './universe';
@@ -69,6 +71,8 @@ export interface UpstoxSimulatorOptions {
   pastSessionCacheBars?: number;
   /** Strikes either side of the money in an option chain (default 20: 41 strikes). */
   optionStrikesEachSide?: number;
+  /** The one app that may log in; any client id, secret and http(s) redirect URI may when absent (demo). */
+  loginApp?: LoginApp;
 }
 
 export interface SimulatorStats {
@@ -115,6 +119,8 @@ export interface UpstoxSimulator {
   port: number;
   instruments(): DemoInstrument[];
   faults: SimulatorFaults;
+  /** The OAuth login: tokens as it issues them, and its counters. */
+  login: SimulatorLogin;
   /** Orders live in memory: they outlast any client, not the simulator. */
   orders: SimulatorOrders;
   stats(): SimulatorStats;
@@ -170,7 +176,14 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
   let instrumentsFile: Buffer | undefined;
   let fundamentals: string | undefined;
   const previousClose = (index: number) => model.history.spotClose(index, previousTradingDay(model.day));
-  const acceptToken = options.acceptToken ?? ((token: string) => token.length > 0);
+  const login = createSimulatorLogin({
+    clock,
+    logger,
+    faults: faultState,
+    ...(options.loginApp ? { app: options.loginApp } : {}),
+    acceptOther: options.acceptToken ?? ((token: string) => token.length > 0),
+  });
+  const acceptToken = (token: string) => login.accepts(token);
   const book = new SimOrderBook(
     {
       indexOf: (key) => model.indexOf(key),
@@ -192,6 +205,7 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
         faults: faultState,
         counters: restCounters,
         acceptToken,
+        login,
         ...(options.restLatencyMs
           ? { latencyMs: drawLatency(options.restLatencyMs, rngFor(seed, hashString('rest-latency'))) }
           : {}),
@@ -222,6 +236,7 @@ export async function startUpstoxSimulator(options: UpstoxSimulatorOptions): Pro
     instruments: () => model.universe.map((e) => ({ ...e.instrument })),
     faults: faultState.controls(hub, { log: orders.log, byTag: orders.byTag }),
     orders,
+    login: login.handles,
     stats: () => ({
       ...restCounters,
       ...upgradeCounters,

@@ -4,6 +4,7 @@ import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
 import type { BucketLimits } from '../upstox/rate-limit';
 import type { FaultState } from './faults';
+import type { LoginReply, LoginRoutes } from './login';
 import { FUNDAMENTALS_PATH } from './fundamentals';
 import { aggregate, minuteBucket, type Bar } from './history';
 import type { MarketModel } from './market';
@@ -39,6 +40,8 @@ export interface RestContext {
   faults: FaultState;
   counters: { authorizeCalls: number; restCalls: number; rateLimited: number };
   acceptToken(token: string): boolean;
+  /** The OAuth routes, and which routes each kind of token may call. */
+  login: LoginRoutes;
   /** Milliseconds the next answer takes from its request's arrival; answers go at once when absent. */
   latencyMs?: () => number;
   /** Upstox's request limits per token; every accepted token may call without limit when absent. */
@@ -112,11 +115,17 @@ export function drawLatency({ min, max }: { min: number; max: number }, random: 
 /** When each held answer may leave (performance.now()), set on its request's arrival so the latency covers the work. */
 const answerDue = new WeakMap<ServerResponse, number>();
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json',
+  headers: Record<string, string> = {},
+): void {
   const text = contentType === 'application/json' ? JSON.stringify(body) : String(body);
   const write = () => {
     if (res.destroyed) return;
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, { ...headers, 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
     res.end(text);
   };
   const wait = (answerDue.get(res) ?? 0) - performance.now();
@@ -145,6 +154,8 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
     fail(res, status, code, message);
   };
   if (ctx.faults.takeRateLimit()) return refuse(429, 'UDAPI10005', 'Too Many Request Sent');
+  const loginReply: LoginReply = (status, body, contentType, headers) => send(res, status, body, contentType, headers);
+  if (ctx.login.answer(req, path, loginReply)) return;
   if (req.method !== 'GET' && !isOrderPath(path))
     return fail(res, 404, 'UDAPI10000', 'This request is not supported by Upstox API');
   if (INSTRUMENT_FILES.has(path)) {
@@ -155,6 +166,8 @@ export function handleRest(ctx: RestContext, req: IncomingMessage, res: ServerRe
   }
   const token = bearerToken(req.headers.authorization);
   if (token === null || !ctx.acceptToken(token)) return refuse(401, 'UDAPI100050', 'Invalid token used to access API');
+  const refusal = ctx.login.refusal(token, req.method ?? 'GET', path);
+  if (refusal) return refuse(refusal.status, refusal.code, refusal.message);
   if (ctx.rateLimits && !ctx.rateLimits.admit(token)) {
     ctx.counters.rateLimited++;
     return refuse(429, 'UDAPI10005', 'Too Many Request Sent');

@@ -114,3 +114,20 @@ function toDetail(item: UpstoxErrorItem): ErrorDetail {
   if (item.code) detail.code = item.code;
   return detail;
 }
+
+/** undici reports "fetch failed" and hides the useful part (ECONNREFUSED, ECONNRESET...) in `cause`. */
+export function networkReason(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  if (typeof code === 'string') return `network error ${code}`;
+  return error instanceof Error ? `network error (${error.message})` : 'network error';
+}
+
+/** Upstox may echo request parts back in a message; a token or secret must never ride along into logs or the UI. */
+export function withoutSecret(error: UpstoxApiError, ...secrets: string[]): UpstoxApiError {
+  const scrub = (text: string): string =>
+    secrets.filter((s) => s.length > 0).reduce((out, secret) => out.split(secret).join('[redacted]'), text);
+  error.message = scrub(error.message);
+  for (const detail of error.details ?? []) detail.message = scrub(detail.message);
+  return error;
+}

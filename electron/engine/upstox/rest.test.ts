@@ -5,7 +5,8 @@ import { createSystemClock } from '../common/clock';
 import { createMemoryLogger } from '../common/logger';
 import { isAuthError, UpstoxApiError } from './errors';
 import { createRateLimiter } from './rate-limit';
-import { createUpstoxRest, type UpstoxRestDeps } from './rest';
+import { createUpstoxRest, type UpstoxCall, type UpstoxRestDeps, type UpstoxToken } from './rest';
+import { routeOf } from './token-routes';
 
 const TOKEN = 'eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig-TEST-TOKEN-123';
 
@@ -358,5 +359,106 @@ describe('createUpstoxRest convenience calls', () => {
     expect(() => rest.historicalCandles('NSE_EQ|X', 'days', 1, '10-01-2025')).toThrow(/YYYY-MM-DD/);
     expect(() => rest.intradayCandles('NSE_EQ|X', 'minutes', 0)).toThrow(/interval/);
     expect(hits).toHaveLength(1);
+  });
+});
+
+describe('createUpstoxRest with an Analytics token', () => {
+  const ANALYTICS = 'analytics-token-0123456789abcdefghij';
+  const CANDLES_PATH = '/v3/historical-candle/NSE_EQ%7CINE002A01018/days/1/2026-01-05';
+  const candles = success({ candles: [['2026-01-05T00:00:00+05:30', 1500, 1520, 1490, 1510, 125000, 0]] });
+  const bearer = (hit: Hit | undefined) => hit?.headers.authorization?.replace(/^Bearer /, '');
+
+  /** The token a call goes with, as the login service picks it: Analytics until its route refuses it, then daily. */
+  function tokens(decide: (call: UpstoxCall) => boolean = () => true) {
+    const refusedRoutes = new Set<string>();
+    const refusals: UpstoxCall[] = [];
+    const token = (call: UpstoxCall): UpstoxToken =>
+      refusedRoutes.has(routeOf(call.path)) ? { token: TOKEN, kind: 'daily' } : { token: ANALYTICS, kind: 'analytics' };
+    const onAnalyticsRefused = (call: UpstoxCall) => {
+      refusals.push(call);
+      refusedRoutes.add(routeOf(call.path));
+      return decide(call);
+    };
+    return { deps: { token, onAnalyticsRefused }, refusals };
+  }
+
+  it.each([401, 403])(
+    'sends a call whose Analytics token got %i again at once with the daily token, and that route keeps it',
+    async (status) => {
+      const picker = tokens();
+      const { rest, hits } = await setup(
+        (hit, _n, res) =>
+          hit.headers.authorization === `Bearer ${ANALYTICS}` && hit.url.startsWith('/v3/historical-candle/')
+            ? json(res, status, failure('UDAPI100050', 'Invalid token used to access API'))
+            : json(res, 200, hit.url.startsWith('/v3/historical-candle/') ? candles : success({ ltp: 1510 })),
+        picker.deps,
+      );
+      await expect(rest.historicalCandles('NSE_EQ|INE002A01018', 'days', 1, '2026-01-05')).resolves.toHaveLength(1);
+      expect(picker.refusals).toHaveLength(1);
+      expect(picker.refusals[0]).toMatchObject({ method: 'GET', path: CANDLES_PATH });
+      expect(hits.map((h) => [h.url, bearer(h)])).toEqual([
+        [CANDLES_PATH, ANALYTICS],
+        [CANDLES_PATH, TOKEN],
+      ]);
+
+      await rest.historicalCandles('NSE_EQ|INE002A01018', 'days', 1, '2026-01-05');
+      await rest.request({ method: 'GET', path: '/v3/market-quote/ltp', query: { instrument_key: 'NSE_EQ|X' } });
+      expect(hits.slice(2).map(bearer)).toEqual([TOKEN, ANALYTICS]);
+      expect(picker.refusals).toHaveLength(1);
+    },
+  );
+
+  it('does not count the resend with the daily token as a retry', async () => {
+    const picker = tokens();
+    const { rest, hits, logger } = await setup(
+      (hit, n, res) =>
+        n === 0
+          ? json(res, 401, failure('UDAPI100050', 'Invalid token used to access API'))
+          : n === 1
+            ? res.writeHead(503).end('busy')
+            : json(res, 200, candles),
+      { ...picker.deps, maxRetries: 1 },
+    );
+    await expect(rest.historicalCandles('NSE_EQ|INE002A01018', 'days', 1, '2026-01-05')).resolves.toHaveLength(1);
+    expect(hits.map(bearer)).toEqual([ANALYTICS, TOKEN, TOKEN]);
+    expect(logger.entries.map((e) => [e.fields?.status, e.fields?.attempt])).toEqual([[503, 1]]);
+  });
+
+  it('ends with the auth error, sending nothing more, when the refusal says not to resend', async () => {
+    const picker = tokens(() => false);
+    const { rest, hits } = await setup(
+      (_hit, _n, res) => json(res, 401, failure('UDAPI100050', 'Invalid token used to access API')),
+      picker.deps,
+    );
+    const error = await failureOf(rest.historicalCandles('NSE_EQ|INE002A01018', 'days', 1, '2026-01-05'));
+    expect(error).toMatchObject({ kind: 'auth', status: 401, upstoxCode: 'UDAPI100050' });
+    expect(error.message).not.toContain(ANALYTICS);
+    expect(picker.refusals).toHaveLength(1);
+    expect(hits).toHaveLength(1);
+  });
+
+  it('never resends a call whose daily token was refused', async () => {
+    const picker = tokens();
+    const { rest, hits } = await setup(
+      (_hit, _n, res) => json(res, 401, failure('UDAPI100050', 'Invalid token used to access API')),
+      { ...picker.deps, token: () => ({ token: TOKEN, kind: 'daily' }) },
+    );
+    expect(await failureOf(rest.request({ method: 'GET', path: '/v2/order/retrieve-all' }))).toMatchObject({
+      kind: 'auth',
+      status: 401,
+    });
+    expect(picker.refusals).toHaveLength(0);
+    expect(hits).toHaveLength(1);
+  });
+
+  it('says why there is no token, without calling Upstox', async () => {
+    const { rest, hits } = await setup((_hit, _n, res) => json(res, 200, candles), {
+      token: () => null,
+      noTokenReason: () => 'the Upstox login expired at 03:30 IST: log in again',
+    });
+    const error = await failureOf(rest.historicalCandles('NSE_EQ|INE002A01018', 'days', 1, '2026-01-05'));
+    expect(error.kind).toBe('auth');
+    expect(error.message).toContain('the Upstox login expired at 03:30 IST: log in again');
+    expect(hits).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@ import { ISO_DATE } from '../../../shared/time';
 import { backoffDelay, delay } from '../common/backoff';
 import type { Clock } from '../common/clock';
 import type { Logger } from '../common/logger';
-import { errorFromResponse, UpstoxApiError } from './errors';
+import { errorFromResponse, networkReason, UpstoxApiError, withoutSecret } from './errors';
 import { OPTION_CHAIN_PATH, OPTION_CONTRACT_PATH, parseOptionChain, parseOptionExpiries } from './options';
 import { createRateLimiter, type ApiFamily, type BucketLimits, type RateLimiter } from './rate-limit';
 
@@ -27,6 +27,18 @@ export interface UpstoxRequest {
   base?: 'api' | 'order';
 }
 
+/** What a token is chosen for: the route template family and whether it reads market data or the account. */
+export interface UpstoxCall {
+  method: HttpMethod;
+  /** The path with instrument keys and dates left in (`/v3/historical-candle/NSE_EQ%7C.../days/1/...`). */
+  path: string;
+}
+
+export interface UpstoxToken {
+  token: string;
+  kind: 'daily' | 'analytics';
+}
+
 /** One candle; `ts` is the bar's start in epoch ms. */
 export type RestCandle = OhlcvBar;
 
@@ -38,8 +50,18 @@ export interface UpstoxRestDeps {
   apiUrl: string;
   /** Order host, e.g. `https://api-hft.upstox.com` or the sandbox. */
   orderUrl: string;
-  /** Read before every attempt, so a new login takes effect without rebuilding the client. */
-  token: () => string | undefined;
+  /**
+   * Read before every attempt, so a new login takes effect without rebuilding the client: a token, or a token with
+   * its kind (an Analytics token may be refused by a route, and then `onAnalyticsRefused` decides what follows).
+   */
+  token: (call: UpstoxCall) => string | UpstoxToken | null | undefined;
+  /** What to tell the user when there is no token (e.g. "log in again: the login expired at 03:30 IST"). */
+  noTokenReason?: () => string;
+  /**
+   * A route answered 401/403 to the Analytics token: true when the call should go again at once (the next
+   * `token()` for it gives the daily token); false ends it with the auth error.
+   */
+  onAnalyticsRefused?: (call: UpstoxCall) => boolean;
   fetch: typeof fetch;
   clock: Clock;
   logger: Logger;
@@ -122,9 +144,15 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
     return `${root}${path}${query ? `?${query}` : ''}`;
   }
 
-  async function attempt(req: UpstoxRequest, url: string, what: string): Promise<unknown> {
-    const token = deps.token();
-    if (!token) throw new UpstoxApiError({ kind: 'auth', message: `Upstox ${what} needs a login: no access token` });
+  function tokenFor(req: UpstoxRequest, what: string): UpstoxToken {
+    const chosen = deps.token({ method: req.method, path: req.path });
+    if (typeof chosen === 'string' && chosen.length > 0) return { token: chosen, kind: 'daily' };
+    if (chosen && typeof chosen === 'object') return chosen;
+    const reason = deps.noTokenReason?.() ?? 'no access token';
+    throw new UpstoxApiError({ kind: 'auth', message: `Upstox ${what} needs a login: ${reason}` });
+  }
+
+  async function attempt(req: UpstoxRequest, url: string, what: string, token: string): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
     const headers: Record<string, string> = { Authorization: `Bearer ${token}`, Accept: 'application/json' };
@@ -180,15 +208,21 @@ export function createUpstoxRest(deps: UpstoxRestDeps): UpstoxRest {
     const what = `${req.method} ${req.path}`;
     const retries = ORDER_HOST_PATH.test(req.path) ? 0 : maxRetries;
     for (let attemptNo = 1; ; attemptNo++) {
+      const credential = tokenFor(req, what);
       const sentAt = await limiter.acquire(family, req.signal);
       let error: UpstoxApiError;
       try {
-        return (await attempt(req, url, what)) as T;
+        return (await attempt(req, url, what, credential.token)) as T;
       } catch (e) {
         if (!(e instanceof UpstoxApiError)) throw e;
         error = e;
       } finally {
         limiter.answered(family, sentAt);
+      }
+      // Not a retry: the same call with the daily token, which the route may take where it refused the Analytics one.
+      if (error.kind === 'auth' && credential.kind === 'analytics' && deps.onAnalyticsRefused?.(req)) {
+        attemptNo--;
+        continue;
       }
       const retry = error.retryable && attemptNo <= retries;
       const waitMs = retry ? backoffDelay(attemptNo, backoff.baseMs, backoff.maxMs, random) : undefined;
@@ -301,20 +335,4 @@ function badResponse(what: string, reason: string): UpstoxApiError {
     status: 200,
     message: `Upstox ${what} returned an unusable response (${reason})`,
   });
-}
-
-/** undici reports "fetch failed" and hides the useful part (ECONNREFUSED, ECONNRESET...) in `cause`. */
-function networkReason(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  if (typeof code === 'string') return `network error ${code}`;
-  return error instanceof Error ? `network error (${error.message})` : 'network error';
-}
-
-/** Upstox may echo request parts back in a message; the token must never ride along into logs or the UI. */
-function withoutSecret(error: UpstoxApiError, token: string): UpstoxApiError {
-  const scrub = (text: string): string => text.split(token).join('[redacted]');
-  error.message = scrub(error.message);
-  for (const detail of error.details ?? []) detail.message = scrub(detail.message);
-  return error;
 }

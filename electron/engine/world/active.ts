@@ -3,6 +3,9 @@ import type { CommandHandler } from '../common/commands';
 import type { Emit, EventHub } from '../common/events';
 import { openWorld, type World, type WorldDeps } from './open';
 
+/** The job code of an Upstox call refused for want of a valid login (UpstoxApiError of kind `auth`). */
+const UPSTOX_AUTH_JOB_CODE = 'UPSTOX_AUTH';
+
 export type WorldHandlers = World['handlers'];
 
 export interface ActiveWorldDeps extends WorldDeps {
@@ -75,6 +78,21 @@ export function createActiveWorld(deps: ActiveWorldDeps) {
       const before = current.name;
       await follow();
       if (current.name === before) await current.feed.service.reconnect();
+    },
+    /**
+     * After a login: jobs of the last day that failed for want of one (imports, backfills, a deep-dive) run again.
+     * Orders never do: a trader decides whether an order that could not go out still should.
+     */
+    rerunWaitingOnLogin(now: number): number {
+      const jobs = current.jobs.service;
+      const recent = (job: { finishedAt: string | null }) =>
+        job.finishedAt !== null && now - Date.parse(job.finishedAt) < 86_400_000;
+      const waiting = jobs
+        .list({ status: 'FAILED', limit: 500 })
+        .filter((job) => job.error?.code === UPSTOX_AUTH_JOB_CODE && !job.kind.startsWith('trading.') && recent(job));
+      for (const job of waiting) jobs.retry(job.id);
+      if (waiting.length > 0) logger.info('jobs run again after login', { jobs: waiting.length });
+      return waiting.length;
     },
     current: (): World => current,
     name: (): WorldName => current.name,

@@ -22,6 +22,7 @@ import { openDatabase, worldDatabaseFile } from '../store/open';
 import type { Db } from '../store/types';
 import { createDatabaseMaintenanceModule } from '../system/maintenance';
 import { createTradingModule } from '../trading/module';
+import type { UpstoxAuth } from '../feed/sources';
 import type { FeedSocketOptions } from '../upstox/feed-socket';
 import type { RateLimiter } from '../upstox/rate-limit';
 
@@ -36,6 +37,8 @@ export interface WorldDeps {
   settings: SettingsService;
   calendar: TradingDays;
   upstox: { apiUrl: string; orderUrl: string; assetsUrl: string };
+  /** The login's choice of token for each Upstox call. */
+  auth: UpstoxAuth;
   /** The home database (settings, holidays), which is also the live world's: it is not opened twice. */
   homeDb: Db;
   extraJobKinds?: readonly AnyJobKind[];
@@ -80,6 +83,7 @@ export function openWorld(name: WorldName, deps: WorldDeps, emit: Emit) {
     jobs: jobs.service,
     settings,
     upstox: deps.upstox,
+    auth: deps.auth,
     resourcesDir: deps.resourcesDir,
     connect: deps.connectFeed,
     socket: deps.feedSocket,
