@@ -91,6 +91,7 @@ export function reviveBridgedError(reason: Partial<ErrorBody> | undefined): Work
 
 function createIpcBridge(api: WorkstationApi): Bridge {
   const connection = createConnectionTracker('connected');
+  const openUpstoxLogin = api.openUpstoxLogin?.bind(api);
   return {
     transport: 'ipc',
     invoke: (name, input) =>
@@ -98,6 +99,14 @@ function createIpcBridge(api: WorkstationApi): Bridge {
         throw reviveBridgedError(reason);
       }),
     on: (event, listener) => api.on(event, listener),
+    ...(openUpstoxLogin
+      ? {
+          openUpstoxLogin: () =>
+            openUpstoxLogin().catch((reason: Partial<ErrorBody> | undefined) => {
+              throw reviveBridgedError(reason);
+            }),
+        }
+      : {}),
     connectionState: connection.get,
     onConnectionChange: connection.subscribe,
   };

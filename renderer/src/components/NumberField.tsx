@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { Field } from './Field';
 
 /** What a settings form shows for one number: its label, a hint under it and the engine's error for it. */
 export interface NumberFieldSpec<K extends string> {
@@ -12,30 +12,18 @@ export interface NumberFieldSpec<K extends string> {
 export function NumberField<K extends string>(
   props: NumberFieldSpec<K> & { value: number; onChange(value: number): void; error?: string | undefined },
 ) {
-  const id = useId();
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {props.label}
-      </label>
-      <input
-        id={id}
-        name={props.name}
-        type="number"
-        step={props.step ?? '1'}
-        value={Number.isNaN(props.value) ? '' : props.value}
-        onChange={(e) => props.onChange(e.target.valueAsNumber)}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={props.error ? `${id}-hint ${id}-error` : `${id}-hint`}
-      />
-      <span className="field-hint" id={`${id}-hint`}>
-        {props.hint}
-      </span>
-      {props.error ? (
-        <span className="field-error" id={`${id}-error`} role="alert">
-          {props.error}
-        </span>
-      ) : null}
-    </div>
+    <Field label={props.label} hint={props.hint} error={props.error} errorRole="alert">
+      {(input) => (
+        <input
+          {...input}
+          name={props.name}
+          type="number"
+          step={props.step ?? '1'}
+          value={Number.isNaN(props.value) ? '' : props.value}
+          onChange={(e) => props.onChange(e.target.valueAsNumber)}
+        />
+      )}
+    </Field>
   );
 }

@@ -1,6 +1,7 @@
 import { selectWorld, useAppStore } from '../stores/app';
 import { useJobsStore } from '../stores/jobs';
 import { useMarketStore } from '../stores/market';
+import { LoginChip } from './LoginChip';
 import { WorldBadge } from './WorldBadge';
 
 const CONNECTION_LABEL = {
@@ -38,6 +39,7 @@ export function StatusBar() {
         {transport ? ` (${transport === 'ipc' ? 'desktop' : 'Local API'})` : ''}
       </span>
       <span data-testid="status-mode">{mode ? <WorldBadge size="small" /> : '…'}</span>
+      <LoginChip />
       <span data-testid="status-feed">
         <Dot tone={feedTone} /> Feed: {feed ? FEED_LABEL[feed.state] : 'not started'}
         {feed?.state === 'connected' ? ` · ${feed.ticksPerSecond.toFixed(1)} ticks/s` : ''}

@@ -26,6 +26,19 @@ function ToastItem({ toast }: { toast: Toast }) {
       onKeyDown={onKeyDown}
     >
       <span className="toast-text">{toast.text}</span>
+      {toast.action ? (
+        <button
+          type="button"
+          className="small-button"
+          onClick={() => {
+            // Runs within the click, before anything else: a login tab opened here is not taken for a pop-up.
+            toast.action?.run();
+            dismissToast(toast.id);
+          }}
+        >
+          {toast.action.label}
+        </button>
+      ) : null}
       <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
         ×
       </button>
@@ -33,7 +46,10 @@ function ToastItem({ toast }: { toast: Toast }) {
   );
 }
 
-/** Order news in the bottom-right corner: each toast leaves after a few seconds, a rejection only when dismissed. */
+/**
+ * Order and login news in the bottom-right corner: each toast leaves after a few seconds, a rejection only when
+ * dismissed.
+ */
 export function Toasts() {
   const toasts = useToastsStore((s) => s.toasts);
   if (toasts.length === 0) return null;

@@ -7,6 +7,13 @@ export interface ToastInput {
   text: string;
   /** Stays until dismissed, for what must not be missed (a rejection and its reason). */
   sticky?: boolean;
+  /** One button beside the text, e.g. "Log in"; pressing it also dismisses the toast. */
+  action?: ToastAction;
+}
+
+export interface ToastAction {
+  label: string;
+  run(): void;
 }
 
 export interface Toast extends ToastInput {

@@ -3,6 +3,7 @@ import { wireAnalysis } from './analysis';
 import { wireApp } from './app';
 import { wireImports } from './imports';
 import { wireJobs } from './jobs';
+import { wireLogin } from './login';
 import { wireMarket } from './market';
 import { orderToast } from '../views/orders/order-toast';
 import { wireOrders } from './orders';
@@ -16,6 +17,7 @@ export function wireStores(bridge: Bridge): () => void {
     wireMarket(bridge),
     wireImports(bridge),
     wireAnalysis(bridge),
+    wireLogin(bridge),
     // An order's news becomes a toast whatever the view.
     wireOrders(bridge, (previous, update) => {
       const toast = orderToast(previous, update);

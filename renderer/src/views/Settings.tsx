@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import type { Settings } from '../../../shared/domain/settings';
+import type { Settings, SettingsView as SettingsViewData } from '../../../shared/domain/settings';
 import { WorkstationError } from '../../../shared/errors';
 import { useBridge } from '../bridge-context';
 import { useCommand } from '../lib/use-command';
 import { NumberField, type NumberFieldSpec } from '../components/NumberField';
 import { useAppStore } from '../stores/app';
 import { TradingSettings } from './orders/TradingSettings';
+import { UpstoxLogin } from './settings/UpstoxLogin';
 
 type FieldErrors = Partial<Record<keyof Settings | 'token' | 'form', string>>;
 
@@ -61,6 +62,21 @@ function errorsOf(error: unknown): FieldErrors {
   return { form: String(error) };
 }
 
+/** Which world the app runs in, and on what: the first thing Settings says. */
+function ModeBanner({ view }: { view: SettingsViewData }) {
+  const status = view.upstoxToken;
+  return (
+    <p
+      data-testid="mode-banner"
+      className={`settings-banner banner ${view.mode === 'demo' ? 'banner-info' : 'banner-ok'}`}
+    >
+      {view.mode === 'demo'
+        ? 'Demo mode: not logged in to Upstox and no access token is set, so the app runs on its built-in market simulator.'
+        : `Live mode: using the Upstox token ${status.hint ?? ''} (${status.source === 'environment' ? 'from UPSTOX_ACCESS_TOKEN' : 'stored'}).`}
+    </p>
+  );
+}
+
 function UpstoxTokenForm() {
   const bridge = useBridge();
   const view = useAppStore((s) => s.settings);
@@ -81,12 +97,7 @@ function UpstoxTokenForm() {
 
   return (
     <section className="card" aria-labelledby="upstox-title">
-      <h2 id="upstox-title">Upstox connection</h2>
-      <p data-testid="mode-banner" className={view.mode === 'demo' ? 'banner banner-info' : 'banner banner-ok'}>
-        {view.mode === 'demo'
-          ? 'Demo mode: no Upstox access token is set, so the app runs on its built-in market simulator.'
-          : `Live mode: using the Upstox token ${status.hint ?? ''} (${status.source === 'environment' ? 'from UPSTOX_ACCESS_TOKEN' : 'stored'}).`}
-      </p>
+      <h2 id="upstox-title">Or paste an access token</h2>
       {status.present ? (
         <p className="muted">
           Stored token ends in <code>{status.hint}</code>; kept{' '}
@@ -147,6 +158,8 @@ export function SettingsView() {
       <h1 id="view-title">Settings</h1>
       {view ? (
         <>
+          <ModeBanner view={view} />
+          <UpstoxLogin />
           <UpstoxTokenForm />
           <TradingSettings values={view.values} />
           <PreferencesForm initial={view.values} dataDir={view.dataDir} />

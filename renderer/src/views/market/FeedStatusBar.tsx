@@ -1,10 +1,12 @@
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { FEED_MODES, segmentOf, SUBSCRIPTION_LIMITS, type FeedStatus } from '../../../../shared/domain/feed';
 import { useBridge } from '../../bridge-context';
 import { useCommand } from '../../lib/use-command';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../stores/app';
+import { startLogin, useLoginStore } from '../../stores/login';
 import { useMarketStore } from '../../stores/market';
+import { APP_NOT_READY } from '../settings/login-text';
 import { formatAge } from './format';
 import { MODE_LABEL } from './WatchRow';
 
@@ -75,6 +77,47 @@ function LastTick({ at }: { at: string | null }) {
   if (!at) return <span className="muted">no ticks yet</span>;
   const age = now - Date.parse(at);
   return <span className={age > 10_000 ? 'warn' : undefined}>{formatAge(age)} ago</span>;
+}
+
+/** Upstox turned the feed's token away: the way back is a fresh login, offered right here. */
+function AuthFailedBanner({ message, onSettings }: { message: string | null | undefined; onSettings(): void }) {
+  const bridge = useBridge();
+  const reasonId = useId();
+  const ready = useLoginStore((s) => s.status?.app.ready ?? false);
+  const starting = useLoginStore((s) => s.busy.start === true);
+  const startError = useLoginStore((s) => s.errors.start?.message ?? null);
+  const settingsLink = (
+    <button type="button" className="link-button" onClick={onSettings}>
+      Settings
+    </button>
+  );
+  return (
+    <div className="banner banner-bad auth-failed" role="alert" data-testid="feed-auth-failed">
+      <p>
+        Upstox refused the login: it has expired (logins expire daily at 03:30 IST) or was revoked.
+        {message ? ` (${message})` : ''}
+      </p>
+      <div className="auth-failed-actions">
+        <button
+          type="button"
+          className="small-button"
+          disabled={!ready || starting}
+          aria-describedby={ready ? undefined : reasonId}
+          onClick={() => void startLogin(bridge)}
+        >
+          Log in
+        </button>
+        {ready ? (
+          <span>or paste a fresh token in {settingsLink}, then press Reconnect.</span>
+        ) : (
+          <span id={reasonId}>
+            {APP_NOT_READY}: set the Upstox app in {settingsLink}, or paste a fresh token there and press Reconnect.
+          </span>
+        )}
+      </div>
+      {startError ? <p className="auth-failed-error">{startError}</p> : null}
+    </div>
+  );
 }
 
 /** The feed at a glance: connection, source, rate, limits, freshness and exchange session per segment. */
@@ -154,14 +197,7 @@ export function FeedStatusBar() {
         ) : null}
       </div>
       {feed.state === 'auth_failed' ? (
-        <p className="banner banner-bad" role="alert">
-          Upstox refused the access token: it has expired (tokens expire daily at 03:30 IST) or was revoked. Save a
-          fresh token in{' '}
-          <button type="button" className="link-button" onClick={() => setView('settings')}>
-            Settings
-          </button>
-          , then press Reconnect.{feed.message ? ` (${feed.message})` : ''}
-        </p>
+        <AuthFailedBanner message={feed.message ?? null} onSettings={() => setView('settings')} />
       ) : null}
       {feed.state === 'stopped' && feed.message ? (
         <p className="banner banner-bad" role="alert">

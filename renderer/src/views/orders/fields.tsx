@@ -1,4 +1,5 @@
-import { useId, type ReactNode, type Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
+import { Field } from '../../components/Field';
 import { fieldSentence } from './field-errors';
 
 /**
@@ -24,36 +25,27 @@ export function TextField({
   autoFocus?: boolean;
   inputRef?: Ref<HTMLInputElement>;
 }) {
-  const id = useId();
-  const described = [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ');
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {props.label}
-      </label>
-      <input
-        ref={inputRef}
-        id={id}
-        name={props.name}
-        inputMode={props.inputMode}
-        autoComplete="off"
-        autoFocus={props.autoFocus}
-        value={props.value}
-        onChange={(e) => props.onChange(e.target.value)}
-        aria-invalid={props.error ? true : undefined}
-        aria-describedby={described || undefined}
-      />
-      {props.hint ? (
-        <span className="field-hint" id={`${id}-hint`} data-testid={props.hintTestId}>
-          {props.hint}
-        </span>
-      ) : null}
-      {props.error ? (
-        <span className="field-error" id={`${id}-error`} data-testid={`${props.form ?? 'ticket'}-error-${props.name}`}>
-          {fieldSentence(props.noun, props.error)}
-        </span>
-      ) : null}
-    </div>
+    <Field
+      label={props.label}
+      hint={props.hint}
+      hintTestId={props.hintTestId}
+      error={props.error ? fieldSentence(props.noun, props.error) : undefined}
+      errorTestId={`${props.form ?? 'ticket'}-error-${props.name}`}
+    >
+      {(input) => (
+        <input
+          {...input}
+          ref={inputRef}
+          name={props.name}
+          inputMode={props.inputMode}
+          autoComplete="off"
+          autoFocus={props.autoFocus}
+          value={props.value}
+          onChange={(e) => props.onChange(e.target.value)}
+        />
+      )}
+    </Field>
   );
 }
 
