@@ -256,7 +256,7 @@ describe('the daily Upstox login', () => {
     expect(after.daily.hint).toBe(first.daily.hint);
   });
 
-  it('cancel, a wrong secret and an account without segments end in clear messages, nothing stored', async () => {
+  it('a wrong app, a cancel and an account without segments end in clear messages, nothing stored', async () => {
     const sim = await startSim({
       loginApp: { clientId: CLIENT_ID, clientSecret: API_SECRET, redirectUri: 'http://127.0.0.1:1/unused' },
     });
@@ -342,6 +342,22 @@ describe('expiry and the Analytics token, on a fake clock', () => {
     cleanups.push(() => clearInterval(ticker));
     return clock;
   }
+
+  it('a login not finished within 10 minutes is void: its answer changes nothing', async () => {
+    const clock = movingClock('2026-01-05T04:00:00.000Z');
+    const sim = await startSim({ clock });
+    const app = await startApp(sim, { clock });
+    await saveApp(app);
+    const callback = await decide(await startLogin(app), 'authorize');
+    expect((await app.status()).pending).not.toBeNull();
+    clock.advance(10 * 60_000);
+    expect((await app.status()).pending).toBeNull();
+    const late = await app.visit(callback);
+    expect(late.status).toBe(400);
+    expect(late.text).toMatch(/no login is waiting/i);
+    expect((await app.status()).daily.present).toBe(false);
+    expect(sim.login.stats().exchanges).toBe(0);
+  });
 
   it('stops asking Upstox at 03:30 IST and says "log in again", without a retry loop', async () => {
     // 20:00 IST, Monday 5 January 2026.
