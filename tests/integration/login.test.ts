@@ -386,7 +386,10 @@ describe('expiry and the Analytics token, on a fake clock', () => {
     expect(feed.message).toMatch(/log in again/);
     const asked = sim.stats().authorizeCalls;
     clock.advance(3_600_000);
-    await new Promise((resolve) => setImmediate(resolve));
+    // An hour of backoff timers has fired. A retry would show as a reconnect here, and its authorize would
+    // have been sent before this request.
+    expect(await feedState(app)).toMatchObject({ state: 'auth_failed', reconnects: feed.reconnects });
+    expect((await fetch(`${sim.apiUrl}/v2/login/authorization/dialog`)).status).toBe(400);
     expect(sim.stats().authorizeCalls).toBe(asked);
     const live = await app.send('PUT', '/api/v1/settings', { tradingMode: 'live' });
     expect(live.status).toBe(409);

@@ -1,12 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import { LoginCallbackSchema, type LoginStatus } from '../../../shared/domain/login';
 import { WorkstationError } from '../../../shared/errors';
+import { escapeHtml } from '../common/html';
 import type { Router } from '../router';
 
 const PARAMS = ['state', 'code', 'error', 'error_description'] as const;
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 function page(res: ServerResponse, status: number, title: string, message: string, ok: boolean): void {
   const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)} · Tickdesk</title>

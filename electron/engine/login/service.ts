@@ -19,6 +19,8 @@ import { dialogUrl, exchangeCode, loginFailureMessage, logoutToken } from '../up
 import type { UpstoxCall, UpstoxToken } from '../upstox/rest';
 import { isMarketDataCall, routeOf } from '../upstox/token-routes';
 
+const LOGIN_EXPIRED = 'the Upstox login expired at 03:30 IST: log in again';
+
 /** A login not finished within this is void: its state is forgotten. */
 export const LOGIN_STATE_TTL_MS = 10 * 60_000;
 /** Logins started and not finished that are remembered at once; older ones are dropped. */
@@ -172,7 +174,7 @@ export function createLoginService(deps: LoginServiceDeps) {
     const dailyLapsed = daily?.expiresAt != null && daily.expiresAt <= now && lastAttempt?.outcome !== 'expired';
     const analytics = credentials.analytics();
     const analyticsLapsed = analytics !== null && analytics.expiresAt <= now && !analyticsExpiryAnnounced;
-    if (dailyLapsed) record('expired', 'the Upstox login expired at 03:30 IST: log in again');
+    if (dailyLapsed) record('expired', LOGIN_EXPIRED);
     if (analyticsLapsed) {
       analyticsExpiryAnnounced = true;
       logger.warn('upstox analytics token expired');
@@ -272,7 +274,6 @@ export function createLoginService(deps: LoginServiceDeps) {
       armExpiryTimer();
       await deps.tokenChanged();
       deps.rerunWaitingOnLogin();
-      announce();
       return status();
     },
     async logout(): Promise<LoginStatus> {
@@ -320,8 +321,7 @@ export function createLoginService(deps: LoginServiceDeps) {
       return isMarketDataCall(call) ? credentials.forMarketData(routeOf(call.path)) : credentials.forAccount();
     },
     noTokenReason(): string {
-      const daily = credentials.daily();
-      if (daily && credentials.usableDaily() === null) return 'the Upstox login expired at 03:30 IST: log in again';
+      if (credentials.daily() && credentials.usableDaily() === null) return LOGIN_EXPIRED;
       return 'not logged in to Upstox: log in from Settings';
     },
     /** A route refused the Analytics token: said once, and the call goes again with the daily token when there is one. */

@@ -59,6 +59,29 @@ export interface CredentialsDeps {
   environmentToken?: string | undefined;
 }
 
+/**
+ * The vault read once per entry, then from memory: a token is chosen for every Upstox call, and a read is a file
+ * read (and, on the desktop, a keychain decryption). Only this process writes the vault, through here.
+ */
+function readThrough(vault: SecretVault): SecretVault {
+  const known = new Map<string, { value: string; updatedAt: number } | null>();
+  return {
+    storage: vault.storage,
+    read(name) {
+      if (!known.has(name)) known.set(name, vault.read(name));
+      return known.get(name)!;
+    },
+    write(name, value, now) {
+      vault.write(name, value, now);
+      known.delete(name);
+    },
+    remove(name) {
+      vault.remove(name);
+      known.set(name, null);
+    },
+  };
+}
+
 function readJson<T>(vault: SecretVault, name: string, schema: z.ZodType<T>): T | null {
   const stored = vault.read(name);
   if (!stored) return null;
@@ -75,7 +98,8 @@ function readJson<T>(vault: SecretVault, name: string, schema: z.ZodType<T>): T 
  * environment), the optional one-year Analytics token for market data, and the app's API key and secret. Values stay
  * in the vault; only hints and times leave this file.
  */
-export function createUpstoxCredentials({ vault, clock, environmentToken }: CredentialsDeps) {
+export function createUpstoxCredentials({ vault: stored, clock, environmentToken }: CredentialsDeps) {
+  const vault = readThrough(stored);
   /** Routes that refused the Analytics token this run: market data on them goes with the daily token. */
   const analyticsRefused = new Set<string>();
 

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { DAY_MS } from '../../../shared/time';
 import type { Clock } from '../common/clock';
+import { escapeHtml } from '../common/html';
 import type { Logger } from '../common/logger';
 import { ANALYTICS_TOKEN_LIFETIME_MS, dailyTokenExpiry, readJwtClaims } from '../upstox/token-expiry';
 import type { FaultState } from './faults';
@@ -129,9 +130,6 @@ const isHttpUrl = (text: string) => {
   const { protocol } = new URL(text);
   return protocol === 'http:' || protocol === 'https:';
 };
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The form fields, or null when the body is larger than any login form. */
 async function readForm(req: IncomingMessage): Promise<URLSearchParams | null> {

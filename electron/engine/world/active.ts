@@ -1,4 +1,5 @@
 import type { WorldName } from '../../../shared/domain/system';
+import { DAY_MS } from '../../../shared/time';
 import type { CommandHandler } from '../common/commands';
 import type { Emit, EventHub } from '../common/events';
 import { openWorld, type World, type WorldDeps } from './open';
@@ -86,7 +87,7 @@ export function createActiveWorld(deps: ActiveWorldDeps) {
     rerunWaitingOnLogin(now: number): number {
       const jobs = current.jobs.service;
       const recent = (job: { finishedAt: string | null }) =>
-        job.finishedAt !== null && now - Date.parse(job.finishedAt) < 86_400_000;
+        job.finishedAt !== null && now - Date.parse(job.finishedAt) < DAY_MS;
       const waiting = jobs
         .list({ status: 'FAILED', limit: 500 })
         .filter((job) => job.error?.code === UPSTOX_AUTH_JOB_CODE && !job.kind.startsWith('trading.') && recent(job));

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../../common/html';
+
 /**
  * Markup built from tagged templates and element calls: every interpolated string and attribute value is escaped
  * unless it is already markup, so a value from a report (a symbol, a summary, a note) can never open a tag or an
@@ -12,9 +14,7 @@ export class Markup {
 
 export type Interpolation = Markup | string | number | null | undefined | false | readonly Interpolation[];
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+export { escapeHtml };
 
 function render(value: Interpolation): string {
   if (value === null || value === undefined || value === false) return '';
